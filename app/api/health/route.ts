@@ -1,0 +1,27 @@
+import { json, methodNotAllowed } from '@/lib/server/http';
+import { getRuntime } from '@/lib/server/runtime';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+/** GET /api/health: liveness for load balancers and the tests; 503 while draining. */
+export function GET(): Response {
+  const rt = getRuntime();
+  const status = rt.draining ? 'draining' : 'ok';
+  return json(
+    {
+      status,
+      epoch: rt.bus.epoch(),
+      connections: rt.registry.size,
+      bus: rt.bus.stats(),
+      streams: { opened: rt.registry.opened, closed: rt.registry.closed, max: rt.env.SSE_MAX_CONNECTIONS },
+      producer: { running: rt.producer.running, ticks: rt.producer.ticks, intervalMs: rt.env.METRICS_INTERVAL_MS },
+      uptimeMs: Date.now() - rt.startedAt,
+      pid: process.pid,
+    },
+    { status: rt.draining ? 503 : 200 },
+  );
+}
+
+const notAllowed = methodNotAllowed('GET');
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

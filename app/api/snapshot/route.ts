@@ -1,0 +1,19 @@
+import { jsonError, json, methodNotAllowed } from '@/lib/server/http';
+import { parseFeedsQuery } from '@/lib/server/query';
+import { getRuntime } from '@/lib/server/runtime';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+/**
+ * GET /api/snapshot[?feeds=a,b]: the recent window of each feed and the cursor it is
+ * consistent with. Open the stream with `?lastEventId=<cursor>` to continue without a gap.
+ */
+export async function GET(request: Request): Promise<Response> {
+  const query = parseFeedsQuery(new URL(request.url).searchParams);
+  if (!query.ok) return jsonError(400, query.code, query.message);
+  return json(await getRuntime().bus.snapshot(query.feeds));
+}
+
+const notAllowed = methodNotAllowed('GET');
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

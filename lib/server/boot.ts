@@ -1,0 +1,22 @@
+import 'server-only';
+import { EnvError } from './env';
+import { getRuntime } from './runtime';
+import { installShutdownHandlers } from './shutdown';
+
+/** Called once per server process from `instrumentation.ts`: validate config, start, handle signals. */
+export function bootServer(): void {
+  try {
+    const runtime = getRuntime();
+    installShutdownHandlers(runtime);
+    const { env } = runtime;
+    console.log(
+      `[realtime] bus=${runtime.bus.kind} epoch=${runtime.bus.epoch()} interval=${env.METRICS_INTERVAL_MS}ms heartbeat=${env.SSE_HEARTBEAT_MS}ms replay=${env.SSE_REPLAY_CAPACITY}`,
+    );
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

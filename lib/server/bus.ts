@@ -1,0 +1,81 @@
+import 'server-only';
+import type { FeedName } from '@/lib/metrics/feeds';
+import type { MetricEvent, ResetData, ResetReason, Snapshot } from '@/lib/metrics/events';
+
+/**
+ * The event bus: an ordered, replayable log of metric events shared by every stream of an
+ * instance. Two implementations: `memory-bus.ts` (the embedded default, one process) and a
+ * Redis Streams bus for several instances. Routes and producers only see this interface.
+ */
+
+/** One published event and the cursor that resumes right after it. */
+export interface BusEvent {
+  cursor: string;
+  event: MetricEvent;
+}
+
+/**
+ * The events of one producer tick, in publish order. Every subscriber receives the same array
+ * object, which lets the stream layer encode a tick once per feed set and share the bytes.
+ */
+export type Batch = readonly BusEvent[];
+
+/** What a producer hands to `publish`: the bus assigns `seq` and the cursor. */
+export interface Sample {
+  feed: FeedName;
+  value: number;
+  ts: number;
+}
+
+export interface SubscribeRequest {
+  feeds: ReadonlySet<FeedName>;
+  /** The cursor the client sent (`Last-Event-ID` or `?lastEventId=`), unvalidated; null if none. */
+  cursor: string | null;
+}
+
+/** How a subscription begins, decided atomically with attaching the live listener. */
+export type SubscribeStart =
+  | { kind: 'fresh' }
+  /** The cursor was honoured: `replay` holds exactly the missed events of the requested feeds. */
+  | { kind: 'resumed'; replay: BusEvent[] }
+  /** The cursor could not be honoured: the client must replace its state with this snapshot. */
+  | { kind: 'reset'; reset: ResetData };
+
+export interface Subscription {
+  start: SubscribeStart;
+  unsubscribe(): void;
+}
+
+export type BatchListener = (batch: Batch) => void;
+
+export interface BusStats {
+  kind: 'memory' | 'redis';
+  epoch: string;
+  /** Cursor of the newest event, or null before the first publish. */
+  head: string | null;
+  /** Events currently kept for replay, and the most that will be kept. */
+  retained: number;
+  capacity: number;
+  subscribers: number;
+}
+
+export interface EventBus {
+  readonly kind: 'memory' | 'redis';
+  epoch(): string;
+  /** Appends one tick's samples as one batch and fans it out to every subscriber. */
+  publish(samples: readonly Sample[]): Batch;
+  /**
+   * Attaches `onBatch` and computes the start (replay or reset) in one step. Contract: the
+   * listener receives every batch published after the replay/snapshot and none before it, so
+   * replay followed by live has no gap and no duplicate, even while publishing continues.
+   */
+  subscribe(request: SubscribeRequest, onBatch: BatchListener): Promise<Subscription>;
+  /** The recent window of the requested feeds and the cursor it is consistent with. */
+  snapshot(feeds: ReadonlySet<FeedName>): Promise<Snapshot>;
+  stats(): BusStats;
+}
+
+/** Helper for both buses: a reset payload from a snapshot. */
+export function toReset(reason: ResetReason, snapshot: Snapshot): ResetData {
+  return { reason, ...snapshot };
+}

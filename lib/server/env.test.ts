@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from './env';
+
+describe('parseEnv', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    expect(parseEnv({})).toEqual({
+      PORT: 3000,
+      METRICS_INTERVAL_MS: 1000,
+      METRICS_SEED: 42,
+      SSE_HEARTBEAT_MS: 15_000,
+      SSE_RETRY_MS: 2000,
+      SSE_REPLAY_CAPACITY: 6000,
+      SSE_MAX_CONNECTIONS: 2000,
+      SSE_MAX_BACKLOG_BYTES: 1 << 20,
+      SNAPSHOT_WINDOW_MS: 300_000,
+      SHUTDOWN_GRACE_MS: 3000,
+      ENABLE_FAULTS: false,
+    });
+  });
+
+  it('keeps at least 10 minutes of every feed at the default rate in the replay window', () => {
+    const env = parseEnv({});
+    const eventsPerTenMinutes = 8 * (600_000 / env.METRICS_INTERVAL_MS);
+    expect(env.SSE_REPLAY_CAPACITY).toBeGreaterThanOrEqual(eventsPerTenMinutes);
+  });
+
+  it('parses numbers and flags', () => {
+    const env = parseEnv({ PORT: '4000', SSE_HEARTBEAT_MS: ' 500 ', ENABLE_FAULTS: '1' });
+    expect(env.PORT).toBe(4000);
+    expect(env.SSE_HEARTBEAT_MS).toBe(500);
+    expect(env.ENABLE_FAULTS).toBe(true);
+  });
+
+  it('names every bad variable and what it got', () => {
+    let error: unknown;
+    try {
+      parseEnv({ PORT: '70000', METRICS_INTERVAL_MS: 'fast', SSE_MAX_CONNECTIONS: '0', ENABLE_FAULTS: 'yes' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    const message = (error as EnvError).message;
+    expect(message).toMatch(/^Invalid environment:/);
+    expect(message).toMatch(/PORT: .*\(got "70000"\)/);
+    expect(message).toMatch(/METRICS_INTERVAL_MS: must be a whole number \(got "fast"\)/);
+    expect(message).toMatch(/SSE_MAX_CONNECTIONS: .*\(got "0"\)/);
+    expect(message).toMatch(/ENABLE_FAULTS: .*\(got "yes"\)/);
+    expect((error as EnvError).issues).toHaveLength(4);
+  });
+
+  it('rejects negative and fractional numbers', () => {
+    expect(() => parseEnv({ SSE_RETRY_MS: '-1' })).toThrow(EnvError);
+    expect(() => parseEnv({ SSE_RETRY_MS: '1.5' })).toThrow(EnvError);
+  });
+});

@@ -1,0 +1,129 @@
+import 'server-only';
+import { formatCursor, newEpoch, parseCursor } from '@/lib/sse/cursor';
+import type { FeedName } from '@/lib/metrics/feeds';
+import type { FeedWindow, ResetReason, Snapshot } from '@/lib/metrics/events';
+import { RingBuffer } from './ring-buffer';
+import { toReset, type Batch, type BatchListener, type BusEvent, type BusStats, type EventBus, type Sample, type SubscribeRequest, type SubscribeStart, type Subscription } from './bus';
+
+export interface MemoryBusOptions {
+  /** Events kept for replay, all feeds together (`SSE_REPLAY_CAPACITY`). */
+  capacity: number;
+  /** History per feed in snapshots and resets, in ms (`SNAPSHOT_WINDOW_MS`). */
+  snapshotWindowMs: number;
+  /** Defaults to a fresh random epoch: a restarted process is a new epoch. */
+  epoch?: string;
+  /** Defaults to `Date.now`; injected by tests. */
+  now?: () => number;
+}
+
+/**
+ * The embedded default bus: a ring buffer in this process. Everything is synchronous, so
+ * "replay, then attach the live listener" happens without any publish in between: that is
+ * what makes the resume seam free of gaps and duplicates here.
+ */
+export class MemoryBus implements EventBus {
+  readonly kind = 'memory' as const;
+  private readonly ring: RingBuffer<BusEvent>;
+  private readonly seqs = new Map<FeedName, number>();
+  private readonly listeners = new Set<BatchListener>();
+  private readonly currentEpoch: string;
+  private readonly now: () => number;
+
+  constructor(private readonly options: MemoryBusOptions) {
+    this.ring = new RingBuffer<BusEvent>(options.capacity);
+    this.currentEpoch = options.epoch ?? newEpoch();
+    this.now = options.now ?? Date.now;
+  }
+
+  epoch(): string {
+    return this.currentEpoch;
+  }
+
+  publish(samples: readonly Sample[]): Batch {
+    const batch: BusEvent[] = [];
+    for (const sample of samples) {
+      const seq = (this.seqs.get(sample.feed) ?? 0) + 1;
+      this.seqs.set(sample.feed, seq);
+      const item: BusEvent = {
+        cursor: formatCursor(this.currentEpoch, this.ring.newest + 1),
+        event: { feed: sample.feed, seq, ts: sample.ts, value: sample.value },
+      };
+      this.ring.push(item);
+      batch.push(item);
+    }
+    for (const listener of this.listeners) {
+      // One failing subscriber must not starve the others.
+      try {
+        listener(batch);
+      } catch (error) {
+        console.error('[memory-bus] subscriber threw', error);
+      }
+    }
+    return batch;
+  }
+
+  subscribe(request: SubscribeRequest, onBatch: BatchListener): Promise<Subscription> {
+    const start = this.resolveStart(request);
+    this.listeners.add(onBatch);
+    return Promise.resolve({ start, unsubscribe: () => this.listeners.delete(onBatch) });
+  }
+
+  snapshot(feeds: ReadonlySet<FeedName>): Promise<Snapshot> {
+    return Promise.resolve(this.snapshotNow(feeds));
+  }
+
+  stats(): BusStats {
+    const newest = this.ring.newest;
+    return {
+      kind: this.kind,
+      epoch: this.currentEpoch,
+      head: newest > 0 ? formatCursor(this.currentEpoch, newest) : null,
+      retained: this.ring.size,
+      capacity: this.ring.capacity,
+      subscribers: this.listeners.size,
+    };
+  }
+
+  private resolveStart({ cursor, feeds }: SubscribeRequest): SubscribeStart {
+    if (cursor === null) return { kind: 'fresh' };
+    const parsed = parseCursor(cursor);
+    // Memory positions are plain offsets; a Redis-style `ms-n` position cannot come from us.
+    if (!parsed || !/^\d+$/.test(parsed.position)) return this.reset('cursor_invalid', feeds);
+    if (parsed.epoch !== this.currentEpoch) return this.reset('epoch_changed', feeds);
+    const since = this.ring.since(Number(parsed.position));
+    if (since.kind === 'future') return this.reset('cursor_invalid', feeds);
+    if (since.kind === 'evicted') return this.reset('cursor_evicted', feeds);
+    return { kind: 'resumed', replay: since.items.filter((item) => feeds.has(item.event.feed)) };
+  }
+
+  private reset(reason: ResetReason, feeds: ReadonlySet<FeedName>): SubscribeStart {
+    return { kind: 'reset', reset: toReset(reason, this.snapshotNow(feeds)) };
+  }
+
+  private snapshotNow(feeds: ReadonlySet<FeedName>): Snapshot {
+    const windowMs = this.options.snapshotWindowMs;
+    const cutoff = this.now() - windowMs;
+    const collected = new Map<FeedName, BusEvent['event'][]>();
+    this.ring.scanBackwards((item) => {
+      if (item.event.ts < cutoff) return false;
+      if (feeds.has(item.event.feed)) {
+        const list = collected.get(item.event.feed);
+        if (list) list.push(item.event);
+        else collected.set(item.event.feed, [item.event]);
+      }
+      return true;
+    });
+    const out: Snapshot['feeds'] = {};
+    for (const feed of feeds) {
+      // Collected newest-first; a feed's events in the ring have contiguous seqs.
+      const events = (collected.get(feed) ?? []).reverse();
+      const window: FeedWindow = { firstSeq: events[0]?.seq ?? (this.seqs.get(feed) ?? 0) + 1, ts: [], value: [] };
+      for (const event of events) {
+        window.ts.push(event.ts);
+        window.value.push(event.value);
+      }
+      out[feed] = window;
+    }
+    return { epoch: this.currentEpoch, cursor: formatCursor(this.currentEpoch, this.ring.newest), windowMs, feeds: out };
+  }
+}

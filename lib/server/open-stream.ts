@@ -1,0 +1,70 @@
+import 'server-only';
+import { EVENT_TYPES, encodeJsonEvent, encodeRetry } from '@/lib/sse/wire';
+import type { FeedName } from '@/lib/metrics/feeds';
+import type { HelloData } from '@/lib/metrics/events';
+import type { SubscribeStart } from './bus';
+import { encodeMetrics, encodeText, feedSetKey } from './batch-encoder';
+import type { Runtime } from './runtime';
+import { SseConnection } from './sse-connection';
+
+/**
+ * Opens one SSE stream on the runtime's bus: framework-free, so the route handler, the tests
+ * and the benchmark all drive the same code. The route has already checked the cap and input.
+ */
+
+export interface StreamRequest {
+  feeds: ReadonlySet<FeedName>;
+  /** Raw cursor from `Last-Event-ID` or `?lastEventId=`; validated by the bus. */
+  cursor: string | null;
+  /** Aborted when the client disconnects (`request.signal`). */
+  signal: AbortSignal;
+}
+
+/** `retry:`, `hello`, then the replayed events or the reset, as one string. */
+export function encodePreamble(runtime: Runtime, feeds: ReadonlySet<FeedName>, start: SubscribeStart): string {
+  const hello: HelloData = {
+    epoch: runtime.bus.epoch(),
+    heartbeatMs: runtime.env.SSE_HEARTBEAT_MS,
+    feeds: [...feeds],
+    resumed: start.kind === 'resumed',
+    replayed: start.kind === 'resumed' ? start.replay.length : 0,
+    bus: runtime.bus.kind,
+    serverTime: Date.now(),
+  };
+  let out = encodeRetry(runtime.env.SSE_RETRY_MS) + encodeJsonEvent(EVENT_TYPES.hello, hello);
+  // The reset carries the snapshot's cursor as its id, so even a native EventSource
+  // reconnects from the snapshot instead of resending the cursor that was just refused.
+  if (start.kind === 'reset') out += encodeJsonEvent(EVENT_TYPES.reset, start.reset, start.reset.cursor);
+  if (start.kind === 'resumed') out += encodeMetrics(start.replay, feeds);
+  return out;
+}
+
+export function openStream(runtime: Runtime, request: StreamRequest): ReadableStream<Uint8Array> {
+  const { feeds, cursor, signal } = request;
+  const connection = new SseConnection({
+    feeds,
+    feedKey: feedSetKey(feeds),
+    maxBacklogBytes: runtime.env.SSE_MAX_BACKLOG_BYTES,
+    onClose: runtime.registry.remove,
+  });
+  // Registered before any await, so the connection cap cannot be overshot by a burst.
+  runtime.registry.add(connection);
+
+  if (signal.aborted) connection.close('client_gone');
+  else signal.addEventListener('abort', () => connection.close('client_gone'), { once: true });
+
+  runtime.bus
+    .subscribe({ feeds, cursor }, (batch) => connection.pushBatch(batch))
+    .then(
+      (subscription) => {
+        connection.attach(subscription.unsubscribe);
+        connection.begin(encodeText(encodePreamble(runtime, feeds, subscription.start)));
+      },
+      (error: unknown) => {
+        console.error('[stream] subscribe failed', error);
+        connection.close('error');
+      },
+    );
+
+  return connection.stream;
+}

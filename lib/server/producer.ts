@@ -1,0 +1,61 @@
+import 'server-only';
+import { FEEDS, type FeedName } from '@/lib/metrics/feeds';
+import type { EventBus, Sample } from './bus';
+import { createRandomWalk } from './random-walk';
+
+/**
+ * Demo scaffolding: publishes one point per feed every `intervalMs`, as one batch per tick
+ * (so each stream receives a tick as one chunk). In a fork, this is where real metrics come in.
+ */
+
+export interface ProducerOptions {
+  bus: EventBus;
+  /** `METRICS_INTERVAL_MS`. */
+  intervalMs: number;
+  /** `METRICS_SEED`. */
+  seed: number;
+  /** Defaults to `Date.now`. */
+  now?: () => number;
+}
+
+export interface Producer {
+  /** Publishes one tick now (used by the timer, and directly by tests and benchmarks). */
+  tick(): void;
+  start(): void;
+  stop(): void;
+  readonly running: boolean;
+  readonly ticks: number;
+}
+
+export function createProducer({ bus, intervalMs, seed, now = Date.now }: ProducerOptions): Producer {
+  const walks = FEEDS.map((feed) => ({ name: feed.name as FeedName, walk: createRandomWalk(feed, seed) }));
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let ticks = 0;
+
+  const tick = () => {
+    const ts = now();
+    const samples: Sample[] = walks.map(({ name, walk }) => ({ feed: name, value: walk.next(), ts }));
+    ticks += 1;
+    bus.publish(samples);
+  };
+
+  return {
+    tick,
+    start() {
+      if (timer) return;
+      timer = setInterval(tick, intervalMs);
+      // The producer alone must not keep a process alive (tests, graceful shutdown).
+      timer.unref?.();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+    get running() {
+      return timer !== undefined;
+    },
+    get ticks() {
+      return ticks;
+    },
+  };
+}

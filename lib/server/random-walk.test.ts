@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { FEEDS } from '@/lib/metrics/feeds';
+import { createRandomWalk, createRng } from './random-walk';
+
+const series = (seed: number, feedIndex: number, n: number) => {
+  const walk = createRandomWalk(FEEDS[feedIndex]!, seed);
+  return Array.from({ length: n }, () => walk.next());
+};
+
+describe('simulated feeds', () => {
+  it('are reproducible: the same seed gives the same values', () => {
+    expect(series(42, 0, 200)).toEqual(series(42, 0, 200));
+    expect(series(42, 0, 50)).not.toEqual(series(43, 0, 50));
+  });
+
+  it('give each feed its own sequence from one seed', () => {
+    const a = createRandomWalk({ ...FEEDS[0]!, name: 'a' }, 7);
+    const b = createRandomWalk({ ...FEEDS[0]!, name: 'b' }, 7);
+    expect([a.next(), a.next()]).not.toEqual([b.next(), b.next()]);
+  });
+
+  it('stay within bounds and keep the declared decimals, for every feed', () => {
+    FEEDS.forEach((feed, index) => {
+      const values = series(1, index, 5000);
+      expect(Math.min(...values)).toBeGreaterThanOrEqual(feed.min);
+      expect(Math.max(...values)).toBeLessThanOrEqual(feed.max);
+      const factor = 10 ** feed.decimals;
+      expect(values.filter((value) => Math.round(value * factor) / factor !== value)).toEqual([]);
+    });
+  });
+
+  it('move, and spike now and then', () => {
+    const cpu = series(42, 0, 2000);
+    expect(new Set(cpu).size).toBeGreaterThan(100);
+    const jumps = cpu.slice(1).filter((value, i) => value - cpu[i]! > 15);
+    expect(jumps.length).toBeGreaterThan(5);
+  });
+
+  it('rng yields floats in [0, 1)', () => {
+    const rng = createRng(1);
+    for (let i = 0; i < 1000; i += 1) {
+      const x = rng();
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThan(1);
+    }
+  });
+});

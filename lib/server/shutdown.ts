@@ -1,0 +1,36 @@
+import 'server-only';
+import type { Runtime } from './runtime';
+
+/**
+ * Graceful shutdown for `next start`, which otherwise never exits on SIGTERM while an SSE
+ * response is open (it waits for every response to finish, and a stream never does).
+ *
+ * On SIGTERM/SIGINT: mark the runtime draining (the stream route then refuses new streams with
+ * `Connection: close`, so browsers do not reconnect on a kept-alive socket to this process),
+ * stop the producer, end every open stream cleanly (clients resume elsewhere by cursor), and
+ * exit after `SHUTDOWN_GRACE_MS` if nothing else has ended the process by then.
+ */
+
+const INSTALLED = '__realtimeDashboardShutdownInstalled';
+type GlobalWithFlag = typeof globalThis & { [INSTALLED]?: boolean };
+
+export function drain(runtime: Runtime): void {
+  if (runtime.draining) return;
+  runtime.draining = true;
+  runtime.producer.stop();
+  runtime.registry.closeAll('shutdown');
+}
+
+export function installShutdownHandlers(runtime: Runtime): void {
+  const g = globalThis as GlobalWithFlag;
+  if (g[INSTALLED]) return;
+  g[INSTALLED] = true;
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.log(`[shutdown] ${signal}: closing ${runtime.registry.size} stream(s)`);
+    drain(runtime);
+    // Next's own handler closes the HTTP server; this timer only guarantees the exit.
+    setTimeout(() => process.exit(0), runtime.env.SHUTDOWN_GRACE_MS).unref();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

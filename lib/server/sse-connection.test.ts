@@ -1,0 +1,111 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { FeedName } from '@/lib/metrics/feeds';
+import type { Batch } from './bus';
+import { SseConnection, type CloseReason } from './sse-connection';
+
+const decoder = new TextDecoder();
+const CPU = new Set<FeedName>(['cpu']);
+const batch = (seq: number): Batch => [
+  { cursor: `e.${seq * 2 - 1}`, event: { feed: 'cpu', seq, ts: seq, value: 1 } },
+  { cursor: `e.${seq * 2}`, event: { feed: 'memory', seq, ts: seq, value: 2 } },
+];
+
+function connection(maxBacklogBytes = 1 << 20) {
+  const onClose = vi.fn<(c: SseConnection, reason: CloseReason) => void>();
+  const conn = new SseConnection({ feeds: CPU, feedKey: 'cpu', maxBacklogBytes, onClose });
+  return { conn, onClose };
+}
+
+async function readChunks(stream: ReadableStream<Uint8Array>, count: number): Promise<string[]> {
+  const reader = stream.getReader();
+  const chunks: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    chunks.push(decoder.decode(value));
+  }
+  reader.releaseLock();
+  return chunks;
+}
+
+describe('SseConnection', () => {
+  it('holds live batches until the preamble is written, then writes them after it', async () => {
+    const { conn } = connection();
+    conn.pushBatch(batch(1));
+    conn.begin(new TextEncoder().encode('PREAMBLE\n\n'));
+    conn.pushBatch(batch(2));
+    const chunks = await readChunks(conn.stream, 3);
+    expect(chunks[0]).toBe('PREAMBLE\n\n');
+    expect(chunks[1]).toContain('"seq":1');
+    expect(chunks[2]).toContain('"seq":2');
+  });
+
+  it('writes one chunk per batch with only the subscribed feeds', async () => {
+    const { conn } = connection();
+    conn.begin(new Uint8Array([58, 10, 10]));
+    conn.pushBatch(batch(1));
+    const [, tick] = await readChunks(conn.stream, 2);
+    expect(tick).toContain('"feed":"cpu"');
+    expect(tick).not.toContain('"feed":"memory"');
+  });
+
+  it('runs cleanup exactly once whether abort, cancel or both end it', async () => {
+    const { conn, onClose } = connection();
+    const unsubscribe = vi.fn();
+    conn.attach(unsubscribe);
+    conn.begin(new Uint8Array([58, 10, 10]));
+    conn.close('client_gone');
+    await conn.stream.cancel();
+    conn.close('shutdown');
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(onClose).toHaveBeenCalledWith(conn, 'client_gone');
+    expect(unsubscribe).toHaveBeenCalledTimes(1);
+  });
+
+  it('treats a cancelled body (the other hook) as the client going away', async () => {
+    const { conn, onClose } = connection();
+    await conn.stream.cancel();
+    expect(onClose).toHaveBeenCalledWith(conn, 'client_gone');
+  });
+
+  it('unsubscribes at once if the subscription arrives after the client left', () => {
+    const { conn } = connection();
+    conn.close('client_gone');
+    const unsubscribe = vi.fn();
+    conn.attach(unsubscribe);
+    expect(unsubscribe).toHaveBeenCalledTimes(1);
+  });
+
+  it('closes a slow consumer once its unread backlog passes the limit', async () => {
+    const { conn, onClose } = connection(2048);
+    conn.begin(new Uint8Array(10));
+    // Nobody reads the stream: the queue grows with every tick until the limit is hit.
+    for (let seq = 1; seq <= 50 && !conn.closed; seq += 1) conn.pushBatch(batch(seq));
+    expect(conn.closeReason).toBe('slow_consumer');
+    expect(onClose).toHaveBeenCalledWith(conn, 'slow_consumer');
+    // The stream errors, dropping the backlog, so the HTTP layer ends the response.
+    await expect(conn.stream.getReader().read()).rejects.toThrow('slow_consumer');
+  });
+
+  it('does not count bytes the reader has already taken as backlog', async () => {
+    const { conn } = connection(2048);
+    conn.begin(new Uint8Array(10));
+    const reader = conn.stream.getReader();
+    await reader.read();
+    for (let seq = 1; seq <= 200; seq += 1) {
+      conn.pushBatch(batch(seq));
+      await reader.read();
+    }
+    expect(conn.closed).toBe(false);
+    expect(conn.backlogBytes).toBe(0);
+  });
+
+  it('ends cleanly on shutdown, after what was already queued', async () => {
+    const { conn } = connection();
+    conn.begin(new TextEncoder().encode('A'));
+    conn.close('shutdown');
+    const reader = conn.stream.getReader();
+    expect(decoder.decode((await reader.read()).value)).toBe('A');
+    expect((await reader.read()).done).toBe(true);
+  });
+});

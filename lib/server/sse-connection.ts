@@ -1,0 +1,129 @@
+import 'server-only';
+import type { FeedName } from '@/lib/metrics/feeds';
+import type { Batch } from './bus';
+import { encodeBatchFor } from './batch-encoder';
+
+/**
+ * One open SSE stream: a web ReadableStream the route returns, plus the bookkeeping that keeps
+ * it honest: live batches that arrive before the preamble are held back, a slow reader is cut
+ * off instead of buffering without bound, and cleanup runs exactly once however the stream ends.
+ */
+
+export type CloseReason =
+  /** The client went away (request aborted or the response body cancelled). */
+  | 'client_gone'
+  /** More than `maxBacklogBytes` queued: the client resumes by cursor, so nothing is lost. */
+  | 'slow_consumer'
+  /** The server is shutting down: end the stream cleanly so the client reconnects elsewhere. */
+  | 'shutdown'
+  /** A server-side failure (bus error). */
+  | 'error';
+
+export interface SseConnectionOptions {
+  feeds: ReadonlySet<FeedName>;
+  /** `feedSetKey(feeds)`: streams with the same key share encoded bytes. */
+  feedKey: string;
+  /** `SSE_MAX_BACKLOG_BYTES`. */
+  maxBacklogBytes: number;
+  /** Called once, after the stream has ended, whatever the reason. */
+  onClose: (connection: SseConnection, reason: CloseReason) => void;
+}
+
+export class SseConnection {
+  readonly stream: ReadableStream<Uint8Array>;
+  readonly feeds: ReadonlySet<FeedName>;
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private started = false;
+  private held: Batch[] = [];
+  private closedWith: CloseReason | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly options: SseConnectionOptions) {
+    this.feeds = options.feeds;
+    this.stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.controller = controller;
+        },
+        cancel: () => this.close('client_gone'),
+      },
+      // Count bytes, not chunks, and never ask for more: desiredSize is then -(queued bytes).
+      { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+    );
+  }
+
+  get closed(): boolean {
+    return this.closedWith !== null;
+  }
+
+  get closeReason(): CloseReason | null {
+    return this.closedWith;
+  }
+
+  /** Bytes enqueued but not yet taken by the HTTP layer. */
+  get backlogBytes(): number {
+    return Math.max(0, -(this.controller.desiredSize ?? 0));
+  }
+
+  /** Hands over the bus subscription's teardown; runs at once if the stream already closed. */
+  attach(unsubscribe: () => void): void {
+    if (this.closed) unsubscribe();
+    else this.unsubscribe = unsubscribe;
+  }
+
+  /** Writes the preamble (retry, hello, replay or reset), then any live batches held meanwhile. */
+  begin(preamble: Uint8Array): void {
+    if (this.closed || this.started) return;
+    this.started = true;
+    this.enqueue(preamble);
+    const held = this.held;
+    this.held = [];
+    for (const batch of held) this.pushBatch(batch);
+  }
+
+  /** Live delivery from the bus. Before `begin`, batches are held so they follow the replay. */
+  pushBatch(batch: Batch): void {
+    if (this.closed) return;
+    if (!this.started) {
+      this.held.push(batch);
+      return;
+    }
+    const bytes = encodeBatchFor(batch, this.feeds, this.options.feedKey);
+    if (bytes) this.write(bytes);
+  }
+
+  /** Writes shared bytes (heartbeats) once the preamble is out. */
+  write(bytes: Uint8Array): void {
+    if (this.closed || !this.started) return;
+    if (this.backlogBytes + bytes.byteLength > this.options.maxBacklogBytes) {
+      this.close('slow_consumer');
+      return;
+    }
+    this.enqueue(bytes);
+  }
+
+  /** Ends the stream. Idempotent: only the first call has any effect. */
+  close(reason: CloseReason): void {
+    if (this.closedWith !== null) return;
+    this.closedWith = reason;
+    this.held = [];
+    try {
+      // A clean end lets data already queued drain; an error drops a slow reader's backlog at once.
+      if (reason === 'shutdown') this.controller.close();
+      else if (reason === 'slow_consumer' || reason === 'error') this.controller.error(new Error(reason));
+    } catch {
+      // Already closed or cancelled by the other side: nothing left to end.
+    }
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.options.onClose(this, reason);
+  }
+
+  private enqueue(bytes: Uint8Array): void {
+    try {
+      this.controller.enqueue(bytes);
+    } catch {
+      this.close('client_gone');
+    }
+  }
+}
