@@ -13,7 +13,7 @@ describe('parseEnv', () => {
       SSE_MAX_CONNECTIONS: 2000,
       SSE_MAX_BACKLOG_BYTES: 1 << 20,
       SNAPSHOT_WINDOW_MS: 300_000,
-      SHUTDOWN_GRACE_MS: 3000,
+      SHUTDOWN_GRACE_MS: 1000,
       ENABLE_FAULTS: false,
     });
   });

@@ -8,7 +8,8 @@ import type { Runtime } from './runtime';
  * On SIGTERM/SIGINT: mark the runtime draining (the stream route then refuses new streams with
  * `Connection: close`, so browsers do not reconnect on a kept-alive socket to this process),
  * stop the producer, end every open stream cleanly (clients resume elsewhere by cursor), and
- * exit after `SHUTDOWN_GRACE_MS` if nothing else has ended the process by then.
+ * exit after `SHUTDOWN_GRACE_MS` if Next has not exited by then. Next's own handler waits for
+ * every socket to close, and a client's idle keep-alive socket can hold it for 5 s.
  */
 
 const INSTALLED = '__realtimeDashboardShutdownInstalled';

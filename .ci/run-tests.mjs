@@ -1,0 +1,101 @@
+// The whole gate behind `npm test`: typecheck, lint, unit tests, production build, integration
+// tests against `next start`, and the Playwright e2e suite. Every step runs even if an earlier
+// one failed (except what needs the build), and the last line is a plain
+// `N passed, N failed` summary that CI reads.
+//
+// Usage: npm test                      (everything)
+//        npm test -- unit integration  (only these steps, in the usual order)
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+const TMP = '.tmp';
+mkdirSync(TMP, { recursive: true });
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.CI ? '0' : '1' };
+const bin = (name) => `node_modules/.bin/${name}`;
+
+const readJson = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+};
+
+/** A vitest project: counts come from its JSON report. */
+const vitestStep = (project) => ({
+  name: project,
+  needsBuild: project !== 'unit',
+  run() {
+    const out = `${TMP}/${project}.json`;
+    rmSync(out, { force: true });
+    const code = sh(bin('vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+    const report = readJson(out);
+    if (!report) return { passed: 0, failed: 1, skipped: 0, note: `no report (exit ${code})` };
+    const failed = report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0);
+    return { passed: report.numPassedTests, failed, skipped: report.numPendingTests + report.numTodoTests };
+  },
+});
+
+/** A command that passes or fails as a whole (typecheck, lint, build): one check. */
+const commandStep = (name, command, args, needsBuild = false) => ({
+  name,
+  needsBuild,
+  run() {
+    const code = sh(command, args);
+    return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+  },
+});
+
+const STEPS = [
+  commandStep('typecheck', bin('tsc'), ['--noEmit']),
+  commandStep('lint', bin('eslint'), ['--max-warnings=0', '.']),
+  vitestStep('unit'),
+  commandStep('build', bin('next'), ['build']),
+  vitestStep('integration'),
+  {
+    name: 'e2e',
+    needsBuild: true,
+    run() {
+      const out = `${TMP}/e2e.json`;
+      rmSync(out, { force: true });
+      const code = sh(bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+      const stats = readJson(out)?.stats;
+      if (!stats) return { passed: 0, failed: 1, skipped: 0, note: `no report (exit ${code})` };
+      const failed = stats.unexpected + (code !== 0 && stats.unexpected === 0 ? 1 : 0);
+      return { passed: stats.expected + stats.flaky, failed, skipped: stats.skipped };
+    },
+  },
+];
+
+function sh(command, args, extraEnv = {}) {
+  console.log(`\n$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
+  return result.status ?? 1;
+}
+
+const wanted = process.argv.slice(2);
+const steps = STEPS.filter((step) => wanted.length === 0 || wanted.includes(step.name) || (step.name === 'build' && wanted.some((w) => STEPS.find((s) => s.name === w)?.needsBuild)));
+const results = [];
+let buildFailed = false;
+for (const step of steps) {
+  if (step.name === 'e2e' && !existsSync('playwright.config.ts')) continue;
+  if (step.needsBuild && buildFailed) {
+    results.push({ name: step.name, passed: 0, failed: 1, skipped: 0, note: 'not run: build failed' });
+    continue;
+  }
+  const started = Date.now();
+  const result = step.run();
+  if (step.name === 'build' && result.failed) buildFailed = true;
+  results.push({ name: step.name, ...result, seconds: Math.round((Date.now() - started) / 1000) });
+}
+
+const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+console.log('\nstep          passed  failed  skipped  time');
+for (const r of results) {
+  console.log(`${r.name.padEnd(13)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}  ${r.seconds ?? '-'}s${r.note ? `  (${r.note})` : ''}`);
+}
+const summary = `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`;
+writeFileSync(`${TMP}/summary.txt`, `${summary}\n`);
+console.log(`\n${summary}`);
+process.exit(total.failed > 0 ? 1 : 0);
