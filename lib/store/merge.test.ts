@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { MetricEvent } from '@/lib/metrics/events';
+import { FeedTrack } from './merge';
+
+const event = (seq: number): MetricEvent => ({ feed: 'cpu', seq, ts: seq * 1000, value: seq % 7 });
+const fresh = () => {
+  const track = new FeedTrack({ windowMs: 10_000_000, maxPoints: 100_000 });
+  track.load({ firstSeq: 1, ts: [], value: [] }, 'ep.0');
+  return track;
+};
+const state = (t: FeedTrack) => ({ lastSeq: t.lastSeq, ts: [...t.series.ts], values: [...t.series.values], pending: t.pending.size, lastCursor: t.lastCursor });
+
+function feed(track: FeedTrack, events: readonly MetricEvent[]) {
+  let applied = 0;
+  let duplicates = 0;
+  for (const e of events) {
+    const result = track.apply(e, `ep.${e.seq}`);
+    if (result === 'duplicate') duplicates += 1;
+    else applied += result;
+  }
+  return { applied, duplicates };
+}
+
+describe('FeedTrack.apply', () => {
+  it('applies a clean sequence in order', () => {
+    const t = fresh();
+    expect(feed(t, [1, 2, 3].map(event))).toEqual({ applied: 3, duplicates: 0 });
+    expect(state(t)).toMatchObject({ lastSeq: 3, ts: [1000, 2000, 3000], pending: 0, lastCursor: 'ep.3' });
+  });
+
+  it('drops and counts duplicates', () => {
+    const t = fresh();
+    expect(feed(t, [1, 2, 2, 1, 3, 3].map(event))).toEqual({ applied: 3, duplicates: 3 });
+  });
+
+  it('holds a point behind a hole and drains when the hole fills', () => {
+    const t = fresh();
+    feed(t, [1, 3, 4].map(event));
+    expect(t.lastSeq).toBe(1);
+    expect(t.hasHole).toBe(true);
+    expect(t.apply(event(3), 'x')).toBe('duplicate');
+    expect(t.apply(event(2), 'ep.2')).toBe(3);
+    expect(state(t)).toMatchObject({ lastSeq: 4, pending: 0, ts: [1000, 2000, 3000, 4000] });
+  });
+
+  it('takes the first event as the baseline when nothing was loaded', () => {
+    const t = new FeedTrack();
+    expect(t.apply(event(41), 'a')).toBe(1);
+    expect(t.apply(event(40), 'b')).toBe('duplicate');
+    expect(t.apply(event(42), 'c')).toBe(1);
+  });
+
+  it('any interleaving of duplicates and reorders of a valid sequence ends in the clean state', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.array(fc.nat(), { maxLength: 80 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 80 }),
+        (n, duplicatePicks, swaps) => {
+          const clean = Array.from({ length: n }, (_, i) => event(i + 1));
+          const noisy = [...clean, ...duplicatePicks.map((p) => clean[p % n]!)];
+          for (const [a, b] of swaps) {
+            const i = a % noisy.length;
+            const j = b % noisy.length;
+            [noisy[i], noisy[j]] = [noisy[j]!, noisy[i]!];
+          }
+          const reference = fresh();
+          feed(reference, clean);
+          const subject = fresh();
+          const counts = feed(subject, noisy);
+          expect(state(subject)).toEqual(state(reference));
+          expect(counts).toEqual({ applied: n, duplicates: duplicatePicks.length });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('loads a snapshot window and continues after it', () => {
+    const t = new FeedTrack();
+    t.load({ firstSeq: 10, ts: [1, 2, 3], value: [5, 6, 7] }, 'ep.30');
+    expect(state(t)).toMatchObject({ lastSeq: 12, ts: [1, 2, 3], lastCursor: 'ep.30' });
+    expect(t.apply(event(12), 'x')).toBe('duplicate');
+    expect(t.apply(event(13), 'y')).toBe(1);
+  });
+});

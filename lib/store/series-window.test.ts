@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { SeriesWindow } from './series-window';
+
+describe('SeriesWindow', () => {
+  it('drops points older than the window, relative to the newest', () => {
+    const w = new SeriesWindow({ windowMs: 3000, maxPoints: 100 });
+    for (let t = 0; t <= 10_000; t += 1000) w.push(t, t);
+    w.trim();
+    expect(w.ts).toEqual([7000, 8000, 9000, 10_000]);
+  });
+
+  it('never keeps more than maxPoints, whatever the rate', () => {
+    const w = new SeriesWindow({ windowMs: 1_000_000, maxPoints: 50 });
+    for (let i = 0; i < 100_000; i += 1) {
+      w.push(i, i);
+      if (i % 100 === 0) w.trim();
+    }
+    w.trim();
+    expect(w.length).toBe(50);
+    expect(w.values.length).toBe(50);
+    expect(w.ts[0]).toBe(99_950);
+  });
+
+  it('replaces its content and trims the replacement', () => {
+    const w = new SeriesWindow({ windowMs: 1000, maxPoints: 10 });
+    w.push(1, 1);
+    w.replace([0, 500, 1000, 1500, 2000], [1, 2, 3, 4, 5]);
+    expect(w.ts).toEqual([1000, 1500, 2000]);
+    expect(w.values).toEqual([3, 4, 5]);
+  });
+});
