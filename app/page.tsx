@@ -1,10 +1,12 @@
-export default function HomePage() {
-  return (
-    <main className="mx-auto max-w-5xl p-6">
-      <h1 className="text-2xl font-semibold">Realtime dashboard</h1>
-      <p className="mt-2 text-slate-600 dark:text-slate-400">
-        The stream is at <code>/api/stream</code>; try <code>curl -N localhost:3000/api/stream</code>.
-      </p>
-    </main>
-  );
+import { FEEDS, FEED_NAMES } from '@/lib/metrics/feeds';
+import { getRuntime } from '@/lib/server/runtime';
+import { Dashboard } from './_components/dashboard';
+
+// Rendered per request: the snapshot must be current, it is what the stream resumes from.
+export const dynamic = 'force-dynamic';
+
+export default async function HomePage() {
+  const snapshot = await getRuntime().bus.snapshot(new Set(FEED_NAMES));
+  const feeds = FEEDS.map(({ name, label, unit, decimals }) => ({ name, label, unit, decimals }));
+  return <Dashboard feeds={feeds} snapshot={snapshot} />;
 }

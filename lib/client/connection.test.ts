@@ -75,7 +75,7 @@ describe('connecting and live', () => {
     expect(state()).toBe('live');
     expect(status()).toMatchObject({ epoch: 'ep1', heartbeatMs: HEARTBEAT });
     expect(metrics.map((m) => m.cursor)).toEqual(['ep1.1', 'ep1.2']);
-    expect(transitions.map((t) => `${t.from}→${t.to}`)).toEqual(['connecting→connecting', 'connecting→live']);
+    expect(transitions.map((t) => `${t.from}→${t.to}`)).toEqual(['connecting→live']);
   });
 
   it('gives every transition a readable reason', async () => {

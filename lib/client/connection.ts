@@ -177,7 +177,8 @@ export class ConnectionManager {
     this.sentCursor = cursor !== null;
     const url = cursor ? `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}lastEventId=${encodeURIComponent(cursor)}` : this.options.url;
     const first = this.status.epoch === null && this.outageStartedAt === null;
-    this.transition(first ? 'connecting' : 'reconnecting', reason, { retryAt: null });
+    // The very first attempt is already `connecting` (the initial state): nothing to announce.
+    if (!(first && this.status.state === 'connecting')) this.transition(first ? 'connecting' : 'reconnecting', reason, { retryAt: null });
 
     // The cursor goes in the header too: it is what a reconnecting native EventSource would send.
     const headers = { ...this.options.headers, ...(cursor ? { 'Last-Event-ID': cursor } : {}) };

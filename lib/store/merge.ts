@@ -66,15 +66,16 @@ export class FeedTrack {
     return applied;
   }
 
-  /** Replaces everything with a snapshot window (initial load or reset). */
+  /** Takes a snapshot window as the new baseline (initial load or reset). */
   load(window: FeedWindow, cursor: string): void {
-    this.series.replace(window.ts, window.value);
+    this.series.replaceFrom(window.ts, window.value);
     this.pending.clear();
     this.holeReported = false;
     this.started = true;
     this.lastSeq = window.firstSeq + window.ts.length - 1;
-    this.lastTs = window.ts.at(-1) ?? null;
-    this.lastValue = window.value.at(-1) ?? null;
+    // An empty window (a server that just started) keeps the last point we had on screen.
+    this.lastTs = window.ts.at(-1) ?? this.lastTs;
+    this.lastValue = window.value.at(-1) ?? this.lastValue;
     this.lastCursor = cursor;
   }
 

@@ -80,7 +80,8 @@ describe('metrics store', () => {
     // Our last point was at 3 s, the new server's first at 15 s, points 1 s apart: 11 s lost.
     expect(outcome).toEqual({ reason: 'epoch_changed', lostMs: 11_000 });
     expect(state()).toMatchObject({ epoch: 'ep2', cursor: 'ep2.6', counters: { resets: 1 } });
-    expect(store.series('cpu').ts).toEqual([15_000, 16_000, 17_000]);
+    // History from before the restart stays; the snapshot follows the hole.
+    expect(store.series('cpu').ts).toEqual([1000, 2000, 3000, 15_000, 16_000, 17_000]);
     // Seqs restart with the new epoch.
     store.commit([m('cpu', 4, 7, 'ep2')]);
     expect(state().feeds.cpu.lastSeq).toBe(4);

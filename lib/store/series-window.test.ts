@@ -21,11 +21,24 @@ describe('SeriesWindow', () => {
     expect(w.ts[0]).toBe(99_950);
   });
 
-  it('replaces its content and trims the replacement', () => {
+  it('takes a replacement as the truth from its first point, keeping older points', () => {
+    const w = new SeriesWindow({ windowMs: 10_000, maxPoints: 10 });
+    for (const t of [0, 1000, 2000, 3000]) w.push(t, 0);
+    w.replaceFrom([2500, 5000, 6000], [1, 2, 3]);
+    expect(w.ts).toEqual([0, 1000, 2000, 2500, 5000, 6000]);
+    expect(w.values).toEqual([0, 0, 0, 1, 2, 3]);
+  });
+
+  it('trims the replacement to the window', () => {
     const w = new SeriesWindow({ windowMs: 1000, maxPoints: 10 });
-    w.push(1, 1);
-    w.replace([0, 500, 1000, 1500, 2000], [1, 2, 3, 4, 5]);
+    w.replaceFrom([0, 500, 1000, 1500, 2000], [1, 2, 3, 4, 5]);
     expect(w.ts).toEqual([1000, 1500, 2000]);
-    expect(w.values).toEqual([3, 4, 5]);
+  });
+
+  it('ignores an empty replacement', () => {
+    const w = new SeriesWindow();
+    w.push(1, 1);
+    w.replaceFrom([], []);
+    expect(w.ts).toEqual([1]);
   });
 });

@@ -32,9 +32,17 @@ export class SeriesWindow {
     this.values.push(value);
   }
 
-  replace(ts: readonly number[], values: readonly number[]): void {
-    this.ts.length = 0;
-    this.values.length = 0;
+  /**
+   * Takes `ts`/`values` as the truth from their first point on. Older points are kept: after a
+   * server restart the history before it is still real, and the hole between is the outage.
+   */
+  replaceFrom(ts: readonly number[], values: readonly number[]): void {
+    const first = ts[0];
+    if (first === undefined) return;
+    let keep = this.ts.length;
+    while (keep > 0 && this.ts[keep - 1]! >= first) keep -= 1;
+    this.ts.length = keep;
+    this.values.length = keep;
     for (let i = 0; i < ts.length; i += 1) this.push(ts[i]!, values[i]!);
     this.trim();
   }

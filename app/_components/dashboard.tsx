@@ -1,0 +1,74 @@
+'use client';
+
+import { useEffect, useState, type ReactNode } from 'react';
+import type { FeedName } from '@/lib/metrics/feeds';
+import type { Snapshot } from '@/lib/metrics/events';
+import { getLiveMetrics } from '@/lib/client/browser-live-metrics';
+import { LiveMetricsContext, useMetrics } from '@/lib/client/react';
+import { ConnectionBadge } from './connection-badge';
+import { FeedCard } from './feed-card';
+import { RecoveryToast } from './recovery-toast';
+import { StreamInspector } from './stream-inspector';
+
+export interface DashboardFeed {
+  name: FeedName;
+  label: string;
+  unit: string;
+  decimals: number;
+}
+
+// One colour per card, readable on light and dark backgrounds.
+const COLORS = ['#0ea5e9', '#8b5cf6', '#10b981', '#f59e0b', '#ef4444', '#6366f1', '#14b8a6', '#ec4899'];
+
+/** The DOM contract's counters (docs/dom-contract.md) on the dashboard root. */
+function CountersRoot({ children }: { children: ReactNode }) {
+  const counters = useMetrics((s) => s.counters);
+  return (
+    <div
+      data-testid="dashboard"
+      data-events-applied={counters.eventsApplied}
+      data-duplicates-dropped={counters.duplicatesDropped}
+      data-gaps={counters.gaps}
+      data-resets={counters.resets}
+      className="mx-auto max-w-7xl space-y-6 p-4 sm:p-6"
+    >
+      {children}
+    </div>
+  );
+}
+
+/**
+ * The live dashboard. Rendered on the server with the snapshot already in the store (first
+ * paint has history), then one stream per tab resumes from the snapshot's cursor.
+ */
+export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapshot: Snapshot }) {
+  const [live] = useState(() =>
+    getLiveMetrics(
+      feeds.map((f) => f.name),
+      snapshot,
+    ),
+  );
+  // Retained while mounted; StrictMode's extra mount/unmount in dev does not open a second stream.
+  useEffect(() => live.retain(), [live]);
+
+  return (
+    <LiveMetricsContext.Provider value={live}>
+      <CountersRoot>
+        <header className="flex flex-wrap items-center justify-between gap-3">
+          <div>
+            <h1 className="text-xl font-semibold">Service metrics</h1>
+            <p className="text-sm text-slate-500 dark:text-slate-400">Simulated feeds over Server-Sent Events, last 5 minutes</p>
+          </div>
+          <ConnectionBadge />
+        </header>
+        <main className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+          {feeds.map((feed, i) => (
+            <FeedCard key={feed.name} {...feed} color={COLORS[i % COLORS.length]!} />
+          ))}
+        </main>
+        <StreamInspector />
+      </CountersRoot>
+      <RecoveryToast />
+    </LiveMetricsContext.Provider>
+  );
+}

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * Playwright e2e against the production build (`npm run build` first; `npm test` does it).
+ *
+ * Browser: the system Chromium when there is one (CHROMIUM_PATH, else /usr/bin/chromium),
+ * otherwise Playwright's own (`npx playwright install chromium` on a laptop).
+ */
+
+const PORT = Number(process.env.E2E_PORT ?? 3210);
+const systemChromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
+if (!executablePath) {
+  console.warn(`[playwright] no Chromium at ${systemChromium}: using Playwright's own browser (install it with \`npx playwright install chromium\`, or set CHROMIUM_PATH).`);
+}
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  // Each spec drives one server and real sockets: run them one at a time on a 2-core machine.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  retries: 0,
+  reporter: process.env.CI ? 'list' : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          ...(executablePath ? { executablePath } : {}),
+          // Headless in a container: no sandbox as root, no GPU, no calls to Google's services.
+          args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `node node_modules/next/dist/bin/next start -p ${PORT} -H 127.0.0.1`,
+    url: `http://127.0.0.1:${PORT}/api/health`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    env: { NEXT_TELEMETRY_DISABLED: '1', METRICS_INTERVAL_MS: '250', SSE_HEARTBEAT_MS: '2000' },
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
+  },
+});
