@@ -3,12 +3,13 @@ import { defineConfig, devices } from '@playwright/test';
 
 /**
  * Playwright e2e against the production build (`npm run build` first; `npm test` does it).
+ * No `webServer`: every test starts its own server (and chaos proxy) through the fixtures in
+ * e2e/fixtures, because restart tests must be able to kill and restart it.
  *
  * Browser: the system Chromium when there is one (CHROMIUM_PATH, else /usr/bin/chromium),
  * otherwise Playwright's own (`npx playwright install chromium` on a laptop).
  */
 
-const PORT = Number(process.env.E2E_PORT ?? 3210);
 const systemChromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
 if (!executablePath) {
@@ -26,7 +27,6 @@ export default defineConfig({
   retries: 0,
   reporter: process.env.CI ? 'list' : [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
   },
   projects: [
@@ -42,12 +42,4 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `node node_modules/next/dist/bin/next start -p ${PORT} -H 127.0.0.1`,
-    url: `http://127.0.0.1:${PORT}/api/health`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-    env: { NEXT_TELEMETRY_DISABLED: '1', METRICS_INTERVAL_MS: '250', SSE_HEARTBEAT_MS: '2000' },
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
-  },
 });

@@ -41,19 +41,24 @@ export function ConnectionBadge() {
         aria-live="polite"
         aria-atomic="true"
         tabIndex={0}
+        aria-label={`Connection: ${look.label}`}
         title={reason}
+        data-reason={reason}
         className={`inline-flex items-center gap-2 rounded-full bg-white px-3 py-1 font-medium ring-4 focus:outline-none focus-visible:ring-sky-500 dark:bg-slate-900 ${look.ring}`}
       >
         <span aria-hidden="true" className={`h-2.5 w-2.5 rounded-full ${look.dot} ${state === 'live' ? 'animate-pulse' : ''}`} />
         <span>{look.label}</span>
-        <span className="sr-only">: {reason}</span>
       </div>
       {retryIn !== null && (state === 'reconnecting' || state === 'stale') && (
         <span data-testid="retry-countdown" className="text-slate-600 dark:text-slate-400">
           retrying in {retryIn} s
         </span>
       )}
-      {state === 'failed' && error && <span className="text-rose-700 dark:text-rose-400">{error}</span>}
+      {state === 'failed' && error && (
+        <span data-testid="connection-error" className="text-rose-700 dark:text-rose-400">
+          {error}
+        </span>
+      )}
       {CAN_RECONNECT.has(state) && (
         <button
           type="button"

@@ -46,7 +46,7 @@ export function StreamInspector() {
               .slice()
               .reverse()
               .map((t, i) => (
-                <li key={`${t.at}-${i}`} data-from={t.from} data-to={t.to}>
+                <li key={`${t.at}-${i}`} data-from={t.from} data-to={t.to} data-at={t.at} data-reason={t.reason}>
                   {new Date(t.at).toISOString().slice(11, 23)} {t.from} → {t.to}: {t.reason}
                 </li>
               ))}

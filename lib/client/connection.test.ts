@@ -249,6 +249,18 @@ describe('stall watchdog', () => {
     expect(state()).toBe('live');
   });
 
+  it('also gives up on a request that never gets a response', async () => {
+    const stream = await startLive();
+    stream.cut();
+    await settle();
+    await fake.advance(status().retryAt! - fake.now);
+    expect(fake.requests).toHaveLength(2);
+    // The new request hangs: no response, no bytes (a stalled proxy, a dead route).
+    await fake.advance(2500);
+    expect(state()).toBe('stale');
+    expect(fake.requests[1]?.aborted).toBe(true);
+  });
+
   it('is fed by heartbeat comments, which are not events', async () => {
     const stream = await startLive();
     for (let i = 0; i < 10; i += 1) {

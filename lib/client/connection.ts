@@ -180,6 +180,8 @@ export class ConnectionManager {
     // The very first attempt is already `connecting` (the initial state): nothing to announce.
     if (!(first && this.status.state === 'connecting')) this.transition(first ? 'connecting' : 'reconnecting', reason, { retryAt: null });
 
+    // The watchdog covers the wait for a response too: a stalled link may never answer at all.
+    this.armStall();
     // The cursor goes in the header too: it is what a reconnecting native EventSource would send.
     const headers = { ...this.options.headers, ...(cursor ? { 'Last-Event-ID': cursor } : {}) };
     void runSseRequest(

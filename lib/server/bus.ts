@@ -73,6 +73,19 @@ export interface EventBus {
   /** The recent window of the requested feeds and the cursor it is consistent with. */
   snapshot(feeds: ReadonlySet<FeedName>): Promise<Snapshot>;
   stats(): BusStats;
+  /** The newest `count` events, oldest first (debugging and the duplicate-burst fault). */
+  recent(count: number): Promise<BusEvent[]>;
+}
+
+/**
+ * Test-only operations for the fault route (`ENABLE_FAULTS=1`), so e2e suites can produce the
+ * server-side half of an outage on demand. A bus that cannot do one leaves it undefined.
+ */
+export interface BusFaults {
+  /** Forget all replay history: every existing cursor becomes `cursor_evicted`. */
+  evictHistory?(): void;
+  /** Behave like a restarted server: new epoch, seqs from 1, no history. */
+  rotateEpoch?(): void;
 }
 
 /** Helper for both buses: a reset payload from a snapshot. */

@@ -37,7 +37,7 @@ export class ConnectionRegistry {
   private readonly open = new Set<SseConnection>();
   private heartbeat: unknown = null;
   private readonly timers: Timers;
-  readonly closed: CloseCounts = { client_gone: 0, slow_consumer: 0, shutdown: 0, error: 0 };
+  readonly closed: CloseCounts = { client_gone: 0, slow_consumer: 0, shutdown: 0, error: 0, fault: 0 };
   /** Streams opened since start (for health and benchmarks). */
   opened = 0;
 
@@ -75,6 +75,11 @@ export class ConnectionRegistry {
       this.heartbeat = null;
     }
   };
+
+  /** Visits every open stream (the fault route writes duplicate bursts this way). */
+  forEach(visit: (connection: SseConnection) => void): void {
+    this.open.forEach(visit);
+  }
 
   closeAll(reason: CloseReason): void {
     for (const connection of [...this.open]) connection.close(reason);

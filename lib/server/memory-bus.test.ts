@@ -177,3 +177,31 @@ describe('MemoryBus.snapshot', () => {
     expect(sub.start.kind).toBe('resumed');
   });
 });
+
+describe('MemoryBus faults and recent()', () => {
+  it('recent() returns the newest events, oldest first', async () => {
+    const b = bus();
+    for (let t = 1; t <= 3; t += 1) b.publish(tick(t));
+    expect((await b.recent(3)).map((e) => e.cursor)).toEqual(['ep1.4', 'ep1.5', 'ep1.6']);
+    expect(await b.recent(100)).toHaveLength(6);
+  });
+
+  it('evictHistory() turns every existing cursor into cursor_evicted', async () => {
+    const b = bus();
+    const [first] = b.publish(tick(1));
+    b.publish(tick(2));
+    b.evictHistory();
+    const sub = await b.subscribe({ feeds: ALL, cursor: first!.cursor }, () => {});
+    expect(sub.start.kind === 'reset' && sub.start.reset.reason).toBe('cursor_evicted');
+  });
+
+  it('rotateEpoch() behaves like a restart: new epoch, seqs from 1', async () => {
+    const b = bus();
+    const [first] = b.publish(tick(1));
+    b.rotateEpoch();
+    expect(b.epoch()).not.toBe('ep1');
+    expect(b.publish(tick(2))[0]?.event.seq).toBe(1);
+    const sub = await b.subscribe({ feeds: ALL, cursor: first!.cursor }, () => {});
+    expect(sub.start.kind === 'reset' && sub.start.reset.reason).toBe('epoch_changed');
+  });
+});

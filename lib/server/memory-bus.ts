@@ -3,7 +3,7 @@ import { formatCursor, newEpoch, parseCursor } from '@/lib/sse/cursor';
 import type { FeedName } from '@/lib/metrics/feeds';
 import type { FeedWindow, ResetReason, Snapshot } from '@/lib/metrics/events';
 import { RingBuffer } from './ring-buffer';
-import { toReset, type Batch, type BatchListener, type BusEvent, type BusStats, type EventBus, type Sample, type SubscribeRequest, type SubscribeStart, type Subscription } from './bus';
+import { toReset, type Batch, type BatchListener, type BusEvent, type BusFaults, type BusStats, type EventBus, type Sample, type SubscribeRequest, type SubscribeStart, type Subscription } from './bus';
 
 export interface MemoryBusOptions {
   /** Events kept for replay, all feeds together (`SSE_REPLAY_CAPACITY`). */
@@ -21,12 +21,12 @@ export interface MemoryBusOptions {
  * "replay, then attach the live listener" happens without any publish in between: that is
  * what makes the resume seam free of gaps and duplicates here.
  */
-export class MemoryBus implements EventBus {
+export class MemoryBus implements EventBus, BusFaults {
   readonly kind = 'memory' as const;
-  private readonly ring: RingBuffer<BusEvent>;
+  private ring: RingBuffer<BusEvent>;
   private readonly seqs = new Map<FeedName, number>();
   private readonly listeners = new Set<BatchListener>();
-  private readonly currentEpoch: string;
+  private currentEpoch: string;
   private readonly now: () => number;
 
   constructor(private readonly options: MemoryBusOptions) {
@@ -82,6 +82,22 @@ export class MemoryBus implements EventBus {
       capacity: this.ring.capacity,
       subscribers: this.listeners.size,
     };
+  }
+
+  recent(count: number): Promise<BusEvent[]> {
+    const out: BusEvent[] = [];
+    this.ring.scanBackwards((item) => out.push(item) < count);
+    return Promise.resolve(out.reverse());
+  }
+
+  evictHistory(): void {
+    this.ring.clear();
+  }
+
+  rotateEpoch(): void {
+    this.currentEpoch = newEpoch();
+    this.ring = new RingBuffer<BusEvent>(this.options.capacity);
+    this.seqs.clear();
   }
 
   private resolveStart({ cursor, feeds }: SubscribeRequest): SubscribeStart {

@@ -66,4 +66,14 @@ describe('RingBuffer', () => {
     expect(() => new RingBuffer(0)).toThrow(RangeError);
     expect(() => new RingBuffer(1.5)).toThrow(RangeError);
   });
+
+  it('clear() drops everything but keeps counting offsets', () => {
+    const ring = filled(4, 6);
+    ring.clear();
+    expect(ring.size).toBe(0);
+    expect(ring.since(6)).toEqual({ kind: 'ok', items: [] });
+    expect(ring.since(5)).toEqual({ kind: 'evicted', oldest: 7 });
+    expect(ring.push('e7')).toBe(7);
+    expect(ring.since(6)).toEqual({ kind: 'ok', items: ['e7'] });
+  });
 });

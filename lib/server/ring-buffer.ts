@@ -17,6 +17,8 @@ export class RingBuffer<T> {
   private readonly slots: (T | undefined)[];
   /** Offset of the newest item; 0 while empty. */
   private head = 0;
+  /** Items at or below this offset were dropped by `clear()`. */
+  private floor = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
@@ -36,7 +38,12 @@ export class RingBuffer<T> {
 
   /** Offset of the oldest kept item (newest + 1 while empty). */
   get oldest(): number {
-    return Math.max(1, this.head - this.capacity + 1);
+    return Math.max(1, this.floor + 1, this.head - this.capacity + 1);
+  }
+
+  /** Drops every kept item; offsets keep counting, so old offsets now read as evicted. */
+  clear(): void {
+    this.floor = this.head;
   }
 
   get size(): number {

@@ -17,7 +17,9 @@ export type CloseReason =
   /** The server is shutting down: end the stream cleanly so the client reconnects elsewhere. */
   | 'shutdown'
   /** A server-side failure (bus error). */
-  | 'error';
+  | 'error'
+  /** Cut on purpose by the test-only fault route, like a network drop. */
+  | 'fault';
 
 export interface SseConnectionOptions {
   feeds: ReadonlySet<FeedName>;
@@ -110,7 +112,7 @@ export class SseConnection {
     try {
       // A clean end lets data already queued drain; an error drops a slow reader's backlog at once.
       if (reason === 'shutdown') this.controller.close();
-      else if (reason === 'slow_consumer' || reason === 'error') this.controller.error(new Error(reason));
+      else if (reason !== 'client_gone') this.controller.error(new Error(reason));
     } catch {
       // Already closed or cancelled by the other side: nothing left to end.
     }

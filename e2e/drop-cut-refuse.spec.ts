@@ -1,0 +1,39 @@
+import { badge, counter, expect, lastSeqs, openLive, serverLastSeqs, test } from './fixtures';
+
+/** Spec 1: the connection is cut, and reconnects are refused for 5 s. */
+
+test('a cut then 5 s of refused reconnects: reconnecting with a countdown, then live, with no gap', async ({ page, chaos, server, appErrors }) => {
+  await openLive(page);
+  await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(16);
+  const gapsBefore = await counter(page, 'gaps');
+  const seqsBefore = await lastSeqs(page);
+
+  chaos.refuse(true);
+  chaos.cut();
+  const acceptedAtCut = chaos.accepted;
+  await expect(badge(page)).toHaveAttribute('data-state', 'reconnecting');
+  await expect(page.getByTestId('retry-countdown')).toHaveText(/retrying in \d+ s/);
+  // The client keeps trying (and being refused) without giving up.
+  await expect.poll(() => chaos.accepted, { timeout: 10_000 }).toBeGreaterThanOrEqual(acceptedAtCut + 2);
+  // The outage itself lasts 5 s: that is the scenario, not an assertion.
+  await page.waitForTimeout(5000);
+  await expect(badge(page)).not.toHaveAttribute('data-state', 'live');
+
+  chaos.refuse(false);
+  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+  await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'recovered');
+  await expect(page.getByTestId('recovery-message')).toHaveText(/^Back live: recovered \d+ events? after a \d+\.\d s outage$/);
+
+  // Resumed inside the replay window: nothing missing, nothing doubled, and every feed continues.
+  expect(await counter(page, 'gaps')).toBe(gapsBefore);
+  expect(await counter(page, 'duplicates-dropped')).toBe(0);
+  expect(await counter(page, 'resets')).toBe(0);
+  const target = await serverLastSeqs(server.url);
+  await expect
+    .poll(async () => {
+      const now = await lastSeqs(page);
+      return Object.keys(target).filter((feed) => !(now[feed]! >= target[feed]! && now[feed]! > seqsBefore[feed]!));
+    })
+    .toEqual([]);
+  expect(appErrors).toEqual([]);
+});

@@ -1,0 +1,30 @@
+import { badge, counter, expect, openLive, statesVisited, test } from './fixtures';
+
+/** Spec 3: the server restarts and forgets everything (new epoch). */
+
+for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+  test(`server restart (${signal}): resyncing with the reset reported, then live`, async ({ page, server, appErrors }) => {
+    await openLive(page);
+    await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(8);
+    const epochBefore = (await (await fetch(`${server.url}/api/health`)).json()) as { epoch: string };
+
+    const exit = await server.stop(signal);
+    if (signal === 'SIGTERM') expect(exit.ms).toBeLessThan(3000);
+    await expect(badge(page)).not.toHaveAttribute('data-state', 'live');
+    await server.restart();
+
+    await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+    await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'resynced');
+    await expect(page.getByTestId('recovery-message')).toHaveText(/^Resynced: /);
+    expect(await counter(page, 'resets')).toBe(1);
+    expect(await counter(page, 'gaps')).toBe(0);
+
+    await page.locator('details summary').click();
+    const states = await statesVisited(page);
+    expect(states.indexOf('resyncing')).toBeGreaterThan(states.indexOf('reconnecting'));
+    expect(states.at(-1)).toBe('live');
+    const epochAfter = (await (await fetch(`${server.url}/api/health`)).json()) as { epoch: string };
+    expect(epochAfter.epoch).not.toBe(epochBefore.epoch);
+    expect(appErrors).toEqual([]);
+  });
+}

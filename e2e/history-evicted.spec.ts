@@ -1,0 +1,25 @@
+import { badge, counter, expect, openLive, test } from './fixtures';
+
+/** Spec 7: the outage outlasts the server's replay window. */
+
+test('history evicted during a long outage: a reset, and "N s could not be recovered"', async ({ page, chaos, faults, appErrors }) => {
+  await openLive(page);
+  await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(8);
+
+  chaos.refuse(true);
+  chaos.cut();
+  await expect(badge(page)).toHaveAttribute('data-state', 'reconnecting');
+  // A 4 s outage (the scenario), at the end of which the server forgets what was missed.
+  await page.waitForTimeout(4000);
+  await faults.evict();
+  chaos.refuse(false);
+
+  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+  await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'resynced');
+  const message = await page.getByTestId('recovery-message').innerText();
+  const lost = Number(/^Resynced: (\d+\.\d) s of data could not be recovered$/.exec(message)?.[1]);
+  expect(lost).toBeGreaterThanOrEqual(3);
+  expect(await counter(page, 'resets')).toBe(1);
+  expect(await counter(page, 'gaps')).toBe(0);
+  expect(appErrors).toEqual([]);
+});

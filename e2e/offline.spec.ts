@@ -1,0 +1,27 @@
+import { goOffline } from './fixtures/browser-faults';
+import { badge, counter, expect, openLive, test } from './fixtures';
+
+/** Spec 5: the browser goes offline. Emulation alone does not cut the stream, so we cut too. */
+
+test('offline plus a cut: the offline badge, then back online, then live with no gap', async ({ page, context, chaos, appErrors }) => {
+  await openLive(page);
+  await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(8);
+  const gapsBefore = await counter(page, 'gaps');
+
+  const goOnline = await goOffline(context);
+  // "Offline" is a hint: the open stream keeps working, and the badge keeps saying so.
+  const applied = await counter(page, 'events-applied');
+  await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThan(applied);
+  await expect(badge(page)).toHaveAttribute('data-state', 'live');
+
+  chaos.cut();
+  await expect(badge(page)).toHaveAttribute('data-state', 'offline');
+  await expect(page.getByTestId('retry-countdown')).toHaveCount(0);
+
+  await goOnline();
+  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 10_000 });
+  await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'recovered');
+  expect(await counter(page, 'gaps')).toBe(gapsBefore);
+  expect(await counter(page, 'resets')).toBe(0);
+  expect(appErrors).toEqual([]);
+});
