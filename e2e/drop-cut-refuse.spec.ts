@@ -1,4 +1,4 @@
-import { badge, counter, expect, lastSeqs, openLive, serverLastSeqs, test } from './fixtures';
+import { badge, counter, expect, lastSeqs, openLive, RECOVERY_TIMEOUT_MS, serverLastSeqs, test } from './fixtures';
 
 /** Spec 1: the connection is cut, and reconnects are refused for 5 s. */
 
@@ -20,7 +20,7 @@ test('a cut then 5 s of refused reconnects: reconnecting with a countdown, then 
   await expect(badge(page)).not.toHaveAttribute('data-state', 'live');
 
   chaos.refuse(false);
-  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
   await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'recovered');
   await expect(page.getByTestId('recovery-message')).toHaveText(/^Back live: recovered \d+ events? after a \d+\.\d s outage$/);
 

@@ -1,4 +1,4 @@
-import { badge, counter, expect, openLive, statesVisited, test } from './fixtures';
+import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, statesVisited, test } from './fixtures';
 
 /** Spec 3: the server restarts and forgets everything (new epoch). */
 
@@ -13,7 +13,7 @@ for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     await expect(badge(page)).not.toHaveAttribute('data-state', 'live');
     await server.restart();
 
-    await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+    await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
     await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'resynced');
     await expect(page.getByTestId('recovery-message')).toHaveText(/^Resynced: /);
     expect(await counter(page, 'resets')).toBe(1);

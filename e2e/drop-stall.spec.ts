@@ -1,4 +1,4 @@
-import { badge, counter, expect, openLive, statesVisited, test, transitions } from './fixtures';
+import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, statesVisited, test, transitions } from './fixtures';
 
 /** Spec 2: a half-open link. Bytes stop, nothing closes: only the watchdog can notice. */
 
@@ -21,7 +21,7 @@ test('a stalled link goes stale within 2.5 × heartbeat, then live again with no
   expect(stale.at - stalledAt).toBeGreaterThanOrEqual(2.5 * HEARTBEAT_MS - 300);
 
   chaos.stall(false);
-  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
   expect(await counter(page, 'gaps')).toBe(gapsBefore);
   await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'recovered');
   expect(appErrors).toEqual([]);

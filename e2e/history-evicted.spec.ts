@@ -1,4 +1,4 @@
-import { badge, counter, expect, openLive, test } from './fixtures';
+import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, test } from './fixtures';
 
 /** Spec 7: the outage outlasts the server's replay window. */
 
@@ -14,7 +14,7 @@ test('history evicted during a long outage: a reset, and "N s could not be recov
   await faults.evict();
   chaos.refuse(false);
 
-  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
   await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'resynced');
   const message = await page.getByTestId('recovery-message').innerText();
   const lost = Number(/^Resynced: (\d+\.\d) s of data could not be recovered$/.exec(message)?.[1]);

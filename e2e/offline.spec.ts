@@ -1,5 +1,5 @@
 import { goOffline } from './fixtures/browser-faults';
-import { badge, counter, expect, openLive, test } from './fixtures';
+import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, test } from './fixtures';
 
 /** Spec 5: the browser goes offline. Emulation alone does not cut the stream, so we cut too. */
 
@@ -19,7 +19,7 @@ test('offline plus a cut: the offline badge, then back online, then live with no
   await expect(page.getByTestId('retry-countdown')).toHaveCount(0);
 
   await goOnline();
-  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 10_000 });
+  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
   await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'recovered');
   expect(await counter(page, 'gaps')).toBe(gapsBefore);
   expect(await counter(page, 'resets')).toBe(0);

@@ -77,7 +77,7 @@ describe('createLiveMetrics', () => {
     next.send(metric(3, 4, 'ep2'));
     await settle();
     expect(live.status.getState().connection.state).toBe('live');
-    expect(live.status.getState().recovery).toMatchObject({ kind: 'resynced', message: 'Resynced: 11.0 s of data could not be recovered' });
+    expect(live.status.getState().recovery).toMatchObject({ kind: 'resynced', message: 'Resynced: 12.0 s of data could not be recovered' });
   });
 
   it('resumes from before a hole when a feed skips a seq', async () => {

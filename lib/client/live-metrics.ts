@@ -62,7 +62,7 @@ export function formatDuration(ms: number): string {
 export function recoveryMessage(recovery: Recovery, reset: ResetOutcome | null): RecoveryNotice['message'] {
   if (recovery.reset) {
     const lost = reset?.lostMs ?? 0;
-    return lost >= 500 ? `Resynced: ${formatDuration(lost)} of data could not be recovered` : 'Resynced from a snapshot: no data lost';
+    return lost >= 100 ? `Resynced: ${formatDuration(lost)} of data could not be recovered` : 'Resynced from a snapshot: no data lost';
   }
   const events = `${recovery.replayed} event${recovery.replayed === 1 ? '' : 's'}`;
   return `Back live: recovered ${events} after a ${formatDuration(recovery.outageMs)} outage`;

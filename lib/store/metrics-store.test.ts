@@ -77,14 +77,20 @@ describe('metrics store', () => {
     store.commit([m('cpu', 3, 5), m('rps', 3, 6)]);
     const reset: ResetData = { reason: 'epoch_changed', ...snapshot('ep2', 'ep2.6', 1, [15_000, 16_000, 17_000]) };
     const [outcome] = store.commit([{ kind: 'reset', reset }]);
-    // Our last point was at 3 s, the new server's first at 15 s, points 1 s apart: 11 s lost.
-    expect(outcome).toEqual({ reason: 'epoch_changed', lostMs: 11_000 });
+    // Our last point was at 3 s, the new server's first at 15 s: across a restart all 12 s are lost.
+    expect(outcome).toEqual({ reason: 'epoch_changed', lostMs: 12_000 });
     expect(state()).toMatchObject({ epoch: 'ep2', cursor: 'ep2.6', counters: { resets: 1 } });
     // History from before the restart stays; the snapshot follows the hole.
     expect(store.series('cpu').ts).toEqual([1000, 2000, 3000, 15_000, 16_000, 17_000]);
     // Seqs restart with the new epoch.
     store.commit([m('cpu', 4, 7, 'ep2')]);
     expect(state().feeds.cpu.lastSeq).toBe(4);
+  });
+
+  it('within one epoch, a normal interval between our last point and the snapshot is no loss', () => {
+    const { store } = setup();
+    const reset: ResetData = { reason: 'cursor_evicted', ...snapshot('ep1', 'ep1.20', 10, [3000, 4000, 5000]) };
+    expect(store.commit([{ kind: 'reset', reset }])).toEqual([{ reason: 'cursor_evicted', lostMs: 0 }]);
   });
 
   it('reports nothing lost when the reset snapshot still covers our last point', () => {

@@ -101,6 +101,8 @@ export function createMetricsStore(feeds: readonly FeedName[], options: MetricsS
   const tracks = new Map<FeedName, FeedTrack>(feeds.map((feed) => [feed, new FeedTrack(options)]));
   const track = (feed: FeedName) => tracks.get(feed);
   let lastCursor: string | null = null;
+  /** Epoch of the data held (not of the latest hello, which arrives before its reset). */
+  let dataEpoch: string | null = null;
 
   const initialFeeds = Object.fromEntries(feeds.map((feed) => [feed, summary(tracks.get(feed)!, 0)])) as Record<FeedName, FeedSummary>;
   const api = createStore<MetricsState>()(() => ({
@@ -122,10 +124,13 @@ export function createMetricsStore(feeds: readonly FeedName[], options: MetricsS
 
   const loadWindows = (snapshot: Snapshot, touched: Set<FeedName>): number => {
     let lostMs = 0;
+    // A new epoch means the old server's unsent events are gone whatever the gap looks like.
+    const restarted = dataEpoch !== null && dataEpoch !== snapshot.epoch;
+    dataEpoch = snapshot.epoch;
     for (const [feed, window] of Object.entries(snapshot.feeds) as [FeedName, NonNullable<Snapshot['feeds'][FeedName]>][]) {
       const t = track(feed);
       if (!t) continue;
-      lostMs = Math.max(lostMs, lostBetween(t.lastTs, window.ts));
+      lostMs = Math.max(lostMs, lostBetween(t.lastTs, window.ts, restarted));
       t.load(window, snapshot.cursor);
       touched.add(feed);
     }
@@ -133,13 +138,16 @@ export function createMetricsStore(feeds: readonly FeedName[], options: MetricsS
     return lostMs;
   };
 
-  /** History lost between our last point and the snapshot's first, less one normal interval. */
-  const lostBetween = (lastTs: number | null, ts: readonly number[]): number => {
+  /**
+   * History lost between our last point and the snapshot's first. Within one epoch, one normal
+   * interval between them is no loss; across a restart the whole span is.
+   */
+  const lostBetween = (lastTs: number | null, ts: readonly number[], restarted: boolean): number => {
     if (lastTs === null) return 0;
     const first = ts[0];
     if (first === undefined) return Math.max(0, now() - lastTs);
     if (first <= lastTs) return 0;
-    const interval = ts.length > 1 ? (ts[ts.length - 1]! - first) / (ts.length - 1) : 0;
+    const interval = !restarted && ts.length > 1 ? (ts[ts.length - 1]! - first) / (ts.length - 1) : 0;
     return Math.max(0, first - lastTs - interval);
   };
 
@@ -222,6 +230,7 @@ export function createMetricsStore(feeds: readonly FeedName[], options: MetricsS
     },
 
     setEpoch(epoch) {
+      dataEpoch ??= epoch;
       if (api.getState().epoch !== epoch) api.setState({ epoch });
     },
 
