@@ -337,13 +337,18 @@ describe('offline and visibility', () => {
 });
 
 describe('resync after a reset', () => {
-  it('goes resyncing on a refused cursor and hands the reset over', async () => {
+  /** Live with one metric applied, then a cut, then the retry timer fires (a new request waits). */
+  async function cutAfterOneMetricAndRetry() {
     const stream = await startLive();
     stream.send(metric(1));
     await settle();
     stream.cut();
     await settle();
     await fake.advance(status().retryAt! - fake.now);
+  }
+
+  it('goes resyncing on a refused cursor and hands the reset over', async () => {
+    await cutAfterOneMetricAndRetry();
     expect(fake.last().headers['Last-Event-ID']).toBe('ep1.1');
     fake.last().open().send(hello({ epoch: 'ep2', resumed: false }) + encodeJsonEvent('reset', reset, reset.cursor));
     await settle();
@@ -356,12 +361,7 @@ describe('resync after a reset', () => {
   });
 
   it('reports the recovery with the reset after the first live metric', async () => {
-    const stream = await startLive();
-    stream.send(metric(1));
-    await settle();
-    stream.cut();
-    await settle();
-    await fake.advance(status().retryAt! - fake.now);
+    await cutAfterOneMetricAndRetry();
     const next = fake.last().open();
     next.send(hello({ epoch: 'ep2' }) + encodeJsonEvent('reset', reset, reset.cursor));
     await settle();
