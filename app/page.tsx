@@ -6,7 +6,9 @@ import { Dashboard } from './_components/dashboard';
 export const dynamic = 'force-dynamic';
 
 export default async function HomePage() {
-  const snapshot = await getRuntime().bus.snapshot(new Set(FEED_NAMES));
+  const { bus } = getRuntime();
+  // Without a reachable bus (Redis down) the page still renders; the stream fills it in later.
+  const snapshot = bus.healthy() ? await bus.snapshot(new Set(FEED_NAMES)).catch(() => undefined) : undefined;
   const feeds = FEEDS.map(({ name, label, unit, decimals }) => ({ name, label, unit, decimals }));
   return <Dashboard feeds={feeds} snapshot={snapshot} />;
 }

@@ -41,7 +41,7 @@ function CountersRoot({ children }: { children: ReactNode }) {
  * The live dashboard. Rendered on the server with the snapshot already in the store (first
  * paint has history), then one stream per tab resumes from the snapshot's cursor.
  */
-export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapshot: Snapshot }) {
+export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapshot: Snapshot | undefined }) {
   const [live] = useState(() =>
     getLiveMetrics(
       feeds.map((f) => f.name),

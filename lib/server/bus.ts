@@ -62,8 +62,12 @@ export interface BusStats {
 export interface EventBus {
   readonly kind: 'memory' | 'redis';
   epoch(): string;
-  /** Appends one tick's samples as one batch and fans it out to every subscriber. */
-  publish(samples: readonly Sample[]): Batch;
+  /**
+   * Appends one tick's samples and fans them out to every subscriber as one batch. The memory
+   * bus does it synchronously; the Redis bus resolves once the log has the events (or refuses
+   * them if this instance is not the producer), and delivers them through its reader.
+   */
+  publish(samples: readonly Sample[]): Batch | Promise<void>;
   /**
    * Attaches `onBatch` and computes the start (replay or reset) in one step. Contract: the
    * listener receives every batch published after the replay/snapshot and none before it, so
@@ -75,6 +79,8 @@ export interface EventBus {
   stats(): BusStats;
   /** The newest `count` events, oldest first (debugging and the duplicate-burst fault). */
   recent(count: number): Promise<BusEvent[]>;
+  /** False while the bus cannot serve streams (Redis unreachable); the memory bus always can. */
+  healthy(): boolean;
 }
 
 /**

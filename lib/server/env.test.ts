@@ -15,6 +15,9 @@ describe('parseEnv', () => {
       SNAPSHOT_WINDOW_MS: 300_000,
       SHUTDOWN_GRACE_MS: 1000,
       ENABLE_FAULTS: false,
+      REDIS_URL: undefined,
+      REDIS_KEY_PREFIX: 'rtd',
+      INSTANCE_ID: undefined,
     });
   });
 
@@ -46,6 +49,12 @@ describe('parseEnv', () => {
     expect(message).toMatch(/SSE_MAX_CONNECTIONS: .*\(got "0"\)/);
     expect(message).toMatch(/ENABLE_FAULTS: .*\(got "yes"\)/);
     expect((error as EnvError).issues).toHaveLength(4);
+  });
+
+  it('accepts a Redis URL and refuses anything else', () => {
+    expect(parseEnv({ REDIS_URL: 'redis://127.0.0.1:6380' }).REDIS_URL).toBe('redis://127.0.0.1:6380');
+    expect(parseEnv({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
+    expect(() => parseEnv({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
   });
 
   it('rejects negative and fractional numbers', () => {

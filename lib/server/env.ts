@@ -47,6 +47,21 @@ export const envSchema = z.object({
   SHUTDOWN_GRACE_MS: int(0, 60_000, 1000),
   /** Test-only fault routes (`/api/faults`). Off unless `1`. Never enable in production. */
   ENABLE_FAULTS: flag,
+  /** Redis for several instances (`redis://host:port`). Unset: the in-memory bus. Default unset. */
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Prefix of every Redis key, so apps can share a Redis. Default `rtd`. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, 'letters, digits and : . _ - only')
+    .optional()
+    .transform((value) => value ?? 'rtd'),
+  /** Name of this instance in the producer lease and /api/health. Default `<hostname>-<pid>`. */
+  INSTANCE_ID: z.string().max(128).optional(),
 });
 
 export type ServerEnv = z.output<typeof envSchema>;

@@ -1,8 +1,9 @@
 import 'server-only';
 import { formatCursor, newEpoch, parseCursor } from '@/lib/sse/cursor';
 import type { FeedName } from '@/lib/metrics/feeds';
-import type { FeedWindow, ResetReason, Snapshot } from '@/lib/metrics/events';
+import type { ResetReason, Snapshot } from '@/lib/metrics/events';
 import { RingBuffer } from './ring-buffer';
+import { SnapshotBuilder } from './snapshot-builder';
 import { toReset, type Batch, type BatchListener, type BusEvent, type BusFaults, type BusStats, type EventBus, type Sample, type SubscribeRequest, type SubscribeStart, type Subscription } from './bus';
 
 export interface MemoryBusOptions {
@@ -37,6 +38,10 @@ export class MemoryBus implements EventBus, BusFaults {
 
   epoch(): string {
     return this.currentEpoch;
+  }
+
+  healthy(): boolean {
+    return true;
   }
 
   publish(samples: readonly Sample[]): Batch {
@@ -118,28 +123,9 @@ export class MemoryBus implements EventBus, BusFaults {
 
   private snapshotNow(feeds: ReadonlySet<FeedName>): Snapshot {
     const windowMs = this.options.snapshotWindowMs;
-    const cutoff = this.now() - windowMs;
-    const collected = new Map<FeedName, BusEvent['event'][]>();
-    this.ring.scanBackwards((item) => {
-      if (item.event.ts < cutoff) return false;
-      if (feeds.has(item.event.feed)) {
-        const list = collected.get(item.event.feed);
-        if (list) list.push(item.event);
-        else collected.set(item.event.feed, [item.event]);
-      }
-      return true;
-    });
-    const out: Snapshot['feeds'] = {};
-    for (const feed of feeds) {
-      // Collected newest-first; a feed's events in the ring have contiguous seqs.
-      const events = (collected.get(feed) ?? []).reverse();
-      const window: FeedWindow = { firstSeq: events[0]?.seq ?? (this.seqs.get(feed) ?? 0) + 1, ts: [], value: [] };
-      for (const event of events) {
-        window.ts.push(event.ts);
-        window.value.push(event.value);
-      }
-      out[feed] = window;
-    }
-    return { epoch: this.currentEpoch, cursor: formatCursor(this.currentEpoch, this.ring.newest), windowMs, feeds: out };
+    const builder = new SnapshotBuilder(feeds, this.now() - windowMs);
+    this.ring.scanBackwards((item) => builder.add(item.event));
+    const cursor = formatCursor(this.currentEpoch, this.ring.newest);
+    return builder.build(this.currentEpoch, cursor, windowMs, (feed) => (this.seqs.get(feed) ?? 0) + 1);
   }
 }

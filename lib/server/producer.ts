@@ -21,6 +21,8 @@ export interface ProducerOptions {
 export interface Producer {
   /** Publishes one tick now (used by the timer, and directly by tests and benchmarks). */
   tick(): void;
+  /** Continues each feed's walk from these values (after taking over a shared log). */
+  resumeFrom(values: Partial<Record<FeedName, number>>): void;
   start(): void;
   stop(): void;
   readonly running: boolean;
@@ -36,11 +38,20 @@ export function createProducer({ bus, intervalMs, seed, now = Date.now }: Produc
     const ts = now();
     const samples: Sample[] = walks.map(({ name, walk }) => ({ feed: name, value: walk.next(), ts }));
     ticks += 1;
-    bus.publish(samples);
+    const published = bus.publish(samples);
+    // A shared log may refuse or fail a tick (Redis down, lease lost): it is logged, never thrown
+    // into a timer, and the next tick tries again.
+    if (published instanceof Promise) published.catch((error: unknown) => console.error('[producer] publish failed:', String(error)));
   };
 
   return {
     tick,
+    resumeFrom(values) {
+      for (const { name, walk } of walks) {
+        const value = values[name];
+        if (value !== undefined) walk.resumeFrom(value);
+      }
+    },
     start() {
       if (timer) return;
       timer = setInterval(tick, intervalMs);

@@ -30,6 +30,8 @@ const SPIKE_DECAY = 0.6;
 
 export interface RandomWalk {
   next(): number;
+  /** Continue from this value (a new producer taking over a shared log keeps the line smooth). */
+  resumeFrom(value: number): void;
 }
 
 export function createRandomWalk(feed: FeedDefinition, seed: number): RandomWalk {
@@ -48,6 +50,11 @@ export function createRandomWalk(feed: FeedDefinition, seed: number): RandomWalk
       if (rng() < feed.sim.spikeChance) spike += feed.sim.spikeSize * range * (0.5 + rng() * 0.5);
       const value = Math.min(feed.max, Math.max(feed.min, base + spike));
       return Math.round(value * factor) / factor;
+    },
+    resumeFrom(value) {
+      if (!Number.isFinite(value)) return;
+      base = Math.min(feed.max, Math.max(feed.min, value));
+      spike = 0;
     },
   };
 }

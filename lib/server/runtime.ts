@@ -1,9 +1,12 @@
 import 'server-only';
+import { hostname } from 'node:os';
 import { parseEnv, type ServerEnv } from './env';
 import type { EventBus } from './bus';
 import { MemoryBus } from './memory-bus';
 import { ConnectionRegistry } from './connection-registry';
 import { createProducer, type Producer } from './producer';
+import { RedisBus } from './redis/redis-bus';
+import { createLeaderLease, type LeaderLease } from './redis/leader-lease';
 
 /**
  * The per-process singletons: config, bus, open streams and the producer.
@@ -18,6 +21,9 @@ export interface Runtime {
   bus: EventBus;
   registry: ConnectionRegistry;
   producer: Producer;
+  /** Present with Redis: the producer runs only while this instance holds the lease. */
+  lease: LeaderLease | null;
+  instanceId: string;
   startedAt: number;
   /** Set on SIGTERM/SIGINT: new streams are refused, open ones have been ended. */
   draining: boolean;
@@ -26,16 +32,49 @@ export interface Runtime {
 const GLOBAL_KEY = '__realtimeDashboardRuntime';
 type GlobalWithRuntime = typeof globalThis & { [GLOBAL_KEY]?: Runtime };
 
-export function createRuntime(env: ServerEnv): Runtime {
+/** The embedded default: everything in this process. */
+function createMemoryRuntime(env: ServerEnv, instanceId: string): Runtime {
   const bus = new MemoryBus({ capacity: env.SSE_REPLAY_CAPACITY, snapshotWindowMs: env.SNAPSHOT_WINDOW_MS });
-  return {
-    env,
-    bus,
-    registry: new ConnectionRegistry({ maxConnections: env.SSE_MAX_CONNECTIONS, heartbeatMs: env.SSE_HEARTBEAT_MS }),
-    producer: createProducer({ bus, intervalMs: env.METRICS_INTERVAL_MS, seed: env.METRICS_SEED }),
-    startedAt: Date.now(),
-    draining: false,
-  };
+  const producer = createProducer({ bus, intervalMs: env.METRICS_INTERVAL_MS, seed: env.METRICS_SEED });
+  producer.start();
+  return { env, bus, producer, lease: null, instanceId, registry: registryFor(env), startedAt: Date.now(), draining: false };
+}
+
+/** Several instances on one Redis: a shared log, and one producer elected by lease. */
+function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Runtime {
+  const registry = registryFor(env);
+  const bus = new RedisBus({
+    url,
+    prefix: env.REDIS_KEY_PREFIX,
+    capacity: env.SSE_REPLAY_CAPACITY,
+    snapshotWindowMs: env.SNAPSHOT_WINDOW_MS,
+    instanceId,
+    // Streams on a bus that lost Redis would go silent: end them so clients retry and resume.
+    onHealthChange: (healthy) => healthy || registry.closeAll('error'),
+  });
+  const producer = createProducer({ bus, intervalMs: env.METRICS_INTERVAL_MS, seed: env.METRICS_SEED });
+  const lease = createLeaderLease({
+    redis: bus.redis,
+    key: bus.keys.lease,
+    instanceId,
+    onChange: (leader) => {
+      console.log(`[producer] ${instanceId} ${leader ? 'holds the lease: producing' : 'does not hold the lease'}`);
+      if (!leader) return producer.stop();
+      // Continue the lines where the previous producer left them, then produce.
+      void bus.lastValues().then(producer.resumeFrom, () => {}).finally(() => lease.leader && producer.start());
+    },
+  });
+  lease.start();
+  return { env, bus, producer, lease, instanceId, registry, startedAt: Date.now(), draining: false };
+}
+
+function registryFor(env: ServerEnv): ConnectionRegistry {
+  return new ConnectionRegistry({ maxConnections: env.SSE_MAX_CONNECTIONS, heartbeatMs: env.SSE_HEARTBEAT_MS });
+}
+
+export function createRuntime(env: ServerEnv): Runtime {
+  const instanceId = env.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+  return env.REDIS_URL ? createRedisRuntime(env, env.REDIS_URL, instanceId) : createMemoryRuntime(env, instanceId);
 }
 
 /**
@@ -44,11 +83,6 @@ export function createRuntime(env: ServerEnv): Runtime {
  */
 export function getRuntime(): Runtime {
   const g = globalThis as GlobalWithRuntime;
-  let runtime = g[GLOBAL_KEY];
-  if (!runtime) {
-    runtime = createRuntime(parseEnv(process.env));
-    g[GLOBAL_KEY] = runtime;
-    runtime.producer.start();
-  }
-  return runtime;
+  g[GLOBAL_KEY] ??= createRuntime(parseEnv(process.env));
+  return g[GLOBAL_KEY];
 }

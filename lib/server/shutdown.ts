@@ -19,6 +19,8 @@ export function drain(runtime: Runtime): void {
   if (runtime.draining) return;
   runtime.draining = true;
   runtime.producer.stop();
+  // Give the producer lease up now, so another instance takes over without waiting for expiry.
+  void runtime.lease?.stop();
   runtime.registry.closeAll('shutdown');
 }
 

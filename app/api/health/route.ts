@@ -7,7 +7,8 @@ export const runtime = 'nodejs';
 /** GET /api/health: liveness for load balancers and the tests; 503 while draining. */
 export function GET(): Response {
   const rt = getRuntime();
-  const status = rt.draining ? 'draining' : 'ok';
+  // `degraded`: up, but the shared log (Redis) is unreachable; streams are told to retry.
+  const status = rt.draining ? 'draining' : rt.bus.healthy() ? 'ok' : 'degraded';
   return json(
     {
       status,
@@ -15,7 +16,8 @@ export function GET(): Response {
       connections: rt.registry.size,
       bus: rt.bus.stats(),
       streams: { opened: rt.registry.opened, closed: rt.registry.closed, max: rt.env.SSE_MAX_CONNECTIONS },
-      producer: { running: rt.producer.running, ticks: rt.producer.ticks, intervalMs: rt.env.METRICS_INTERVAL_MS },
+      producer: { running: rt.producer.running, ticks: rt.producer.ticks, intervalMs: rt.env.METRICS_INTERVAL_MS, leader: rt.lease ? rt.lease.leader : true },
+      instance: rt.instanceId,
       uptimeMs: Date.now() - rt.startedAt,
       pid: process.pid,
     },

@@ -12,7 +12,11 @@ export const runtime = 'nodejs';
 export async function GET(request: Request): Promise<Response> {
   const query = parseFeedsQuery(new URL(request.url).searchParams);
   if (!query.ok) return jsonError(400, query.code, query.message);
-  return json(await getRuntime().bus.snapshot(query.feeds));
+  const { bus, env } = getRuntime();
+  if (!bus.healthy()) {
+    return jsonError(503, 'bus_unavailable', 'The event bus is unavailable; retry shortly.', { 'Retry-After': String(Math.ceil(env.SSE_RETRY_MS / 1000)) });
+  }
+  return json(await bus.snapshot(query.feeds));
 }
 
 const notAllowed = methodNotAllowed('GET');

@@ -17,6 +17,13 @@ export function GET(request: Request): Response {
     return new Response(encodeRetry(1000), { headers: { ...SSE_HEADERS, Connection: 'close' } });
   }
 
+  if (!rt.bus.healthy()) {
+    // The shared log is unreachable: tell the client in-band to come back later. A 200 that ends
+    // at once, not a 5xx: a native EventSource gives up for good on errors, and a crowd of
+    // clients retrying after `retry:` (with their own backoff) is not a storm of 5xx.
+    return new Response(`${encodeRetry(rt.env.SSE_RETRY_MS * 2)}: bus unavailable, retry later\n\n`, { headers: SSE_HEADERS });
+  }
+
   const params = new URL(request.url).searchParams;
   const query = parseFeedsQuery(params);
   if (!query.ok) return jsonError(400, query.code, query.message);

@@ -1,0 +1,164 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FEED_NAMES, type FeedName } from '@/lib/metrics/feeds';
+import type { BusEvent, Sample } from '@/lib/server/bus';
+import { RedisBus } from '@/lib/server/redis/redis-bus';
+import { createLeaderLease, type LeaderLease } from '@/lib/server/redis/leader-lease';
+import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
+
+/** The Redis Streams bus against a real redis-server (started on a free port, stopped after). */
+
+const ALL = new Set<FeedName>(FEED_NAMES);
+const tick = (ts: number): Sample[] => (['cpu', 'memory'] as const).map((feed) => ({ feed, value: ts % 100, ts }));
+
+describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
+  let redis: RedisServer;
+  let prefixCount = 0;
+  const open: RedisBus[] = [];
+  const leases: LeaderLease[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterEach(async () => {
+    await Promise.all(leases.splice(0).map((lease) => lease.stop()));
+    await Promise.all(open.splice(0).map((bus) => bus.close()));
+  });
+  afterAll(() => redis?.stop());
+
+  /** A bus on its own key prefix, ready, and (optionally) holding the producer lease. */
+  async function bus(options: { prefix?: string; capacity?: number; leader?: boolean; id?: string } = {}) {
+    const b = new RedisBus({ url: redis.url, prefix: options.prefix ?? `t${++prefixCount}`, capacity: options.capacity ?? 1000, snapshotWindowMs: 3_600_000, instanceId: options.id ?? 'a', blockMs: 200 });
+    open.push(b);
+    await expect.poll(() => b.healthy()).toBe(true);
+    if (options.leader !== false) {
+      const lease = createLeaderLease({ redis: b.redis, key: b.keys.lease, instanceId: options.id ?? 'a', ttlMs: 1500, renewEveryMs: 300, onChange: () => {} });
+      leases.push(lease);
+      lease.start();
+      await expect.poll(() => lease.leader).toBe(true);
+    }
+    return b;
+  }
+
+  it('publishes ticks with per-feed seqs and delivers each read as one batch', async () => {
+    const b = await bus();
+    const received: BusEvent[][] = [];
+    await b.subscribe({ feeds: ALL, cursor: null }, (batch) => received.push([...batch]));
+    await b.publish(tick(Date.now()));
+    await b.publish(tick(Date.now()));
+    await expect.poll(() => received.flat().length).toBe(4);
+    expect(received.flat().map((e) => `${e.event.feed}:${e.event.seq}`)).toEqual(['cpu:1', 'memory:1', 'cpu:2', 'memory:2']);
+    expect(received.flat().every((e) => e.cursor.startsWith(`${b.epoch()}.`))).toBe(true);
+  });
+
+  it('refuses to publish without the producer lease', async () => {
+    const b = await bus({ leader: false });
+    await expect(b.publish(tick(1))).rejects.toThrow(/not the producer/);
+  });
+
+  it('resumes from a cursor with no gap and no duplicate while publishing continues', async () => {
+    // Room for everything published here, so trimming cannot be what a gap comes from.
+    const b = await bus({ capacity: 100_000 });
+    for (let i = 0; i < 10; i += 1) await b.publish(tick(Date.now()));
+    const [first] = await b.recent(20);
+    let publishing = true;
+    const publisher = (async () => {
+      while (publishing) await b.publish(tick(Date.now()));
+    })();
+    // As a stream does: live batches are kept apart and written after the replay.
+    const live: BusEvent[] = [];
+    const sub = await b.subscribe({ feeds: ALL, cursor: first!.cursor }, (batch) => live.push(...batch));
+    expect(sub.start.kind).toBe('resumed');
+    await expect.poll(() => live.length, { timeout: 5000 }).toBeGreaterThan(60);
+    publishing = false;
+    await publisher;
+    const received = [...(sub.start.kind === 'resumed' ? sub.start.replay : []), ...live];
+    const cpu = received.filter((e) => e.event.feed === 'cpu').map((e) => e.event.seq);
+    expect(cpu[0]).toBe(first!.event.seq + 1);
+    expect(cpu).toEqual(cpu.map((_, i) => cpu[0]! + i));
+    expect(new Set(received.map((e) => e.cursor)).size).toBe(received.length);
+  });
+
+  it('gives every instance the same cursors, so a client resumes anywhere without a reset', async () => {
+    const a = await bus({ prefix: 'shared1', id: 'a' });
+    const b = await bus({ prefix: 'shared1', id: 'b', leader: false });
+    expect(b.epoch()).toBe(a.epoch());
+    await a.publish(tick(Date.now()));
+    const [cursorFromA] = await a.recent(2);
+    await a.publish(tick(Date.now()));
+    const sub = await b.subscribe({ feeds: ALL, cursor: cursorFromA!.cursor }, () => {});
+    expect(sub.start.kind === 'resumed' && sub.start.replay.map((e) => `${e.event.feed}:${e.event.seq}`)).toEqual(['memory:1', 'cpu:2', 'memory:2']);
+  });
+
+  it.each([
+    ['cursor_invalid', (epoch: string) => `${epoch}.99999999999999-0`],
+    ['cursor_invalid', (epoch: string) => `${epoch}.42`],
+    ['epoch_changed', () => 'zz0other.1700000000000-0'],
+  ] as const)('answers %s with a snapshot', async (reason, makeCursor) => {
+    const b = await bus();
+    await b.publish(tick(Date.now()));
+    const sub = await b.subscribe({ feeds: ALL, cursor: makeCursor(b.epoch()) }, () => {});
+    expect(sub.start.kind === 'reset' && sub.start.reset.reason).toBe(reason);
+    expect(sub.start.kind === 'reset' && sub.start.reset.feeds.cpu?.ts).toHaveLength(1);
+  });
+
+  it('answers cursor_evicted once MAXLEN ~ has trimmed past the cursor', async () => {
+    const b = await bus({ capacity: 10 });
+    await b.publish(tick(Date.now()));
+    const [oldest] = await b.recent(2);
+    for (let i = 0; i < 300; i += 1) await b.publish(tick(Date.now()));
+    const sub = await b.subscribe({ feeds: ALL, cursor: oldest!.cursor }, () => {});
+    expect(sub.start.kind === 'reset' && sub.start.reset.reason).toBe('cursor_evicted');
+  });
+
+  it('snapshots the window per feed with a cursor that resumes exactly after it', async () => {
+    const b = await bus();
+    for (let i = 0; i < 5; i += 1) await b.publish(tick(Date.now()));
+    const snap = await b.snapshot(new Set<FeedName>(['cpu']));
+    expect(snap.feeds.cpu).toMatchObject({ firstSeq: 1 });
+    expect(snap.feeds.cpu?.ts).toHaveLength(5);
+    await b.publish(tick(Date.now()));
+    const sub = await b.subscribe({ feeds: ALL, cursor: snap.cursor }, () => {});
+    expect(sub.start.kind === 'resumed' && sub.start.replay.map((e) => e.event.seq)).toEqual([6, 6]);
+  });
+
+  it('continues seqs across producers: a new leader neither resets nor repeats them', async () => {
+    const a = await bus({ prefix: 'handover', id: 'a' });
+    await a.publish(tick(1));
+    await a.publish(tick(2));
+    await leases[0]!.stop();
+    const b = await bus({ prefix: 'handover', id: 'b' });
+    await b.publish(tick(3));
+    const events = await b.recent(10);
+    expect(events.filter((e) => e.event.feed === 'cpu').map((e) => e.event.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('hands the lease to another instance within 5 s when the leader stops renewing', async () => {
+    const a = await bus({ prefix: 'lease', id: 'a', leader: false });
+    const b = await bus({ prefix: 'lease', id: 'b', leader: false });
+    const changes: string[] = [];
+    const la = createLeaderLease({ redis: a.redis, key: a.keys.lease, instanceId: 'a', onChange: (l) => changes.push(`a:${l}`) });
+    la.start();
+    await expect.poll(() => la.leader).toBe(true);
+    const lb = createLeaderLease({ redis: b.redis, key: b.keys.lease, instanceId: 'b', onChange: (l) => changes.push(`b:${l}`) });
+    leases.push(lb);
+    lb.start();
+    // a dies without releasing (as with SIGKILL): its lease must expire before b can take it.
+    const died = Date.now();
+    a.redis.disconnect();
+    await expect.poll(() => lb.leader, { timeout: 6000 }).toBe(true);
+    expect(Date.now() - died).toBeLessThan(5000);
+    expect(changes).toEqual(['a:true', 'a:false', 'b:true'].filter((c) => changes.includes(c)));
+  });
+
+  it('reports degraded while Redis is down and recovers by itself when it returns', async () => {
+    const b = await bus({ leader: false });
+    await redis.stop();
+    await expect.poll(() => b.healthy(), { timeout: 5000 }).toBe(false);
+    await expect(b.subscribe({ feeds: ALL, cursor: null }, () => {})).rejects.toThrow(/unavailable/);
+    const epochBefore = b.epoch();
+    await redis.start();
+    await expect.poll(() => b.healthy(), { timeout: 10_000 }).toBe(true);
+    // Redis came back empty (no persistence): a new log, so a new epoch.
+    expect(b.epoch()).not.toBe(epochBefore);
+  });
+});

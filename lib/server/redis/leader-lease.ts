@@ -1,0 +1,78 @@
+import 'server-only';
+import type { Redis } from 'ioredis';
+import { RELEASE_LEASE, RENEW_LEASE } from './scripts';
+
+/**
+ * Exactly one producer across instances: a lease in Redis (`SET key id NX PX ttl`), renewed
+ * while we live. If the leader dies, its lease expires and another instance takes it on its
+ * next try: within `ttlMs + renewEveryMs` (4 s with the defaults).
+ */
+
+export interface LeaderLeaseOptions {
+  redis: Redis;
+  key: string;
+  /** Who we are; stored as the lease's value. */
+  instanceId: string;
+  /** Lease lifetime. Default 3000 ms. */
+  ttlMs?: number;
+  /** How often to renew (as leader) or try to acquire (as follower). Default 1000 ms. */
+  renewEveryMs?: number;
+  /** Called with true when we become the leader, false when we stop being it. */
+  onChange(leader: boolean): void;
+}
+
+export interface LeaderLease {
+  readonly leader: boolean;
+  start(): void;
+  /** Stops trying and gives the lease up at once, so a peer takes over without waiting for expiry. */
+  stop(): Promise<void>;
+}
+
+export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
+  const { redis, key, instanceId, onChange } = options;
+  const ttlMs = options.ttlMs ?? 3000;
+  const renewEveryMs = options.renewEveryMs ?? 1000;
+  let leader = false;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let busy = false;
+
+  const setLeader = (value: boolean) => {
+    if (value === leader) return;
+    leader = value;
+    onChange(value);
+  };
+
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      if (leader) setLeader(Number(await redis.eval(RENEW_LEASE, 1, key, instanceId, ttlMs)) === 1);
+      else setLeader((await redis.set(key, instanceId, 'PX', ttlMs, 'NX')) === 'OK');
+    } catch {
+      // Redis unreachable: we cannot prove we hold the lease, so we do not produce.
+      setLeader(false);
+    } finally {
+      busy = false;
+    }
+  };
+
+  return {
+    get leader() {
+      return leader;
+    },
+    start() {
+      if (timer) return;
+      void tick();
+      timer = setInterval(() => void tick(), renewEveryMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      if (leader) {
+        setLeader(false);
+        await redis.eval(RELEASE_LEASE, 1, key, instanceId).catch(() => {});
+      }
+    },
+  };
+}
