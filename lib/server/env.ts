@@ -25,7 +25,7 @@ export const envSchema = z.object({
   /** HTTP port for `npm run dev` / `npm start` (read by the Next CLI; validated here). Default 3000. */
   PORT: int(1, 65535, 3000),
   /** Producer tick: every feed publishes one point per tick. Default 1000 ms. */
-  METRICS_INTERVAL_MS: int(10, 3_600_000, 1000),
+  METRICS_INTERVAL_MS: int(1, 3_600_000, 1000),
   /** Seed of the simulated random walks, so runs are reproducible. Default 42. */
   METRICS_SEED: int(0, 2 ** 31 - 1, 42),
   /** Keep-alive comment interval on every open stream. Default 15000 ms. */

@@ -1,0 +1,66 @@
+// Benchmark load generator, in its own process: opens N SSE streams with node:http, counts
+// delivered metric events and measures publish→receive latency from each tick's `ts` (same
+// machine, same clock). Prints one JSON line with its results when told to stop (SIGTERM) or
+// after DURATION_MS.
+//
+// env: TARGET (http://127.0.0.1:port/api/stream), STREAMS, WARMUP_MS, DURATION_MS
+
+import { request } from 'node:http';
+
+const target = new URL(process.env.TARGET ?? 'http://127.0.0.1:3290/api/stream');
+const streams = Number(process.env.STREAMS ?? 1000);
+const warmupMs = Number(process.env.WARMUP_MS ?? 3000);
+const durationMs = Number(process.env.DURATION_MS ?? 10000);
+
+let measuring = false;
+let events = 0;
+let opened = 0;
+let failed = 0;
+const latencies = [];
+const TS = /"ts":(\d+)/;
+
+function open() {
+  const req = request({ hostname: target.hostname, port: target.port, path: target.pathname + target.search, headers: { Accept: 'text/event-stream' }, agent: false }, (res) => {
+    if (res.statusCode !== 200) {
+      failed += 1;
+      res.resume();
+      return;
+    }
+    opened += 1;
+    res.setEncoding('utf8');
+    res.on('data', (chunk) => {
+      if (!measuring) return;
+      const now = Date.now();
+      // A chunk is one tick (all its events share a ts): count them, time the tick once.
+      let count = 0;
+      for (let i = chunk.indexOf('event: metric'); i !== -1; i = chunk.indexOf('event: metric', i + 13)) count += 1;
+      if (count === 0) return;
+      events += count;
+      const match = TS.exec(chunk);
+      if (match && latencies.length < 2_000_000) latencies.push(now - Number(match[1]));
+    });
+    res.on('error', () => {});
+  });
+  req.on('error', () => (failed += 1));
+  req.end();
+}
+
+// Open gradually (200 per 50 ms) so the server's accept queue is not the thing measured.
+for (let i = 0; i < streams; i += 1) setTimeout(open, Math.floor(i / 200) * 50);
+
+const rampMs = Math.ceil(streams / 200) * 50;
+setTimeout(() => {
+  measuring = true;
+  const started = Date.now();
+  process.send?.({ type: 'measuring', opened, failed });
+  setTimeout(() => {
+    measuring = false;
+    const seconds = (Date.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const pick = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? null;
+    const result = { opened, failed, events, seconds, eventsPerSecond: events / seconds, p50: pick(0.5), p99: pick(0.99) };
+    if (process.send) process.send({ type: 'result', result });
+    else console.log(JSON.stringify(result));
+    setTimeout(() => process.exit(0), 100);
+  }, durationMs);
+}, rampMs + warmupMs);
