@@ -9,8 +9,7 @@ test('a burst of duplicates is dropped and counted; data and charts do not chang
   await faults.publish(5);
   await openLive(page);
   expect(Object.values(await lastSeqs(page))).toEqual(Array(8).fill(5));
-  const points = await page.getByTestId('chart-cpu').getAttribute('data-points');
-  expect(points).toBe('5');
+  await expect(page.getByTestId('chart-cpu')).toHaveAttribute('data-points', '5');
 
   await faults.duplicates(40);
   await expect.poll(() => counter(page, 'duplicates-dropped')).toBe(40);

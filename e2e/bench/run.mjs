@@ -155,7 +155,9 @@ async function bundle() {
   console.log('\n## Bundle: first-load JS of /\n');
   const server = await startServer('app');
   const html = await (await fetch(`${server.url}/`)).text();
-  const srcs = [...new Set([...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g)].map((m) => m[1]))].filter((src) => !/noModule|nomodule/.test(src));
+  // Module scripts only: the `noModule` polyfill is fetched by legacy browsers alone.
+  const tags = [...html.matchAll(/<script[^>]*src="([^"]+\.js)"[^>]*>/g)];
+  const srcs = [...new Set(tags.filter((m) => !/nomodule/i.test(m[0])).map((m) => m[1]))];
   let raw = 0;
   let gzip = 0;
   for (const src of srcs) {
