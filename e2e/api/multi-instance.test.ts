@@ -81,3 +81,57 @@ describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances on
     onB.close();
   });
 });
+
+describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose Redis goes away', () => {
+  let redis: RedisServer;
+  let app: NextServer;
+  const health = async () => (await (await fetch(`${app.url}/api/health`)).json()) as Health;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    app = await startNextServer({ env: { REDIS_URL: redis.url, METRICS_INTERVAL_MS: '100' } });
+  });
+
+  afterAll(async () => {
+    await app?.stop('SIGKILL');
+    await redis?.stop();
+  });
+
+  it('says degraded, tells streams to retry without a 5xx, and recovers by itself', async () => {
+    await expect.poll(async () => (await health()).status).toBe('ok');
+    const open = await connectSse(`${app.url}/api/stream?feeds=cpu`);
+    await open.waitFor((c) => c.metrics().length >= 1, 5000, 'a metric');
+
+    await redis.stop();
+    await expect.poll(async () => (await health()).status, { timeout: 10_000 }).toBe('degraded');
+    // Open streams are ended, so their clients come back and learn the state.
+    expect(await open.ended).not.toBe('aborted');
+    const refused = await connectSse(`${app.url}/api/stream?feeds=cpu`);
+    expect(refused.response.status).toBe(200);
+    expect(await refused.ended).toBe('end');
+    expect(refused.records.map((r) => r.kind)).toEqual(['retry', 'comment']);
+    expect((await fetch(`${app.url}/api/stream?feeds=nope`)).status).toBe(400);
+
+    await redis.start();
+    await expect.poll(async () => (await health()).status, { timeout: 15_000 }).toBe('ok');
+    const back = await connectSse(`${app.url}/api/stream?feeds=cpu`);
+    // Redis came back empty: a new epoch, and production (this instance takes the lease again).
+    await back.waitFor((c) => c.metrics().length >= 1, 10_000, 'a metric after recovery');
+    expect(back.hello()?.epoch).not.toBe(open.hello()?.epoch);
+    back.close();
+  });
+
+  it('starts degraded when Redis is unreachable at start-up, and serves the page anyway', async () => {
+    const port = redis.port;
+    await redis.stop();
+    const lonely = await startNextServer({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    try {
+      expect((await (await fetch(`${lonely.url}/api/health`)).json()) as Health).toMatchObject({ status: 'degraded', bus: { kind: 'redis' } });
+      expect((await fetch(`${lonely.url}/`)).status).toBe(200);
+      expect((await fetch(`${lonely.url}/api/snapshot`)).status).toBe(503);
+    } finally {
+      await lonely.stop('SIGKILL');
+      await redis.start();
+    }
+  });
+});

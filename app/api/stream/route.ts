@@ -17,16 +17,16 @@ export function GET(request: Request): Response {
     return new Response(encodeRetry(1000), { headers: { ...SSE_HEADERS, Connection: 'close' } });
   }
 
+  const params = new URL(request.url).searchParams;
+  const query = parseFeedsQuery(params);
+  if (!query.ok) return jsonError(400, query.code, query.message);
+
   if (!rt.bus.healthy()) {
     // The shared log is unreachable: tell the client in-band to come back later. A 200 that ends
     // at once, not a 5xx: a native EventSource gives up for good on errors, and a crowd of
     // clients retrying after `retry:` (with their own backoff) is not a storm of 5xx.
     return new Response(`${encodeRetry(rt.env.SSE_RETRY_MS * 2)}: bus unavailable, retry later\n\n`, { headers: SSE_HEADERS });
   }
-
-  const params = new URL(request.url).searchParams;
-  const query = parseFeedsQuery(params);
-  if (!query.ok) return jsonError(400, query.code, query.message);
 
   if (rt.registry.full) {
     const retryAfter = Math.max(1, Math.ceil(rt.env.SSE_RETRY_MS / 1000));
