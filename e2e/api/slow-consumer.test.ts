@@ -38,7 +38,7 @@ describe('slow consumer', () => {
           await faults.duplicates(10_000);
           return (await health()).streams.closed.slow_consumer;
         },
-        { timeout: 20_000, intervals: [200] },
+        { timeout: 20_000, interval: 200 },
       )
       .toBe(1);
     const after = await health();
