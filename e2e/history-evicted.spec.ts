@@ -9,8 +9,8 @@ test('history evicted during a long outage: a reset, and "N s could not be recov
   chaos.refuse(true);
   chaos.cut();
   await expect(badge(page)).toHaveAttribute('data-state', 'reconnecting');
-  // A 4 s outage (the scenario), at the end of which the server forgets what was missed.
-  await page.waitForTimeout(4000);
+  // A 4 s outage with refused reconnects, at the end of which the server forgets what was missed.
+  await expect.poll(() => chaos.refusingForMs >= 4000 && chaos.refused >= 2, { timeout: 15_000 }).toBe(true);
   await faults.evict();
   chaos.refuse(false);
 

@@ -7,12 +7,17 @@ import { startChaosProxy, type ChaosProxy } from '../fixtures/chaos-proxy';
 let upstream: Server;
 let port = 0;
 let proxy: ChaosProxy;
+/** Lines the upstream has written, all clients together: the clock of the stall test. */
+let written = 0;
 
 beforeAll(async () => {
   // Streams one line every 50 ms until the client goes away.
   upstream = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain' });
-    const timer = setInterval(() => res.write('tick\n'), 50);
+    const timer = setInterval(() => {
+      res.write('tick\n');
+      written += 1;
+    }, 50);
     res.on('close', () => clearInterval(timer));
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
@@ -67,7 +72,10 @@ describe('startChaosProxy', () => {
     proxy = await startChaosProxy({ target: port });
     proxy.refuse(true);
     await expect(fetch(proxy.url)).rejects.toThrow();
+    await expect(fetch(proxy.url)).rejects.toThrow();
+    expect(proxy.refused).toBe(2);
     proxy.refuse(false);
+    expect(proxy.refusingForMs).toBe(0);
     const { state, cancel } = await open(proxy.url);
     await expect.poll(() => state.bytes).toBeGreaterThan(0);
     await cancel();
@@ -78,10 +86,12 @@ describe('startChaosProxy', () => {
     const { state, cancel } = await open(proxy.url);
     await expect.poll(() => state.bytes).toBeGreaterThan(0);
     proxy.stall(true);
-    // Let in-flight bytes land, then nothing more may arrive for a while, and nothing closes.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Let bytes already in flight land, then the upstream keeps writing and none of it arrives.
+    const atStall = written;
+    await expect.poll(() => written).toBeGreaterThanOrEqual(atStall + 2);
     const held = state.bytes;
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    const atHeld = written;
+    await expect.poll(() => written).toBeGreaterThanOrEqual(atHeld + 8);
     expect(state.bytes).toBe(held);
     expect(state.error).toBeNull();
     expect(state.done).toBe(false);
