@@ -2,6 +2,7 @@ import type { HelloData, MetricEvent, ResetData } from '@/lib/metrics/events';
 import { EVENT_TYPES } from '@/lib/sse/wire';
 import { createBackoff, parseRetryAfter, type Backoff } from './backoff';
 import type { ConnectionEnv } from './connection-env';
+import { createStallWatchdog, type StallWatchdog } from './stall-watchdog';
 import { runSseRequest, type SseMessage, type TransportEnd } from './sse-transport';
 
 /**
@@ -95,8 +96,7 @@ export class ConnectionManager {
   /** Bumped on every request, so late callbacks from an aborted one are ignored. */
   private generation = 0;
   private retryTimer: unknown = null;
-  private stallTimer: unknown = null;
-  private lastByteAt = 0;
+  private readonly watchdog: StallWatchdog;
   private liveSince: number | null = null;
   private outageStartedAt: number | null = null;
   private sentCursor = false;
@@ -109,6 +109,7 @@ export class ConnectionManager {
     this.env = options.env;
     this.sink = options.sink;
     this.stallFactor = options.stallFactor ?? 2.5;
+    this.watchdog = createStallWatchdog(options.env, () => this.stallMs, () => this.onStall());
     this.healthyAfterMs = options.healthyAfterMs ?? 5000;
     this.backoff = createBackoff({ capMs: options.maxBackoffMs ?? 30_000, random: options.env.random });
     this.status = {
@@ -146,7 +147,7 @@ export class ConnectionManager {
     this.unlisten.forEach((off) => off());
     this.unlisten = [];
     this.clearRetry();
-    this.clearStall();
+    this.watchdog.clear();
     this.generation += 1;
     this.abort?.abort();
     this.abort = null;
@@ -164,7 +165,7 @@ export class ConnectionManager {
 
   private connect(reason: string): void {
     this.clearRetry();
-    this.clearStall();
+    this.watchdog.clear();
     this.abort?.abort();
     const generation = ++this.generation;
     const abort = new AbortController();
@@ -176,19 +177,19 @@ export class ConnectionManager {
     const cursor = this.sink.resumeCursor();
     this.sentCursor = cursor !== null;
     const url = cursor ? `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}lastEventId=${encodeURIComponent(cursor)}` : this.options.url;
-    const first = this.status.epoch === null && this.outageStartedAt === null;
-    // The very first attempt is already `connecting` (the initial state): nothing to announce.
-    if (!(first && this.status.state === 'connecting')) this.transition(first ? 'connecting' : 'reconnecting', reason, { retryAt: null });
+    // Every re-attempt is logged; the very first attempt is already the initial `connecting`.
+    const to = this.outageStartedAt === null ? 'connecting' : 'reconnecting';
+    if (to === 'reconnecting' || this.status.state !== to) this.transition(to, reason, { retryAt: null });
 
     // The watchdog covers the wait for a response too: a stalled link may never answer at all.
-    this.armStall();
+    this.watchdog.feed();
     // The cursor goes in the header too: it is what a reconnecting native EventSource would send.
     const headers = { ...this.options.headers, ...(cursor ? { 'Last-Event-ID': cursor } : {}) };
     void runSseRequest(
       { url, headers, signal: abort.signal, fetch: this.env.fetch },
       {
-        onOpen: () => generation === this.generation && this.armStall(),
-        onBytes: () => generation === this.generation && this.armStall(),
+        onOpen: () => generation === this.generation && this.watchdog.feed(),
+        onBytes: () => generation === this.generation && this.watchdog.feed(),
         onRetry: (ms) => generation === this.generation && this.backoff.setBase(ms),
         onEvent: (message) => generation === this.generation && this.onMessage(message),
       },
@@ -213,7 +214,7 @@ export class ConnectionManager {
   private onHello(hello: HelloData): void {
     this.status = { ...this.status, epoch: hello.epoch, heartbeatMs: hello.heartbeatMs };
     this.sink.onHello(hello);
-    this.armStall();
+    this.watchdog.feed();
     this.replayed = hello.replayed;
     if (this.sentCursor && !hello.resumed) {
       // A reset follows in the same chunk: data is being replaced, not live yet.
@@ -245,7 +246,7 @@ export class ConnectionManager {
   }
 
   private onEnd(end: TransportEnd): void {
-    this.clearStall();
+    this.watchdog.clear();
     this.abort = null;
     if (!this.running || end.kind === 'aborted') return;
     if (this.liveSince !== null && this.env.now() - this.liveSince >= this.healthyAfterMs) this.backoff.reset();
@@ -303,16 +304,6 @@ export class ConnectionManager {
     return this.stallFactor * (this.status.heartbeatMs ?? this.options.defaultHeartbeatMs ?? 15_000);
   }
 
-  private armStall(): void {
-    this.clearStall();
-    this.lastByteAt = this.env.now();
-    const generation = this.generation;
-    this.stallTimer = this.env.setTimeout(() => {
-      this.stallTimer = null;
-      if (generation === this.generation) this.onStall();
-    }, this.stallMs);
-  }
-
   /** No bytes for stallMs: the only way to notice a half-open link. */
   private onStall(): void {
     this.generation += 1;
@@ -338,7 +329,7 @@ export class ConnectionManager {
   private onVisible(): void {
     // Hidden tabs throttle timers, so a scheduled retry or the watchdog may be late by minutes.
     if (this.waiting && this.abort === null && this.status.state !== 'offline') this.connect('tab became visible');
-    else if (this.abort !== null && this.stallTimer !== null && this.env.now() - this.lastByteAt >= this.stallMs) this.onStall();
+    else if (this.abort !== null && this.watchdog.overdue()) this.onStall();
   }
 
   // ── bookkeeping ─────────────────────────────────────────────────────────────
@@ -353,10 +344,5 @@ export class ConnectionManager {
   private clearRetry(): void {
     if (this.retryTimer !== null) this.env.clearTimeout(this.retryTimer);
     this.retryTimer = null;
-  }
-
-  private clearStall(): void {
-    if (this.stallTimer !== null) this.env.clearTimeout(this.stallTimer);
-    this.stallTimer = null;
   }
 }
