@@ -3,9 +3,10 @@ import { Redis } from 'ioredis';
 import { formatCursor, newEpoch, parseCursor } from '@/lib/sse/cursor';
 import { isFeedName, type FeedName } from '@/lib/metrics/feeds';
 import type { MetricEvent, ResetReason, Snapshot } from '@/lib/metrics/events';
-import { toReset, type Batch, type BatchListener, type BusEvent, type BusFaults, type BusStats, type EventBus, type Sample, type SubscribeRequest, type SubscribeStart, type Subscription } from '../bus';
+import { toReset, type BatchListener, type BusEvent, type BusFaults, type BusStats, type EventBus, type Sample, type SubscribeRequest, type SubscribeStart, type Subscription } from '../bus';
 import { SnapshotBuilder } from '../snapshot-builder';
 import { ENSURE_EPOCH, PUBLISH_TICK, ROTATE_EPOCH } from './scripts';
+import { createResumeSeam } from './resume-seam';
 import { compareStreamIds, isStreamId } from './stream-id';
 
 /**
@@ -93,27 +94,13 @@ export class RedisBus implements EventBus, BusFaults {
 
   async subscribe(request: SubscribeRequest, onBatch: BatchListener): Promise<Subscription> {
     if (!this.ready) throw new BusUnavailableError();
-    // Listen first and hold what arrives, then read the replay: whatever the reader delivers
-    // meanwhile is passed on only if it is newer than the replay's end. No race at the seam.
-    const held: Batch[] = [];
-    let live = false;
-    // The replay may include entries this instance's reader has not delivered yet; until the
-    // reader passes `floor`, live batches are trimmed to what is newer than the replay.
-    let floor: string | null = null;
-    const deliver = (batch: Batch) => {
-      if (floor === null) return onBatch(batch);
-      const last = batch[batch.length - 1];
-      const newer = batch.filter((item) => compareStreamIds(positionOf(item), floor!) > 0);
-      if (last && compareStreamIds(positionOf(last), floor) > 0) floor = null;
-      if (newer.length) onBatch(newer);
-    };
-    const listener: BatchListener = (batch) => (live ? deliver(batch) : held.push(batch));
+    // Listen first, then read the replay: the seam passes on only what is newer than its end.
+    const seam = createResumeSeam(onBatch);
+    const { listener } = seam;
     this.listeners.add(listener);
     try {
       const { start, after } = await this.resolveStart(request);
-      floor = after;
-      held.forEach(deliver);
-      live = true;
+      seam.open(after);
       return { start, unsubscribe: () => this.listeners.delete(listener) };
     } catch (error) {
       this.listeners.delete(listener);
@@ -265,7 +252,7 @@ export class RedisBus implements EventBus, BusFaults {
 
   private async reset(reason: ResetReason, feeds: ReadonlySet<FeedName>): Promise<{ start: SubscribeStart; after: string | null }> {
     const snapshot = await this.snapshot(feeds);
-    return { start: { kind: 'reset', reset: toReset(reason, snapshot) }, after: snapshot.cursor.slice(snapshot.cursor.indexOf('.') + 1) };
+    return { start: { kind: 'reset', reset: toReset(reason, snapshot) }, after: parseCursor(snapshot.cursor)?.position ?? null };
   }
 
   /**
@@ -290,10 +277,6 @@ export class RedisBus implements EventBus, BusFaults {
     const event = toEvent(fields);
     return event ? { cursor: formatCursor(this.currentEpoch, id), event } : null;
   }
-}
-
-function positionOf(item: BusEvent): string {
-  return item.cursor.slice(item.cursor.indexOf('.') + 1);
 }
 
 /** Fields `f s t v` of an entry; null for an entry this version does not understand. */
