@@ -229,7 +229,18 @@ describe('bad input', () => {
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe(code);
-    expect(body.error.message).toEqual(expect.any(String));
+    expect(body.error.message.length).toBeGreaterThan(10);
+  });
+
+  it('names the unknown feeds, quoted and cut short', async () => {
+    const body = (await (await fetch(`${server.url}/api/stream?feeds=cpu,${'x'.repeat(100)}`)).json()) as { error: { message: string } };
+    expect(body.error.message).toBe(`unknown feed(s): "${'x'.repeat(40)}"; see /api/feeds`);
+  });
+
+  it.each(['GET', 'POST'])('%s on an unknown /api path → 404 JSON', async (method) => {
+    const response = await fetch(`${server.url}/api/nope/deeper`, { method });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
 
   it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('%s /api/stream → 405 JSON with Allow: GET', async (method) => {

@@ -17,7 +17,7 @@ const feedsParam = z
   .superRefine((names, ctx) => {
     if (names.some((name) => name === '')) ctx.addIssue({ code: 'custom', message: 'feeds must be a comma-separated list of feed names' });
     const unknown = names.filter((name) => name !== '' && !isFeedName(name));
-    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown feed(s): ${unknown.slice(0, 5).join(', ')}; see /api/feeds` });
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown feed(s): ${unknown.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40))).join(', ')}; see /api/feeds` });
   })
   .transform((names) => new Set(names as FeedName[]));
 
