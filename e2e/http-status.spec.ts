@@ -11,7 +11,7 @@ test('503 with Retry-After: waits about that long, then recovers', async ({ page
   await faults.drop();
 
   await expect.poll(() => requests.count).toBeGreaterThanOrEqual(1);
-  await expect(badge(page)).toHaveAttribute('title', /HTTP 503/);
+  await expect(badge(page)).toHaveAttribute('data-reason', /HTTP 503/);
   await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 10_000 });
   expect(requests.count).toBeGreaterThanOrEqual(2);
   // The client waited for Retry-After (plus at most 10 % jitter) before asking again.
