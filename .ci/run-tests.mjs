@@ -9,6 +9,23 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
+// The project runs on Node 24 LTS (package.json `engines`, .nvmrc). `npm test` puts
+// node_modules/.bin first on PATH, where the pinned `node` devDependency provides it even when the
+// system Node is older; anything else is a set-up mistake worth a clear message, not odd failures.
+const MIN_NODE_MAJOR = 24;
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+console.log(`Node ${process.version} (${process.execPath})`);
+if (nodeMajor < MIN_NODE_MAJOR) {
+  console.error(
+    `This project needs Node ${MIN_NODE_MAJOR} or newer; this is ${process.version}. Run it through npm ` +
+      '(`npm test`), which uses the Node 24 that `npm install` put in node_modules/.bin, or install Node 24.',
+  );
+  mkdirSync('.tmp', { recursive: true });
+  writeFileSync('.tmp/summary.txt', '0 passed, 1 failed\n');
+  console.log('\n0 passed, 1 failed');
+  process.exit(1);
+}
+
 const TMP = '.tmp';
 mkdirSync(TMP, { recursive: true });
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.CI ? '0' : '1' };
@@ -29,7 +46,14 @@ const vitestStep = (project) => ({
   run() {
     const out = `${TMP}/${project}.json`;
     rmSync(out, { force: true });
-    const code = sh(bin('vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+    const code = sh(bin('vitest'), [
+      'run',
+      '--project',
+      project,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${out}`,
+    ]);
     const report = readJson(out);
     if (!report) return { passed: 0, failed: 1, skipped: 0, note: `no report (exit ${code})` };
     const failed = report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0);
@@ -49,6 +73,7 @@ const commandStep = (name, command, args, needsBuild = false) => ({
 
 const STEPS = [
   commandStep('typecheck', bin('tsc'), ['--noEmit']),
+  commandStep('format', bin('prettier'), ['--check', '.']),
   commandStep('lint', bin('eslint'), ['--max-warnings=0', '.']),
   vitestStep('unit'),
   commandStep('build', bin('next'), ['build']),
@@ -75,7 +100,12 @@ function sh(command, args, extraEnv = {}) {
 }
 
 const wanted = process.argv.slice(2);
-const steps = STEPS.filter((step) => wanted.length === 0 || wanted.includes(step.name) || (step.name === 'build' && wanted.some((w) => STEPS.find((s) => s.name === w)?.needsBuild)));
+const steps = STEPS.filter(
+  (step) =>
+    wanted.length === 0 ||
+    wanted.includes(step.name) ||
+    (step.name === 'build' && wanted.some((w) => STEPS.find((s) => s.name === w)?.needsBuild)),
+);
 const results = [];
 let buildFailed = false;
 for (const step of steps) {
@@ -90,10 +120,15 @@ for (const step of steps) {
   results.push({ name: step.name, ...result, seconds: Math.round((Date.now() - started) / 1000) });
 }
 
-const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = results.reduce(
+  (sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 console.log('\nstep          passed  failed  skipped  time');
 for (const r of results) {
-  console.log(`${r.name.padEnd(13)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}  ${r.seconds ?? '-'}s${r.note ? `  (${r.note})` : ''}`);
+  console.log(
+    `${r.name.padEnd(13)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}  ${r.seconds ?? '-'}s${r.note ? `  (${r.note})` : ''}`,
+  );
 }
 const summary = `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`;
 writeFileSync(`${TMP}/summary.txt`, `${summary}\n`);
