@@ -19,6 +19,18 @@ export default tseslint.config(
     },
   },
   {
+    // Rules that need type information: a promise nobody awaits or catches is how a stream dies
+    // silently, and an async callback where a sync one is expected swallows its rejection.
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
+  {
     // Playwright fixtures receive a `use` callback that is not React's `use` hook.
     files: ['e2e/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },

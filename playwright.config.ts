@@ -13,7 +13,9 @@ import { defineConfig, devices } from '@playwright/test';
 const systemChromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
 if (!executablePath) {
-  console.warn(`[playwright] no Chromium at ${systemChromium}: using Playwright's own browser (install it with \`npx playwright install chromium\`, or set CHROMIUM_PATH).`);
+  console.warn(
+    `[playwright] no Chromium at ${systemChromium}: using Playwright's own browser (install it with \`npx playwright install chromium\`, or set CHROMIUM_PATH).`,
+  );
 }
 
 export default defineConfig({
@@ -37,7 +39,16 @@ export default defineConfig({
         launchOptions: {
           ...(executablePath ? { executablePath } : {}),
           // Headless in a container: no sandbox as root, no GPU, no calls to Google's services.
-          args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-dev-shm-usage',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
         },
       },
     },

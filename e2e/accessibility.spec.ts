@@ -22,7 +22,9 @@ test('"Reconnect now" and the toast can be used with the keyboard alone', async 
   const button = page.getByRole('button', { name: 'Reconnect now' });
   await expect(button).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect.poll(async () => (await transitions(page)).some((t) => t.reason === 'reconnect requested by the user')).toBe(true);
+  await expect
+    .poll(async () => (await transitions(page)).some((t) => t.reason === 'reconnect requested by the user'))
+    .toBe(true);
 
   chaos.refuse(false);
   await page.keyboard.press('Enter');

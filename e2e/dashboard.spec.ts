@@ -2,7 +2,10 @@ import { badge, counter, dashboard, expect, test } from './fixtures';
 
 /** Smoke: the page goes live with history already drawn, and keeps drawing. */
 
-test('reaches live with history drawn, then live points arrive, with no console errors', async ({ page, appErrors }) => {
+test('reaches live with history drawn, then live points arrive, with no console errors', async ({
+  page,
+  appErrors,
+}) => {
   const streams: string[] = [];
   page.on('request', (request) => request.url().includes('/api/stream') && streams.push(request.url()));
 

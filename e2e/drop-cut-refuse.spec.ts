@@ -2,7 +2,12 @@ import { badge, counter, expect, lastSeqs, openLive, RECOVERY_TIMEOUT_MS, server
 
 /** Spec 1: the connection is cut, and reconnects are refused for 5 s. */
 
-test('a cut then 5 s of refused reconnects: reconnecting with a countdown, then live, with no gap', async ({ page, chaos, server, appErrors }) => {
+test('a cut then 5 s of refused reconnects: reconnecting with a countdown, then live, with no gap', async ({
+  page,
+  chaos,
+  server,
+  appErrors,
+}) => {
   await openLive(page);
   await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(16);
   const gapsBefore = await counter(page, 'gaps');
@@ -20,7 +25,9 @@ test('a cut then 5 s of refused reconnects: reconnecting with a countdown, then 
   chaos.refuse(false);
   await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
   await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'recovered');
-  await expect(page.getByTestId('recovery-message')).toHaveText(/^Back live: recovered \d+ events? after a \d+\.\d s outage$/);
+  await expect(page.getByTestId('recovery-message')).toHaveText(
+    /^Back live: recovered \d+ events? after a \d+\.\d s outage$/,
+  );
 
   // Resumed inside the replay window: nothing missing, nothing doubled, and every feed continues.
   expect(await counter(page, 'gaps')).toBe(gapsBefore);

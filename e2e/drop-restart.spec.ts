@@ -3,7 +3,11 @@ import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, statesVisited, t
 /** Spec 3: the server restarts and forgets everything (new epoch). */
 
 for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
-  test(`server restart (${signal}): resyncing with the reset reported, then live`, async ({ page, server, appErrors }) => {
+  test(`server restart (${signal}): resyncing with the reset reported, then live`, async ({
+    page,
+    server,
+    appErrors,
+  }) => {
     await openLive(page);
     await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(8);
     const epochBefore = (await (await fetch(`${server.url}/api/health`)).json()) as { epoch: string };

@@ -5,7 +5,11 @@ import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, statesVisited, t
 const HEARTBEAT_MS = 1000;
 test.use({ serverEnv: { SSE_HEARTBEAT_MS: String(HEARTBEAT_MS) } });
 
-test('a stalled link goes stale within 2.5 × heartbeat, then live again with no gap', async ({ page, chaos, appErrors }) => {
+test('a stalled link goes stale within 2.5 × heartbeat, then live again with no gap', async ({
+  page,
+  chaos,
+  appErrors,
+}) => {
   await openLive(page);
   await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(8);
   const gapsBefore = await counter(page, 'gaps');

@@ -2,7 +2,12 @@ import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, test } from './f
 
 /** Spec 7: the outage outlasts the server's replay window. */
 
-test('history evicted during a long outage: a reset, and "N s could not be recovered"', async ({ page, chaos, faults, appErrors }) => {
+test('history evicted during a long outage: a reset, and "N s could not be recovered"', async ({
+  page,
+  chaos,
+  faults,
+  appErrors,
+}) => {
   await openLive(page);
   await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(8);
 

@@ -7,7 +7,16 @@ test('503 with Retry-After: waits about that long, then recovers', async ({ page
   await openLive(page);
   const requests = countStreamRequests(page);
   // The next stream request gets a 503 with Retry-After: 2; later ones pass.
-  await page.route(STREAM_ROUTE, (route) => route.fulfill({ status: 503, headers: { 'Retry-After': '2', 'Content-Type': 'application/json' }, body: '{"error":{"code":"too_many_connections","message":"busy"}}' }), { times: 1 });
+  await page.route(
+    STREAM_ROUTE,
+    (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'Retry-After': '2', 'Content-Type': 'application/json' },
+        body: '{"error":{"code":"too_many_connections","message":"busy"}}',
+      }),
+    { times: 1 },
+  );
   await faults.drop();
 
   await expect.poll(() => requests.count).toBeGreaterThanOrEqual(1);
@@ -24,7 +33,13 @@ for (const status of [401, 404]) {
   test(`${status}: failed, with the message, and no retry storm`, async ({ page }) => {
     await page.clock.install();
     const requests = countStreamRequests(page);
-    await page.route(STREAM_ROUTE, (route) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify({ error: { code: 'denied', message: `refused with ${status}` } }) }));
+    await page.route(STREAM_ROUTE, (route) =>
+      route.fulfill({
+        status,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'denied', message: `refused with ${status}` } }),
+      }),
+    );
     await page.goto('/');
     await expect(badge(page)).toHaveAttribute('data-state', 'failed');
     await expect(page.getByTestId('connection-error')).toHaveText(`refused with ${status}`);

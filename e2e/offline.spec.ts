@@ -3,7 +3,12 @@ import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, test } from './f
 
 /** Spec 5: the browser goes offline. Emulation alone does not cut the stream, so we cut too. */
 
-test('offline plus a cut: the offline badge, then back online, then live with no gap', async ({ page, context, chaos, appErrors }) => {
+test('offline plus a cut: the offline badge, then back online, then live with no gap', async ({
+  page,
+  context,
+  chaos,
+  appErrors,
+}) => {
   await openLive(page);
   await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(8);
   const gapsBefore = await counter(page, 'gaps');

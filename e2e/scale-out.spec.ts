@@ -21,7 +21,10 @@ const test = base.extend<{ cluster: Cluster }>({
   cluster: async ({}, use) => {
     const redis = await startRedis();
     const env = { REDIS_URL: redis.url, METRICS_INTERVAL_MS: '250', SSE_HEARTBEAT_MS: '1000', SSE_RETRY_MS: '500' };
-    const instances = [await startNextServer({ env: { ...env, INSTANCE_ID: 'a' } }), await startNextServer({ env: { ...env, INSTANCE_ID: 'b' } })];
+    const instances = [
+      await startNextServer({ env: { ...env, INSTANCE_ID: 'a' } }),
+      await startNextServer({ env: { ...env, INSTANCE_ID: 'b' } }),
+    ];
     const nginx = await startNginx(instances.map((i) => i.port));
     await use({ redis, instances, nginx });
     await nginx.stop();
@@ -32,8 +35,13 @@ const test = base.extend<{ cluster: Cluster }>({
 
 test.skip(!available, 'needs redis-server and nginx (Debian packages; .ci/run installs them)');
 
-test('through nginx, the browser stays live across the death of the instance serving it', async ({ page, cluster, appErrors }) => {
-  const connections = async (server: NextServer) => ((await (await fetch(`${server.url}/api/health`)).json()) as { connections: number }).connections;
+test('through nginx, the browser stays live across the death of the instance serving it', async ({
+  page,
+  cluster,
+  appErrors,
+}) => {
+  const connections = async (server: NextServer) =>
+    ((await (await fetch(`${server.url}/api/health`)).json()) as { connections: number }).connections;
 
   await page.goto(cluster.nginx.url);
   await expect(badge(page)).toHaveAttribute('data-state', 'live');

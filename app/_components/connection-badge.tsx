@@ -46,7 +46,10 @@ export function ConnectionBadge() {
         data-reason={reason}
         className={`inline-flex items-center gap-2 rounded-full bg-white px-3 py-1 font-medium ring-4 focus:outline-none focus-visible:ring-sky-500 dark:bg-slate-900 ${look.ring}`}
       >
-        <span aria-hidden="true" className={`h-2.5 w-2.5 rounded-full ${look.dot} ${state === 'live' ? 'animate-pulse' : ''}`} />
+        <span
+          aria-hidden="true"
+          className={`h-2.5 w-2.5 rounded-full ${look.dot} ${state === 'live' ? 'animate-pulse' : ''}`}
+        />
         <span>{look.label}</span>
       </div>
       {retryIn !== null && (state === 'reconnecting' || state === 'stale') && (

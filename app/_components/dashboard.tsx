@@ -57,7 +57,9 @@ export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapsho
         <header className="flex flex-wrap items-center justify-between gap-3">
           <div>
             <h1 className="text-xl font-semibold">Service metrics</h1>
-            <p className="text-sm text-slate-500 dark:text-slate-400">Simulated feeds over Server-Sent Events, last 5 minutes</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">
+              Simulated feeds over Server-Sent Events, last 5 minutes
+            </p>
           </div>
           <ConnectionBadge />
         </header>

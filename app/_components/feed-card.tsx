@@ -31,7 +31,11 @@ export function FeedCard({ name, label, unit, decimals, color }: FeedCardProps) 
   const trendFrom = useMetrics((s) => s.feeds[name].trendFrom);
 
   return (
-    <section data-feed={name} data-last-seq={lastSeq} className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
+    <section
+      data-feed={name}
+      data-last-seq={lastSeq}
+      className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800"
+    >
       <header className="flex items-baseline justify-between gap-2">
         <h2 className="text-sm font-medium text-slate-600 dark:text-slate-300">{label}</h2>
         <Trend from={trendFrom} to={value} decimals={decimals} />

@@ -20,7 +20,11 @@ import type { Outage } from '@/lib/store/metrics-store';
 
 const HEIGHT = 120;
 const OUTAGE_FILL = 'rgba(245, 158, 11, 0.18)';
-const AXIS = { stroke: '#94a3b8', grid: { stroke: 'rgba(148, 163, 184, 0.15)' }, ticks: { stroke: 'rgba(148, 163, 184, 0.3)' } };
+const AXIS = {
+  stroke: '#94a3b8',
+  grid: { stroke: 'rgba(148, 163, 184, 0.15)' },
+  ticks: { stroke: 'rgba(148, 163, 184, 0.3)' },
+};
 
 function shadeOutages(outages: () => readonly Outage[]) {
   return (u: uPlot) => {
@@ -42,7 +46,12 @@ function shadeOutages(outages: () => readonly Outage[]) {
 }
 
 /** Creates the chart and keeps it fed from the store; returns its teardown. */
-function drawChart(UPlot: typeof uPlot, element: HTMLDivElement, live: LiveMetrics, { feed, label, unit, color }: ChartProps): () => void {
+function drawChart(
+  UPlot: typeof uPlot,
+  element: HTMLDivElement,
+  live: LiveMetrics,
+  { feed, label, unit, color }: ChartProps,
+): () => void {
   const series = live.metrics.series(feed);
   const outages = () => live.metrics.api.getState().outages;
   const chart = new UPlot(
@@ -54,7 +63,10 @@ function drawChart(UPlot: typeof uPlot, element: HTMLDivElement, live: LiveMetri
       cursor: { y: false },
       scales: { x: { time: true } },
       axes: [AXIS, { ...AXIS, size: 48 }],
-      series: [{}, { label, stroke: color, width: 1.5, fill: `${color}1a`, value: (_u, v) => (v == null ? '' : `${v} ${unit}`) }],
+      series: [
+        {},
+        { label, stroke: color, width: 1.5, fill: `${color}1a`, value: (_u, v) => (v == null ? '' : `${v} ${unit}`) },
+      ],
       hooks: { drawClear: [shadeOutages(outages)] },
     },
     [series.ts, series.values],
@@ -106,5 +118,14 @@ export function MetricChart({ feed, label, unit, color }: ChartProps) {
     };
   }, [live, feed, label, unit, color]);
 
-  return <div ref={container} data-testid={`chart-${feed}`} data-points="0" className="h-[120px] w-full" aria-label={`${label} over the last 5 minutes`} role="img" />;
+  return (
+    <div
+      ref={container}
+      data-testid={`chart-${feed}`}
+      data-points="0"
+      className="h-[120px] w-full"
+      aria-label={`${label} over the last 5 minutes`}
+      role="img"
+    />
+  );
 }

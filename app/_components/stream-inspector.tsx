@@ -27,7 +27,9 @@ export function StreamInspector() {
 
   return (
     <details className="rounded-xl bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
-      <summary className="cursor-pointer font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500">Stream inspector</summary>
+      <summary className="cursor-pointer font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
+        Stream inspector
+      </summary>
       <div className="mt-3 grid gap-6 md:grid-cols-2">
         <dl>
           <Row label="events applied" value={counters.eventsApplied} />

@@ -13,7 +13,10 @@ describe('fault route, by default', () => {
   afterAll(() => server?.stop('SIGKILL'));
 
   it.each(['GET', 'POST', 'DELETE'])('answers 404 to %s when ENABLE_FAULTS is not set', async (method) => {
-    const response = await fetch(`${server.url}/api/faults`, { method, ...(method === 'POST' ? { body: '{"action":"drop"}' } : {}) });
+    const response = await fetch(`${server.url}/api/faults`, {
+      method,
+      ...(method === 'POST' ? { body: '{"action":"drop"}' } : {}),
+    });
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
@@ -22,7 +25,8 @@ describe('fault route, by default', () => {
 describe('fault route, with ENABLE_FAULTS=1', () => {
   let server: NextServer;
   const faults = () => createFaults(server.url);
-  const stream = (headers: Record<string, string> = {}) => connectSse(`${server.url}/api/stream?feeds=cpu`, { headers });
+  const stream = (headers: Record<string, string> = {}) =>
+    connectSse(`${server.url}/api/stream?feeds=cpu`, { headers });
 
   beforeAll(async () => {
     server = await startNextServer({ env: { ENABLE_FAULTS: '1', METRICS_INTERVAL_MS: '3600000' } });

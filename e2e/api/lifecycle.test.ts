@@ -61,7 +61,9 @@ describe('restart', () => {
       source.addEventListener(type, (e) => seen.push({ type, data: e.data, lastEventId: e.lastEventId }));
     }
     try {
-      await expect.poll(() => seen.filter((e) => e.type === 'metric').length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(() => seen.filter((e) => e.type === 'metric').length, { timeout: 5000 })
+        .toBeGreaterThanOrEqual(2);
       await server.restart('SIGTERM');
       await expect.poll(() => seen.filter((e) => e.type === 'reset').length, { timeout: 10_000 }).toBe(1);
       const reset = JSON.parse(seen.find((e) => e.type === 'reset')!.data) as { reason: string };

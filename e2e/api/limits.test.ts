@@ -18,7 +18,11 @@ afterAll(async () => {
   await server?.stop('SIGKILL');
 });
 
-const health = async () => (await (await fetch(`${server.url}/api/health`)).json()) as { connections: number; bus: { head: string; retained: number } };
+const health = async () =>
+  (await (await fetch(`${server.url}/api/health`)).json()) as {
+    connections: number;
+    bus: { head: string; retained: number };
+  };
 
 describe('connection cap', () => {
   it('answers 503 JSON with Retry-After past SSE_MAX_CONNECTIONS, and accepts again once a slot frees', async () => {
@@ -51,7 +55,9 @@ describe('replay window', () => {
     const cursor = probe.metrics()[0]!.cursor;
     const offset = Number(cursor.split('.')[1]);
     // 64 events kept, 8 per tick: wait until the cursor has fallen out of the window.
-    await expect.poll(async () => Number((await health()).bus.head.split('.')[1]) - offset, { timeout: 10_000 }).toBeGreaterThan(80);
+    await expect
+      .poll(async () => Number((await health()).bus.head.split('.')[1]) - offset, { timeout: 10_000 })
+      .toBeGreaterThan(80);
 
     const client = await connectSse(`${server.url}/api/stream?feeds=cpu`, { headers: { 'Last-Event-ID': cursor } });
     open.push(client);

@@ -77,7 +77,8 @@ describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances on
 
     const all = [...before, ...onB.metrics()];
     expect(new Set(all.map((m) => m.cursor)).size).toBe(all.length);
-    for (const [feed, seqs] of seqsByFeed(all)) expect({ feed, contiguous: isContiguous(seqs) }).toEqual({ feed, contiguous: true });
+    for (const [feed, seqs] of seqsByFeed(all))
+      expect({ feed, contiguous: isContiguous(seqs) }).toEqual({ feed, contiguous: true });
     onB.close();
   });
 });
@@ -126,7 +127,10 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
     await redis.stop();
     const lonely = await startNextServer({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
     try {
-      expect((await (await fetch(`${lonely.url}/api/health`)).json()) as Health).toMatchObject({ status: 'degraded', bus: { kind: 'redis' } });
+      expect((await (await fetch(`${lonely.url}/api/health`)).json()) as Health).toMatchObject({
+        status: 'degraded',
+        bus: { kind: 'redis' },
+      });
       expect((await fetch(`${lonely.url}/`)).status).toBe(200);
       expect((await fetch(`${lonely.url}/api/snapshot`)).status).toBe(503);
     } finally {

@@ -27,11 +27,25 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
 
   /** A bus on its own key prefix, ready, and (optionally) holding the producer lease. */
   async function bus(options: { prefix?: string; capacity?: number; leader?: boolean; id?: string } = {}) {
-    const b = new RedisBus({ url: redis.url, prefix: options.prefix ?? `t${++prefixCount}`, capacity: options.capacity ?? 1000, snapshotWindowMs: 3_600_000, instanceId: options.id ?? 'a', blockMs: 200 });
+    const b = new RedisBus({
+      url: redis.url,
+      prefix: options.prefix ?? `t${++prefixCount}`,
+      capacity: options.capacity ?? 1000,
+      snapshotWindowMs: 3_600_000,
+      instanceId: options.id ?? 'a',
+      blockMs: 200,
+    });
     open.push(b);
     await expect.poll(() => b.healthy()).toBe(true);
     if (options.leader !== false) {
-      const lease = createLeaderLease({ redis: b.redis, key: b.keys.lease, instanceId: options.id ?? 'a', ttlMs: 1500, renewEveryMs: 300, onChange: () => {} });
+      const lease = createLeaderLease({
+        redis: b.redis,
+        key: b.keys.lease,
+        instanceId: options.id ?? 'a',
+        ttlMs: 1500,
+        renewEveryMs: 300,
+        onChange: () => {},
+      });
       leases.push(lease);
       lease.start();
       await expect.poll(() => lease.leader).toBe(true);
@@ -46,7 +60,12 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     await b.publish(tick(Date.now()));
     await b.publish(tick(Date.now()));
     await expect.poll(() => received.flat().length).toBe(4);
-    expect(received.flat().map((e) => `${e.event.feed}:${e.event.seq}`)).toEqual(['cpu:1', 'memory:1', 'cpu:2', 'memory:2']);
+    expect(received.flat().map((e) => `${e.event.feed}:${e.event.seq}`)).toEqual([
+      'cpu:1',
+      'memory:1',
+      'cpu:2',
+      'memory:2',
+    ]);
     expect(received.flat().every((e) => e.cursor.startsWith(`${b.epoch()}.`))).toBe(true);
   });
 
@@ -86,7 +105,11 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     const [cursorFromA] = await a.recent(2);
     await a.publish(tick(Date.now()));
     const sub = await b.subscribe({ feeds: ALL, cursor: cursorFromA!.cursor }, () => {});
-    expect(sub.start.kind === 'resumed' && sub.start.replay.map((e) => `${e.event.feed}:${e.event.seq}`)).toEqual(['memory:1', 'cpu:2', 'memory:2']);
+    expect(sub.start.kind === 'resumed' && sub.start.replay.map((e) => `${e.event.feed}:${e.event.seq}`)).toEqual([
+      'memory:1',
+      'cpu:2',
+      'memory:2',
+    ]);
   });
 
   it.each([
@@ -136,10 +159,20 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     const a = await bus({ prefix: 'lease', id: 'a', leader: false });
     const b = await bus({ prefix: 'lease', id: 'b', leader: false });
     const changes: string[] = [];
-    const la = createLeaderLease({ redis: a.redis, key: a.keys.lease, instanceId: 'a', onChange: (l) => changes.push(`a:${l}`) });
+    const la = createLeaderLease({
+      redis: a.redis,
+      key: a.keys.lease,
+      instanceId: 'a',
+      onChange: (l) => changes.push(`a:${l}`),
+    });
     la.start();
     await expect.poll(() => la.leader).toBe(true);
-    const lb = createLeaderLease({ redis: b.redis, key: b.keys.lease, instanceId: 'b', onChange: (l) => changes.push(`b:${l}`) });
+    const lb = createLeaderLease({
+      redis: b.redis,
+      key: b.keys.lease,
+      instanceId: 'b',
+      onChange: (l) => changes.push(`b:${l}`),
+    });
     leases.push(lb);
     lb.start();
     // a dies without releasing (as with SIGKILL): its lease must expire before b can take it.

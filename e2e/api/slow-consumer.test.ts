@@ -12,10 +12,21 @@ describe('slow consumer', () => {
   let server: NextServer;
   let socket: Socket | undefined;
   const health = async () =>
-    (await (await fetch(`${server.url}/api/health`)).json()) as { status: string; connections: number; streams: { closed: { slow_consumer: number } } };
+    (await (await fetch(`${server.url}/api/health`)).json()) as {
+      status: string;
+      connections: number;
+      streams: { closed: { slow_consumer: number } };
+    };
 
   beforeAll(async () => {
-    server = await startNextServer({ env: { ENABLE_FAULTS: '1', METRICS_INTERVAL_MS: '1', SSE_MAX_BACKLOG_BYTES: '65536', SSE_REPLAY_CAPACITY: '20000' } });
+    server = await startNextServer({
+      env: {
+        ENABLE_FAULTS: '1',
+        METRICS_INTERVAL_MS: '1',
+        SSE_MAX_BACKLOG_BYTES: '65536',
+        SSE_REPLAY_CAPACITY: '20000',
+      },
+    });
   });
   afterAll(async () => {
     socket?.destroy();

@@ -23,11 +23,21 @@ const connect = async (path: string, headers?: Record<string, string>) => {
   open.push(client);
   return client;
 };
-const health = async () => (await (await fetch(`${server.url}/api/health`)).json()) as { connections: number; epoch: string; status: string; bus: { kind: string; head: string } };
+const health = async () =>
+  (await (await fetch(`${server.url}/api/health`)).json()) as {
+    connections: number;
+    epoch: string;
+    status: string;
+    bus: { kind: string; head: string };
+  };
 
 beforeAll(async () => {
   server = await startNextServer({
-    env: { METRICS_INTERVAL_MS: String(INTERVAL_MS), SSE_HEARTBEAT_MS: String(HEARTBEAT_MS), SSE_RETRY_MS: String(RETRY_MS) },
+    env: {
+      METRICS_INTERVAL_MS: String(INTERVAL_MS),
+      SSE_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      SSE_RETRY_MS: String(RETRY_MS),
+    },
   });
 });
 
@@ -58,7 +68,14 @@ describe('GET /api/stream: response', () => {
     expect(second).toMatchObject({ kind: 'event', event: 'hello' });
     expect(second?.at ?? Infinity).toBeLessThan(started + 2000);
     const hello = client.hello()!;
-    expect(hello).toMatchObject({ epoch: (await health()).epoch, heartbeatMs: HEARTBEAT_MS, feeds: [...FEED_NAMES], resumed: false, replayed: 0, bus: 'memory' });
+    expect(hello).toMatchObject({
+      epoch: (await health()).epoch,
+      heartbeatMs: HEARTBEAT_MS,
+      feeds: [...FEED_NAMES],
+      resumed: false,
+      replayed: 0,
+      bus: 'memory',
+    });
     expect(typeof hello.serverTime).toBe('number');
   });
 });
@@ -127,7 +144,11 @@ describe('GET /api/stream: resume by cursor', () => {
     await expect.poll(async () => (await health()).bus.head, { timeout: 5000 }).not.toBe(headAtCut);
 
     const second = await connect('/api/stream', { 'Last-Event-ID': cursor });
-    await second.waitFor((c) => (c.hello()?.replayed ?? 0) > 0 && c.metrics().length >= c.hello()!.replayed + FEED_COUNT * 3, 10_000, 'replay and 3 live ticks');
+    await second.waitFor(
+      (c) => (c.hello()?.replayed ?? 0) > 0 && c.metrics().length >= c.hello()!.replayed + FEED_COUNT * 3,
+      10_000,
+      'replay and 3 live ticks',
+    );
     const hello = second.hello()!;
     expect(hello.resumed).toBe(true);
     expect(second.resets()).toEqual([]);
@@ -150,7 +171,9 @@ describe('GET /api/stream: resume by cursor', () => {
     await byQuery.waitFor((c) => c.metrics().length >= 1, 5000, 'replay');
     expect(byQuery.metrics()[0]?.seq).toBe(older!.seq + 1);
 
-    const both = await connect(`/api/stream?feeds=cpu&lastEventId=${encodeURIComponent(older!.cursor)}`, { 'Last-Event-ID': newer!.cursor });
+    const both = await connect(`/api/stream?feeds=cpu&lastEventId=${encodeURIComponent(older!.cursor)}`, {
+      'Last-Event-ID': newer!.cursor,
+    });
     await both.waitFor((c) => c.metrics().length >= 1, 5000, 'replay');
     expect(both.metrics()[0]?.seq).toBe(newer!.seq + 1);
   });
@@ -193,7 +216,9 @@ describe('snapshot, feeds and health', () => {
   });
 
   it('GET /api/feeds lists every feed with label, unit and bounds', async () => {
-    const body = (await (await fetch(`${server.url}/api/feeds`)).json()) as { feeds: { name: string; unit: string; min: number; max: number }[] };
+    const body = (await (await fetch(`${server.url}/api/feeds`)).json()) as {
+      feeds: { name: string; unit: string; min: number; max: number }[];
+    };
     expect(body.feeds.map((f) => f.name)).toEqual([...FEED_NAMES]);
     expect(body.feeds.length).toBeGreaterThanOrEqual(6);
     for (const feed of body.feeds) expect(feed.max).toBeGreaterThan(feed.min);
@@ -233,7 +258,9 @@ describe('bad input', () => {
   });
 
   it('names the unknown feeds, quoted and cut short', async () => {
-    const body = (await (await fetch(`${server.url}/api/stream?feeds=cpu,${'x'.repeat(100)}`)).json()) as { error: { message: string } };
+    const body = (await (await fetch(`${server.url}/api/stream?feeds=cpu,${'x'.repeat(100)}`)).json()) as {
+      error: { message: string };
+    };
     expect(body.error.message).toBe(`unknown feed(s): "${'x'.repeat(40)}"; see /api/feeds`);
   });
 

@@ -20,27 +20,36 @@ const latencies = [];
 const TS = /"ts":(\d+)/;
 
 function open() {
-  const req = request({ hostname: target.hostname, port: target.port, path: target.pathname + target.search, headers: { Accept: 'text/event-stream' }, agent: false }, (res) => {
-    if (res.statusCode !== 200) {
-      failed += 1;
-      res.resume();
-      return;
-    }
-    opened += 1;
-    res.setEncoding('utf8');
-    res.on('data', (chunk) => {
-      if (!measuring) return;
-      const now = Date.now();
-      // A chunk is one tick (all its events share a ts): count them, time the tick once.
-      let count = 0;
-      for (let i = chunk.indexOf('event: metric'); i !== -1; i = chunk.indexOf('event: metric', i + 13)) count += 1;
-      if (count === 0) return;
-      events += count;
-      const match = TS.exec(chunk);
-      if (match && latencies.length < 2_000_000) latencies.push(now - Number(match[1]));
-    });
-    res.on('error', () => {});
-  });
+  const req = request(
+    {
+      hostname: target.hostname,
+      port: target.port,
+      path: target.pathname + target.search,
+      headers: { Accept: 'text/event-stream' },
+      agent: false,
+    },
+    (res) => {
+      if (res.statusCode !== 200) {
+        failed += 1;
+        res.resume();
+        return;
+      }
+      opened += 1;
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        if (!measuring) return;
+        const now = Date.now();
+        // A chunk is one tick (all its events share a ts): count them, time the tick once.
+        let count = 0;
+        for (let i = chunk.indexOf('event: metric'); i !== -1; i = chunk.indexOf('event: metric', i + 13)) count += 1;
+        if (count === 0) return;
+        events += count;
+        const match = TS.exec(chunk);
+        if (match && latencies.length < 2_000_000) latencies.push(now - Number(match[1]));
+      });
+      res.on('error', () => {});
+    },
+  );
   req.on('error', () => (failed += 1));
   req.end();
 }
@@ -58,7 +67,15 @@ setTimeout(() => {
     const seconds = (Date.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
     const pick = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? null;
-    const result = { opened, failed, events, seconds, eventsPerSecond: events / seconds, p50: pick(0.5), p99: pick(0.99) };
+    const result = {
+      opened,
+      failed,
+      events,
+      seconds,
+      eventsPerSecond: events / seconds,
+      p50: pick(0.5),
+      p99: pick(0.99),
+    };
     if (process.send) process.send({ type: 'result', result });
     else console.log(JSON.stringify(result));
     setTimeout(() => process.exit(0), 100);

@@ -9,7 +9,9 @@ import { createServer } from 'node:http';
 const port = Number(process.env.PORT ?? 3290);
 const intervalMs = Number(process.env.METRICS_INTERVAL_MS ?? 100);
 const heartbeatMs = Number(process.env.SSE_HEARTBEAT_MS ?? 15000);
-const feeds = (process.env.FEEDS ?? 'cpu,memory,rps,latency_p95,error_rate,queue_depth,db_connections,cache_hit_rate').split(',');
+const feeds = (
+  process.env.FEEDS ?? 'cpu,memory,rps,latency_p95,error_rate,queue_depth,db_connections,cache_hit_rate'
+).split(',');
 const epoch = `ref${Date.now().toString(36)}`;
 const clients = new Set();
 const seqs = new Map(feeds.map((feed) => [feed, 0]));
@@ -40,8 +42,14 @@ const server = createServer((req, res) => {
     res.end(JSON.stringify({ status: 'ok', connections: clients.size, pid: process.pid }));
     return;
   }
-  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
-  res.write(`retry: 2000\n\nevent: hello\ndata: {"epoch":"${epoch}","heartbeatMs":${heartbeatMs},"feeds":${JSON.stringify(feeds)},"resumed":false,"replayed":0,"bus":"reference","serverTime":${Date.now()}}\n\n`);
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    'X-Accel-Buffering': 'no',
+  });
+  res.write(
+    `retry: 2000\n\nevent: hello\ndata: {"epoch":"${epoch}","heartbeatMs":${heartbeatMs},"feeds":${JSON.stringify(feeds)},"resumed":false,"replayed":0,"bus":"reference","serverTime":${Date.now()}}\n\n`,
+  );
   clients.add(res);
   res.on('close', () => clients.delete(res));
 });

@@ -16,7 +16,16 @@ const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
 const RATE_HZ = Number(process.env.BENCH_RATE_HZ ?? 10);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const ALL_FEEDS = ['cpu', 'memory', 'rps', 'latency_p95', 'error_rate', 'queue_depth', 'db_connections', 'cache_hit_rate'];
+const ALL_FEEDS = [
+  'cpu',
+  'memory',
+  'rps',
+  'latency_p95',
+  'error_rate',
+  'queue_depth',
+  'db_connections',
+  'cache_hit_rate',
+];
 const FEEDS = ALL_FEEDS.slice(0, Number(process.env.BENCH_FEEDS ?? 8));
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const CLK_TCK = 100;
@@ -79,22 +88,48 @@ async function waitHealthy(url) {
 
 async function startServer(kind, extraEnv = {}) {
   const port = await freePort();
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', PORT: String(port), METRICS_INTERVAL_MS: String(Math.round(1000 / RATE_HZ)), SSE_MAX_CONNECTIONS: String(STREAMS + 100), FEEDS: FEEDS.join(','), ...extraEnv };
-  const args = kind === 'app' ? ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'] : ['e2e/bench/reference-server.mjs'];
+  const env = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    NODE_ENV: 'production',
+    PORT: String(port),
+    METRICS_INTERVAL_MS: String(Math.round(1000 / RATE_HZ)),
+    SSE_MAX_CONNECTIONS: String(STREAMS + 100),
+    FEEDS: FEEDS.join(','),
+    ...extraEnv,
+  };
+  const args =
+    kind === 'app'
+      ? ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1']
+      : ['e2e/bench/reference-server.mjs'];
   const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(url);
   // Let start-up work (JIT, first ticks) settle before measuring anything.
   await sleep(1000);
-  return { child, url, stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGKILL')))) };
+  return {
+    child,
+    url,
+    stop: () =>
+      new Promise((resolve) =>
+        child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGKILL')),
+      ),
+  };
 }
 
 async function measure(kind) {
   const server = await startServer(kind);
   const idleRss = rssKb(server.child.pid);
-  const path = kind === 'app' && FEEDS.length < ALL_FEEDS.length ? `/api/stream?feeds=${FEEDS.join(',')}` : '/api/stream';
+  const path =
+    kind === 'app' && FEEDS.length < ALL_FEEDS.length ? `/api/stream?feeds=${FEEDS.join(',')}` : '/api/stream';
   const generator = fork('e2e/bench/load-generator.mjs', [], {
-    env: { ...process.env, TARGET: `${server.url}${path}`, STREAMS: String(STREAMS), WARMUP_MS: '3000', DURATION_MS: String(DURATION_S * 1000) },
+    env: {
+      ...process.env,
+      TARGET: `${server.url}${path}`,
+      STREAMS: String(STREAMS),
+      WARMUP_MS: '3000',
+      DURATION_MS: String(DURATION_S * 1000),
+    },
   });
   let cpuStart = 0;
   let loadedRss = 0;
@@ -104,7 +139,8 @@ async function measure(kind) {
         cpuStart = treeCpuSeconds(server.child.pid);
         loadedRss = rssKb(server.child.pid);
       }
-      if (message.type === 'result') resolve({ ...message.result, cpuSeconds: treeCpuSeconds(server.child.pid) - cpuStart });
+      if (message.type === 'result')
+        resolve({ ...message.result, cpuSeconds: treeCpuSeconds(server.child.pid) - cpuStart });
     });
     generator.on('exit', (code) => code !== 0 && reject(new Error(`load generator exited ${code}`)));
   });
@@ -121,16 +157,23 @@ const median = (values) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const fmt = (n, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (n, digits = 0) =>
+  n === null || n === undefined || Number.isNaN(n)
+    ? '–'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function fanOut() {
-  console.log(`\n## Fan-out: ${STREAMS} streams × ${FEEDS.length} feeds × ${RATE_HZ} Hz, ${DURATION_S} s windows, ${ROUNDS} rounds (A B A B)\n`);
+  console.log(
+    `\n## Fan-out: ${STREAMS} streams × ${FEEDS.length} feeds × ${RATE_HZ} Hz, ${DURATION_S} s windows, ${ROUNDS} rounds (A B A B)\n`,
+  );
   const runs = { app: [], reference: [] };
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const kind of ['app', 'reference']) {
       const r = await measure(kind);
       runs[kind].push(r);
-      console.log(`round ${round} ${kind.padEnd(9)} opened ${r.opened}/${STREAMS}  ${fmt(r.eventsPerSecond)} ev/s  ${fmt(r.eventsPerCpuSecond)} ev/CPU-s  p50 ${r.p50} ms  p99 ${r.p99} ms  RSS/stream ${fmt(r.rssPerStreamKb, 1)} KB`);
+      console.log(
+        `round ${round} ${kind.padEnd(9)} opened ${r.opened}/${STREAMS}  ${fmt(r.eventsPerSecond)} ev/s  ${fmt(r.eventsPerCpuSecond)} ev/CPU-s  p50 ${r.p50} ms  p99 ${r.p99} ms  RSS/stream ${fmt(r.rssPerStreamKb, 1)} KB`,
+      );
     }
   }
   const summary = (kind) => ({
@@ -144,11 +187,21 @@ async function fanOut() {
   const ref = summary('reference');
   console.log('\n| median | Next route handler | raw node:http reference | ratio (app / reference) | target |');
   console.log('|---|---|---|---|---|');
-  console.log(`| delivered events/s | ${fmt(app.eventsPerSecond)} | ${fmt(ref.eventsPerSecond)} | ${fmt(app.eventsPerSecond / ref.eventsPerSecond, 2)}× | |`);
-  console.log(`| events per server-CPU-second | ${fmt(app.eventsPerCpuSecond)} | ${fmt(ref.eventsPerCpuSecond)} | **${fmt(app.eventsPerCpuSecond / ref.eventsPerCpuSecond, 2)}×** | ≥ 0.5× |`);
-  console.log(`| p50 publish→receive (ms) | ${fmt(app.p50)} | ${fmt(ref.p50)} | ${fmt(app.p50 / Math.max(ref.p50, 1), 2)}× | |`);
-  console.log(`| p99 publish→receive (ms) | ${fmt(app.p99)} | ${fmt(ref.p99)} | **${fmt(app.p99 / Math.max(ref.p99, 1), 2)}×** | ≤ 1.5× |`);
-  console.log(`| RSS growth per open stream (KB) | **${fmt(app.rssPerStreamKb, 1)}** | ${fmt(ref.rssPerStreamKb, 1)} | ${fmt(app.rssPerStreamKb / Math.max(ref.rssPerStreamKb, 0.1), 2)}× | ≤ 60 KB |`);
+  console.log(
+    `| delivered events/s | ${fmt(app.eventsPerSecond)} | ${fmt(ref.eventsPerSecond)} | ${fmt(app.eventsPerSecond / ref.eventsPerSecond, 2)}× | |`,
+  );
+  console.log(
+    `| events per server-CPU-second | ${fmt(app.eventsPerCpuSecond)} | ${fmt(ref.eventsPerCpuSecond)} | **${fmt(app.eventsPerCpuSecond / ref.eventsPerCpuSecond, 2)}×** | ≥ 0.5× |`,
+  );
+  console.log(
+    `| p50 publish→receive (ms) | ${fmt(app.p50)} | ${fmt(ref.p50)} | ${fmt(app.p50 / Math.max(ref.p50, 1), 2)}× | |`,
+  );
+  console.log(
+    `| p99 publish→receive (ms) | ${fmt(app.p99)} | ${fmt(ref.p99)} | **${fmt(app.p99 / Math.max(ref.p99, 1), 2)}×** | ≤ 1.5× |`,
+  );
+  console.log(
+    `| RSS growth per open stream (KB) | **${fmt(app.rssPerStreamKb, 1)}** | ${fmt(ref.rssPerStreamKb, 1)} | ${fmt(app.rssPerStreamKb / Math.max(ref.rssPerStreamKb, 0.1), 2)}× | ≤ 60 KB |`,
+  );
 }
 
 async function bundle() {
@@ -166,20 +219,27 @@ async function bundle() {
     gzip += gzipSync(body, { level: 9 }).length;
   }
   await server.stop();
-  console.log(`${srcs.length} scripts: ${fmt(raw / 1024, 1)} KB minified, **${fmt(gzip / 1024, 1)} KB gzip** (target ≤ 160 KB)`);
+  console.log(
+    `${srcs.length} scripts: ${fmt(raw / 1024, 1)} KB minified, **${fmt(gzip / 1024, 1)} KB gzip** (target ≤ 160 KB)`,
+  );
 }
 
 function store() {
   console.log('\n## Store merge (Vitest bench)\n');
   const out = '.tmp/bench-store.json';
-  spawnSync('node_modules/.bin/vitest', ['bench', '--run', '--project', 'unit', `--outputJson=${out}`, 'lib/store'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } });
+  spawnSync('node_modules/.bin/vitest', ['bench', '--run', '--project', 'unit', `--outputJson=${out}`, 'lib/store'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   try {
     const report = JSON.parse(readFileSync(out, 'utf8'));
     for (const file of report.files) {
       for (const group of file.groups) {
         for (const b of group.benchmarks) {
           const perOp = Number(/(\d+) events/.exec(b.name)?.[1] ?? 1);
-          console.log(`${b.name}: ${fmt(b.hz)} ops/s → **${fmt(b.hz * perOp)} events/s** (target ≥ 1,000,000) ±${fmt(b.rme, 1)}%`);
+          console.log(
+            `${b.name}: ${fmt(b.hz)} ops/s → **${fmt(b.hz * perOp)} events/s** (target ≥ 1,000,000) ±${fmt(b.rme, 1)}%`,
+          );
         }
       }
     }
@@ -191,14 +251,20 @@ function store() {
 async function browser() {
   console.log('\n## Browser under load: ≥ 2,000 events/s for 10 s (Chromium, headless)\n');
   const { chromium } = await import('@playwright/test');
-  const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+  const executablePath =
+    process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
   // 8 feeds every 3 ms: Node timers fire a little late, so this lands just above 2,000 events/s.
   const server = await startServer('app', { METRICS_INTERVAL_MS: '3' });
-  const b = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const b = await chromium.launch({
+    ...(executablePath ? { executablePath } : {}),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
   const page = await b.newPage();
   await page.addInitScript(() => {
     window.__perf = { longTasks: [], frames: [] };
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__perf.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((e) => window.__perf.longTasks.push(e.duration)),
+    ).observe({ type: 'longtask', buffered: true });
     const frame = (t) => {
       window.__perf.frames.push(t);
       requestAnimationFrame(frame);
@@ -210,7 +276,8 @@ async function browser() {
   await sleep(2000);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
-  const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const busy = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
   await page.evaluate(() => {
     window.__perf.longTasks = [];
     window.__perf.frames = [];
@@ -228,12 +295,16 @@ async function browser() {
   const deltas = perf.frames.slice(1).map((t, i) => t - perf.frames[i]);
   const dropped = deltas.reduce((sum, d) => sum + Math.max(0, Math.round(d / (1000 / 60)) - 1), 0);
   console.log(`events applied by the store: ${fmt((applied1 - applied0) / wall)} /s`);
-  console.log(`long tasks (> 50 ms): **${perf.longTasks.length}**${perf.longTasks.length ? `, longest ${fmt(Math.max(...perf.longTasks))} ms` : ''} (target: none)`);
+  console.log(
+    `long tasks (> 50 ms): **${perf.longTasks.length}**${perf.longTasks.length ? `, longest ${fmt(Math.max(...perf.longTasks))} ms` : ''} (target: none)`,
+  );
   console.log(`frames: ${perf.frames.length} in ${fmt(wall, 1)} s, ~${dropped} dropped at 60 Hz`);
   console.log(`main-thread busy: ${fmt(((busy1 - busy0) / wall) * 100, 1)}%`);
 }
 
-console.log(`# npm run bench\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`);
+console.log(
+  `# npm run bench\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
+);
 await fanOut();
 if (!SKIP.has('bundle')) await bundle();
 if (!SKIP.has('store')) store();

@@ -18,8 +18,13 @@ const area = ({ functionName, url }) => {
   if (functionName === '(idle)' || functionName === '(program)') return functionName;
   if (functionName === '(garbage collector)') return 'garbage collection';
   if (/node:internal\/webstreams|internal\/webstreams/.test(url)) return 'WHATWG streams (Node)';
-  if (/node:(net|_http|internal\/stream|stream|internal\/streams)/.test(url) || /^(writev|writeBuffer|writeUtf8String)$/.test(functionName)) return 'Node sockets & http';
-  if (/next\/dist\/server\/(pipe-readable|base-http|lib\/router|send-response|stream-utils)/.test(url)) return 'Next response piping';
+  if (
+    /node:(net|_http|internal\/stream|stream|internal\/streams)/.test(url) ||
+    /^(writev|writeBuffer|writeUtf8String)$/.test(functionName)
+  )
+    return 'Node sockets & http';
+  if (/next\/dist\/server\/(pipe-readable|base-http|lib\/router|send-response|stream-utils)/.test(url))
+    return 'Next response piping';
   if (/next\/dist/.test(url)) return 'Next (other)';
   if (/\.next\/server/.test(url)) return 'app code (bundled)';
   if (/async_hooks|promise/.test(url) || /Promise|runMicrotasks/.test(functionName)) return 'promises & async context';
@@ -43,4 +48,5 @@ const pct = (micros) => `${((micros / total) * 100).toFixed(1).padStart(5)}%`;
 console.log(`busy CPU in profile: ${(total / 1e6).toFixed(2)} s\n\nby area:`);
 for (const [name, micros] of [...byArea].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(micros)}  ${name}`);
 console.log(`\ntop ${top} functions by self time:`);
-for (const [name, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(micros)}  ${name}`);
+for (const [name, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
+  console.log(`  ${pct(micros)}  ${name}`);

@@ -4,7 +4,9 @@ import { createBackoff, parseRetryAfter } from './backoff';
 describe('createBackoff', () => {
   it('doubles the window per attempt up to the cap (random = 1 shows the window)', () => {
     const backoff = createBackoff({ baseMs: 1000, capMs: 30_000, random: () => 1 });
-    expect(Array.from({ length: 8 }, () => backoff.next())).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+    expect(Array.from({ length: 8 }, () => backoff.next())).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000,
+    ]);
     expect(backoff.attempt).toBe(8);
   });
 

@@ -21,7 +21,10 @@ describe('stall watchdog', () => {
     await h.fake.advance(h.status().retryAt! - h.fake.now);
     expect(h.fake.requests).toHaveLength(2);
     expect(h.fake.last().headers['Last-Event-ID']).toBe('ep1.1');
-    h.fake.last().open().send(hello({ resumed: true }));
+    h.fake
+      .last()
+      .open()
+      .send(hello({ resumed: true }));
     await settle();
     expect(h.state()).toBe('live');
   });
@@ -130,7 +133,10 @@ describe('resync after a reset', () => {
   it('goes resyncing on a refused cursor and hands the reset over', async () => {
     await cutAfterOneMetricAndRetry();
     expect(h.fake.last().headers['Last-Event-ID']).toBe('ep1.1');
-    h.fake.last().open().send(hello({ epoch: 'ep2', resumed: false }) + encodeJsonEvent('reset', reset, reset.cursor));
+    h.fake
+      .last()
+      .open()
+      .send(hello({ epoch: 'ep2', resumed: false }) + encodeJsonEvent('reset', reset, reset.cursor));
     await settle();
     expect(h.state()).toBe('resyncing');
     expect(h.status().reason).toBe('reset: epoch_changed');

@@ -53,7 +53,10 @@ describe('reconnecting', () => {
     expect(h.fake.requests).toHaveLength(2);
     expect(h.fake.last().url).toBe('/api/stream?lastEventId=ep1.2');
     expect(h.fake.last().headers['Last-Event-ID']).toBe('ep1.2');
-    h.fake.last().open().send(hello({ resumed: true, replayed: 3 }) + metric(3));
+    h.fake
+      .last()
+      .open()
+      .send(hello({ resumed: true, replayed: 3 }) + metric(3));
     await settle();
     expect(h.state()).toBe('live');
     expect(h.recoveries).toEqual([{ outageMs: 500, replayed: 3, reset: null }]);
@@ -117,7 +120,10 @@ describe('reconnecting', () => {
 
   it('honours 503 Retry-After instead of its own backoff', async () => {
     h.create().start();
-    h.fake.last().respond(503, JSON.stringify({ error: { code: 'too_many_connections', message: 'full' } }), { 'Retry-After': '3', 'content-type': 'application/json' });
+    h.fake.last().respond(503, JSON.stringify({ error: { code: 'too_many_connections', message: 'full' } }), {
+      'Retry-After': '3',
+      'content-type': 'application/json',
+    });
     await settle();
     expect(h.state()).toBe('reconnecting');
     expect(h.status().reason).toMatch(/503.*full/);
@@ -140,20 +146,25 @@ describe('reconnecting', () => {
 });
 
 describe('failed', () => {
-  it.each([400, 401, 403, 404])('stops on HTTP %i with the server message, and never retries by itself', async (code) => {
-    h.create().start();
-    h.fake.last().respond(code, JSON.stringify({ error: { code: 'x', message: 'not for you' } }), { 'content-type': 'application/json' });
-    await settle();
-    expect(h.state()).toBe('failed');
-    expect(h.status().error).toBe('not for you');
-    await h.fake.advance(10 * 60_000);
-    h.fake.setOnline(false);
-    h.fake.setOnline(true);
-    h.fake.becomeVisible();
-    await settle();
-    expect(h.fake.requests).toHaveLength(1);
-    expect(h.fake.pendingTimers()).toBe(0);
-  });
+  it.each([400, 401, 403, 404])(
+    'stops on HTTP %i with the server message, and never retries by itself',
+    async (code) => {
+      h.create().start();
+      h.fake.last().respond(code, JSON.stringify({ error: { code: 'x', message: 'not for you' } }), {
+        'content-type': 'application/json',
+      });
+      await settle();
+      expect(h.state()).toBe('failed');
+      expect(h.status().error).toBe('not for you');
+      await h.fake.advance(10 * 60_000);
+      h.fake.setOnline(false);
+      h.fake.setOnline(true);
+      h.fake.becomeVisible();
+      await settle();
+      expect(h.fake.requests).toHaveLength(1);
+      expect(h.fake.pendingTimers()).toBe(0);
+    },
+  );
 
   it('treats a 200 that is not an event stream as a failure to retry', async () => {
     h.create().start();

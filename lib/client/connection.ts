@@ -16,7 +16,15 @@ import { runSseRequest, type SseMessage, type TransportEnd } from './sse-transpo
  *        └─4xx─▶ failed           any waiting state ──offline──▶ offline ──online──▶ (attempt)
  */
 
-export const CONNECTION_STATES = ['connecting', 'live', 'reconnecting', 'stale', 'offline', 'resyncing', 'failed'] as const;
+export const CONNECTION_STATES = [
+  'connecting',
+  'live',
+  'reconnecting',
+  'stale',
+  'offline',
+  'resyncing',
+  'failed',
+] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
 export interface Transition {
@@ -109,7 +117,11 @@ export class ConnectionManager {
     this.env = options.env;
     this.sink = options.sink;
     this.stallFactor = options.stallFactor ?? 2.5;
-    this.watchdog = createStallWatchdog(options.env, () => this.stallMs, () => this.onStall());
+    this.watchdog = createStallWatchdog(
+      options.env,
+      () => this.stallMs,
+      () => this.onStall(),
+    );
     this.healthyAfterMs = options.healthyAfterMs ?? 5000;
     this.backoff = createBackoff({ capMs: options.maxBackoffMs ?? 30_000, random: options.env.random });
     this.status = {
@@ -176,7 +188,9 @@ export class ConnectionManager {
 
     const cursor = this.sink.resumeCursor();
     this.sentCursor = cursor !== null;
-    const url = cursor ? `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}lastEventId=${encodeURIComponent(cursor)}` : this.options.url;
+    const url = cursor
+      ? `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}lastEventId=${encodeURIComponent(cursor)}`
+      : this.options.url;
     // Every re-attempt is logged; the very first attempt is already the initial `connecting`.
     const to = this.outageStartedAt === null ? 'connecting' : 'reconnecting';
     if (to === 'reconnecting' || this.status.state !== to) this.transition(to, reason, { retryAt: null });
@@ -239,7 +253,11 @@ export class ConnectionManager {
     this.liveSince = this.env.now();
     this.transition('live', reason, { error: null, retryAt: null });
     if (this.outageStartedAt !== null) {
-      this.sink.onRecovered({ outageMs: this.env.now() - this.outageStartedAt, replayed: this.replayed, reset: this.pendingReset });
+      this.sink.onRecovered({
+        outageMs: this.env.now() - this.outageStartedAt,
+        replayed: this.replayed,
+        reset: this.pendingReset,
+      });
       this.outageStartedAt = null;
     }
     this.pendingReset = null;
@@ -258,13 +276,17 @@ export class ConnectionManager {
         this.transition('failed', `HTTP ${end.status}: ${end.message}`, { error: end.message, retryAt: null });
         return;
       }
-      const retryAfter = end.status === 503 || end.status === 429 ? parseRetryAfter(end.retryAfter, this.env.now()) : null;
+      const retryAfter =
+        end.status === 503 || end.status === 429 ? parseRetryAfter(end.retryAfter, this.env.now()) : null;
       // Honour the server's Retry-After, with a little jitter so a crowd does not return at once.
       const delay = retryAfter === null ? undefined : Math.round(retryAfter * (1 + 0.1 * this.env.random()));
       this.scheduleRetry('reconnecting', `HTTP ${end.status}: ${end.message}`, delay);
       return;
     }
-    this.scheduleRetry('reconnecting', end.kind === 'ended' ? 'server ended the stream' : `network error: ${end.message}`);
+    this.scheduleRetry(
+      'reconnecting',
+      end.kind === 'ended' ? 'server ended the stream' : `network error: ${end.message}`,
+    );
   }
 
   // ── waiting ─────────────────────────────────────────────────────────────────
@@ -337,7 +359,14 @@ export class ConnectionManager {
   private transition(to: ConnectionState, reason: string, patch: Partial<ConnectionStatus> = {}): void {
     const from = this.status.state;
     const now = this.env.now();
-    this.status = { ...this.status, ...patch, state: to, reason, since: from === to ? this.status.since : now, attempt: patch.attempt ?? this.backoff.attempt };
+    this.status = {
+      ...this.status,
+      ...patch,
+      state: to,
+      reason,
+      since: from === to ? this.status.since : now,
+      attempt: patch.attempt ?? this.backoff.attempt,
+    };
     this.sink.onStatus(this.status, { from, to, reason, at: now });
   }
 

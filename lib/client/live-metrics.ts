@@ -62,7 +62,9 @@ export function formatDuration(ms: number): string {
 export function recoveryMessage(recovery: Recovery, reset: ResetOutcome | null): RecoveryNotice['message'] {
   if (recovery.reset) {
     const lost = reset?.lostMs ?? 0;
-    return lost >= 100 ? `Resynced: ${formatDuration(lost)} of data could not be recovered` : 'Resynced from a snapshot: no data lost';
+    return lost >= 100
+      ? `Resynced: ${formatDuration(lost)} of data could not be recovered`
+      : 'Resynced from a snapshot: no data lost';
   }
   const events = `${recovery.replayed} event${recovery.replayed === 1 ? '' : 's'}`;
   return `Back live: recovered ${events} after a ${formatDuration(recovery.outageMs)} outage`;
@@ -90,7 +92,16 @@ export function createLiveMetrics(options: LiveMetricsOptions): LiveMetrics {
   const serverNow = () => env.now() + status.getState().clockOffsetMs;
 
   const status = createStore<LiveStatusState>()(() => ({
-    connection: { state: 'connecting', reason: 'starting', since: env.now(), attempt: 0, retryAt: null, epoch: null, heartbeatMs: null, error: null },
+    connection: {
+      state: 'connecting',
+      reason: 'starting',
+      since: env.now(),
+      attempt: 0,
+      retryAt: null,
+      epoch: null,
+      heartbeatMs: null,
+      error: null,
+    },
     transitions: [],
     reconnects: 0,
     recovery: null,
@@ -130,7 +141,9 @@ export function createLiveMetrics(options: LiveMetricsOptions): LiveMetrics {
         buffer.flush();
         noticeId += 1;
         const message = recoveryMessage(recovery, recovery.reset ? lastReset : null);
-        status.setState({ recovery: { id: noticeId, kind: recovery.reset ? 'resynced' : 'recovered', message, at: env.now() } });
+        status.setState({
+          recovery: { id: noticeId, kind: recovery.reset ? 'resynced' : 'recovered', message, at: env.now() },
+        });
         lastReset = null;
       },
     },

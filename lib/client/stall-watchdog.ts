@@ -15,7 +15,11 @@ export interface StallWatchdog {
   overdue(): boolean;
 }
 
-export function createStallWatchdog(env: Pick<ConnectionEnv, 'setTimeout' | 'clearTimeout' | 'now'>, thresholdMs: () => number, onStall: () => void): StallWatchdog {
+export function createStallWatchdog(
+  env: Pick<ConnectionEnv, 'setTimeout' | 'clearTimeout' | 'now'>,
+  thresholdMs: () => number,
+  onStall: () => void,
+): StallWatchdog {
   let timer: unknown = null;
   let lastByteAt = 0;
   const clear = () => {

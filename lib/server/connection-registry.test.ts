@@ -17,7 +17,12 @@ function fakeTimers() {
 }
 
 function open(registry: ConnectionRegistry): SseConnection {
-  const conn = new SseConnection({ feeds: new Set<FeedName>(['cpu']), feedKey: 'cpu', maxBacklogBytes: 1 << 20, onClose: registry.remove });
+  const conn = new SseConnection({
+    feeds: new Set<FeedName>(['cpu']),
+    feedKey: 'cpu',
+    maxBacklogBytes: 1 << 20,
+    onClose: registry.remove,
+  });
   registry.add(conn);
   conn.begin(new Uint8Array(1));
   return conn;

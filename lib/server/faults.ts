@@ -24,7 +24,8 @@ export const faultSchema = z.discriminatedUnion('action', [
 
 export type Fault = z.output<typeof faultSchema>;
 
-export type FaultResult = { ok: true; detail: Record<string, unknown> } | { ok: false; status: number; message: string };
+export type FaultResult =
+  { ok: true; detail: Record<string, unknown> } | { ok: false; status: number; message: string };
 
 export async function runFault(runtime: Runtime, fault: Fault): Promise<FaultResult> {
   const { bus, registry, producer } = runtime;
@@ -48,11 +49,13 @@ export async function runFault(runtime: Runtime, fault: Fault): Promise<FaultRes
       return { ok: true, detail: { events: events.length, streams } };
     }
     case 'evict':
-      if (!faults.evictHistory) return { ok: false, status: 501, message: `the ${bus.kind} bus cannot evict on demand` };
+      if (!faults.evictHistory)
+        return { ok: false, status: 501, message: `the ${bus.kind} bus cannot evict on demand` };
       faults.evictHistory();
       return { ok: true, detail: { head: bus.stats().head } };
     case 'bump-epoch': {
-      if (!faults.rotateEpoch) return { ok: false, status: 501, message: `the ${bus.kind} bus cannot rotate its epoch` };
+      if (!faults.rotateEpoch)
+        return { ok: false, status: 501, message: `the ${bus.kind} bus cannot rotate its epoch` };
       faults.rotateEpoch();
       const streams = registry.size;
       registry.closeAll('fault');

@@ -1,7 +1,12 @@
 import 'server-only';
 
 /** JSON error bodies share one shape: `{ error: { code, message } }` (see docs/protocol.md). */
-export function jsonError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+export function jsonError(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
   return Response.json({ error: { code, message } }, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
 }
 

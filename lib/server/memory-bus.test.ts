@@ -5,7 +5,8 @@ import type { BusEvent, Sample } from './bus';
 import { MemoryBus } from './memory-bus';
 
 const ALL = new Set<FeedName>(FEED_NAMES);
-const tick = (ts: number, feeds: readonly FeedName[] = ['cpu', 'memory']): Sample[] => feeds.map((feed) => ({ feed, value: ts % 100, ts }));
+const tick = (ts: number, feeds: readonly FeedName[] = ['cpu', 'memory']): Sample[] =>
+  feeds.map((feed) => ({ feed, value: ts % 100, ts }));
 
 function bus(capacity = 100, now = () => 10_000): MemoryBus {
   return new MemoryBus({ capacity, snapshotWindowMs: 5_000, epoch: 'ep1', now });
@@ -130,11 +131,13 @@ describe('MemoryBus.subscribe', () => {
       clients.push(client);
       const cursor = `ep1.${c * 2}`;
       subscribes.push(
-        b.subscribe({ feeds: ALL, cursor }, (batch) => client.received.push(...batch)).then((sub) => {
-          // A real stream writes the replay first; live batches that raced in are appended after.
-          if (sub.start.kind !== 'resumed') throw new Error(`unexpected ${sub.start.kind}`);
-          client.received.unshift(...sub.start.replay);
-        }),
+        b
+          .subscribe({ feeds: ALL, cursor }, (batch) => client.received.push(...batch))
+          .then((sub) => {
+            // A real stream writes the replay first; live batches that raced in are appended after.
+            if (sub.start.kind !== 'resumed') throw new Error(`unexpected ${sub.start.kind}`);
+            client.received.unshift(...sub.start.replay);
+          }),
       );
       publishSome(c % 3);
       queueMicrotask(() => publishSome(1));
@@ -161,7 +164,11 @@ describe('MemoryBus.snapshot', () => {
     now = 10_000;
     const snap = await b.snapshot(new Set<FeedName>(['cpu', 'rps']));
     // Window 5 s: points at ts 5000..10000.
-    expect(snap.feeds.cpu).toEqual({ firstSeq: 5, ts: [5000, 6000, 7000, 8000, 9000, 10000], value: [0, 0, 0, 0, 0, 0] });
+    expect(snap.feeds.cpu).toEqual({
+      firstSeq: 5,
+      ts: [5000, 6000, 7000, 8000, 9000, 10000],
+      value: [0, 0, 0, 0, 0, 0],
+    });
     // A feed with no events yet: empty window starting at the next seq.
     expect(snap.feeds.rps).toEqual({ firstSeq: 1, ts: [], value: [] });
     expect(snap.cursor).toBe('ep1.20');

@@ -4,7 +4,19 @@ import type { FeedName } from '@/lib/metrics/feeds';
 import type { ResetReason, Snapshot } from '@/lib/metrics/events';
 import { RingBuffer } from './ring-buffer';
 import { SnapshotBuilder } from './snapshot-builder';
-import { toReset, type Batch, type BatchListener, type BusEvent, type BusFaults, type BusStats, type EventBus, type Sample, type SubscribeRequest, type SubscribeStart, type Subscription } from './bus';
+import {
+  toReset,
+  type Batch,
+  type BatchListener,
+  type BusEvent,
+  type BusFaults,
+  type BusStats,
+  type EventBus,
+  type Sample,
+  type SubscribeRequest,
+  type SubscribeStart,
+  type Subscription,
+} from './bus';
 
 export interface MemoryBusOptions {
   /** Events kept for replay, all feeds together (`SSE_REPLAY_CAPACITY`). */

@@ -41,7 +41,8 @@ export function createProducer({ bus, intervalMs, seed, now = Date.now }: Produc
     const published = bus.publish(samples);
     // A shared log may refuse or fail a tick (Redis down, lease lost): it is logged, never thrown
     // into a timer, and the next tick tries again.
-    if (published instanceof Promise) published.catch((error: unknown) => console.error('[producer] publish failed:', String(error)));
+    if (published instanceof Promise)
+      published.catch((error: unknown) => console.error('[producer] publish failed:', String(error)));
   };
 
   return {

@@ -15,13 +15,22 @@ const feedsParam = z
   .max(MAX_QUERY_VALUE, 'feeds is too long')
   .transform((raw) => raw.split(',').map((name) => name.trim()))
   .superRefine((names, ctx) => {
-    if (names.some((name) => name === '')) ctx.addIssue({ code: 'custom', message: 'feeds must be a comma-separated list of feed names' });
+    if (names.some((name) => name === ''))
+      ctx.addIssue({ code: 'custom', message: 'feeds must be a comma-separated list of feed names' });
     const unknown = names.filter((name) => name !== '' && !isFeedName(name));
-    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown feed(s): ${unknown.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40))).join(', ')}; see /api/feeds` });
+    if (unknown.length)
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown feed(s): ${unknown
+          .slice(0, 5)
+          .map((name) => JSON.stringify(name.slice(0, 40)))
+          .join(', ')}; see /api/feeds`,
+      });
   })
   .transform((names) => new Set(names as FeedName[]));
 
-export type FeedsQuery = { ok: true; feeds: ReadonlySet<FeedName> } | { ok: false; code: 'invalid_query' | 'unknown_feed'; message: string };
+export type FeedsQuery =
+  { ok: true; feeds: ReadonlySet<FeedName> } | { ok: false; code: 'invalid_query' | 'unknown_feed'; message: string };
 
 export function parseFeedsQuery(params: URLSearchParams): FeedsQuery {
   const all = params.getAll('feeds');

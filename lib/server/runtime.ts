@@ -37,7 +37,16 @@ function createMemoryRuntime(env: ServerEnv, instanceId: string): Runtime {
   const bus = new MemoryBus({ capacity: env.SSE_REPLAY_CAPACITY, snapshotWindowMs: env.SNAPSHOT_WINDOW_MS });
   const producer = createProducer({ bus, intervalMs: env.METRICS_INTERVAL_MS, seed: env.METRICS_SEED });
   producer.start();
-  return { env, bus, producer, lease: null, instanceId, registry: registryFor(env), startedAt: Date.now(), draining: false };
+  return {
+    env,
+    bus,
+    producer,
+    lease: null,
+    instanceId,
+    registry: registryFor(env),
+    startedAt: Date.now(),
+    draining: false,
+  };
 }
 
 /** Several instances on one Redis: a shared log, and one producer elected by lease. */
@@ -61,7 +70,10 @@ function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Ru
       console.log(`[producer] ${instanceId} ${leader ? 'holds the lease: producing' : 'does not hold the lease'}`);
       if (!leader) return producer.stop();
       // Continue the lines where the previous producer left them, then produce.
-      void bus.lastValues().then(producer.resumeFrom, () => {}).finally(() => lease.leader && producer.start());
+      void bus
+        .lastValues()
+        .then(producer.resumeFrom, () => {})
+        .finally(() => lease.leader && producer.start());
     },
   });
   lease.start();

@@ -4,11 +4,31 @@ import { CURSOR_MAX_LENGTH, formatCursor, newEpoch, parseCursor } from './cursor
 describe('cursor', () => {
   it('round-trips memory offsets and Redis stream ids', () => {
     expect(parseCursor(formatCursor('abc123', 42))).toEqual({ epoch: 'abc123', position: '42' });
-    expect(parseCursor(formatCursor('abc123', '1700000000000-3'))).toEqual({ epoch: 'abc123', position: '1700000000000-3' });
+    expect(parseCursor(formatCursor('abc123', '1700000000000-3'))).toEqual({
+      epoch: 'abc123',
+      position: '1700000000000-3',
+    });
   });
 
   it('returns null for malformed input instead of throwing', () => {
-    for (const raw of [null, undefined, '', '.', 'abc', 'abc.', '.12', 'ABC.1', 'a.b', 'a.1.2', 'a.-1', 'a.1-', 'a b.1', 'x'.repeat(80), 'é.1', 'a.1\n']) {
+    for (const raw of [
+      null,
+      undefined,
+      '',
+      '.',
+      'abc',
+      'abc.',
+      '.12',
+      'ABC.1',
+      'a.b',
+      'a.1.2',
+      'a.-1',
+      'a.1-',
+      'a b.1',
+      'x'.repeat(80),
+      'é.1',
+      'a.1\n',
+    ]) {
       expect(parseCursor(raw)).toBeNull();
     }
   });

@@ -7,14 +7,20 @@ function parse(text: string): { events: EventSourceMessage[]; retries: number[];
   const events: EventSourceMessage[] = [];
   const retries: number[] = [];
   const comments: string[] = [];
-  const parser = createParser({ onEvent: (e) => events.push(e), onRetry: (r) => retries.push(r), onComment: (c) => comments.push(c) });
+  const parser = createParser({
+    onEvent: (e) => events.push(e),
+    onRetry: (r) => retries.push(r),
+    onComment: (c) => comments.push(c),
+  });
   parser.feed(text);
   return { events, retries, comments };
 }
 
 describe('encodeEvent', () => {
   it('writes id, event and data fields and ends with a blank line', () => {
-    expect(encodeEvent({ id: 'e.1', event: 'metric', data: '{"a":1}' })).toBe('id: e.1\nevent: metric\ndata: {"a":1}\n\n');
+    expect(encodeEvent({ id: 'e.1', event: 'metric', data: '{"a":1}' })).toBe(
+      'id: e.1\nevent: metric\ndata: {"a":1}\n\n',
+    );
   });
 
   it('omits id and event when not given', () => {
@@ -29,7 +35,9 @@ describe('encodeEvent', () => {
 
   it('cannot be broken out of by CR, LF or CRLF inside the data', () => {
     const hostile = 'a\r\nevent: reset\rid: evil\n\ndata: injected';
-    const { events } = parse(encodeEvent({ id: 'good', event: 'metric', data: hostile }) + encodeEvent({ data: 'next' }));
+    const { events } = parse(
+      encodeEvent({ id: 'good', event: 'metric', data: hostile }) + encodeEvent({ data: 'next' }),
+    );
     expect(events).toHaveLength(2);
     expect(events[0]).toMatchObject({ id: 'good', event: 'metric' });
     // Every line break comes back as LF inside the one event; nothing became a field.

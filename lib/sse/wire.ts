@@ -65,5 +65,7 @@ export function encodeRetry(ms: number): string {
 
 /** Encodes an event whose payload is JSON (JSON.stringify never emits raw line breaks). */
 export function encodeJsonEvent(event: EventType, data: unknown, id?: string): string {
-  return encodeEvent(id === undefined ? { event, data: JSON.stringify(data) } : { id, event, data: JSON.stringify(data) });
+  return encodeEvent(
+    id === undefined ? { event, data: JSON.stringify(data) } : { id, event, data: JSON.stringify(data) },
+  );
 }

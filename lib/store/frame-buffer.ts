@@ -31,7 +31,10 @@ export const animationFrame: ScheduleFrame = (callback) => {
   setTimeout(run, 250);
 };
 
-export function createFrameBuffer(commit: (items: Incoming[]) => void, schedule: ScheduleFrame = animationFrame): FrameBuffer {
+export function createFrameBuffer(
+  commit: (items: Incoming[]) => void,
+  schedule: ScheduleFrame = animationFrame,
+): FrameBuffer {
   let queue: Incoming[] = [];
   let scheduled = false;
 

@@ -9,7 +9,13 @@ const fresh = () => {
   track.load({ firstSeq: 1, ts: [], value: [] }, 'ep.0');
   return track;
 };
-const state = (t: FeedTrack) => ({ lastSeq: t.lastSeq, ts: [...t.series.ts], values: [...t.series.values], pending: t.pending.size, lastCursor: t.lastCursor });
+const state = (t: FeedTrack) => ({
+  lastSeq: t.lastSeq,
+  ts: [...t.series.ts],
+  values: [...t.series.values],
+  pending: t.pending.size,
+  lastCursor: t.lastCursor,
+});
 
 function feed(track: FeedTrack, events: readonly MetricEvent[]) {
   let applied = 0;

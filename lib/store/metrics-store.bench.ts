@@ -13,7 +13,12 @@ function nextBatch(): Incoming[] {
   const items: Incoming[] = [];
   while (items.length < BATCH) {
     seq += 1;
-    for (const feed of FEED_NAMES) items.push({ kind: 'metric', event: { feed, seq, ts: seq * 100, value: seq % 100 }, cursor: `ep.${(offset += 1)}` });
+    for (const feed of FEED_NAMES)
+      items.push({
+        kind: 'metric',
+        event: { feed, seq, ts: seq * 100, value: seq % 100 },
+        cursor: `ep.${(offset += 1)}`,
+      });
   }
   return items;
 }

@@ -104,7 +104,10 @@ export function createMetricsStore(feeds: readonly FeedName[], options: MetricsS
   /** Epoch of the data held (not of the latest hello, which arrives before its reset). */
   let dataEpoch: string | null = null;
 
-  const initialFeeds = Object.fromEntries(feeds.map((feed) => [feed, summary(tracks.get(feed)!, 0)])) as Record<FeedName, FeedSummary>;
+  const initialFeeds = Object.fromEntries(feeds.map((feed) => [feed, summary(tracks.get(feed)!, 0)])) as Record<
+    FeedName,
+    FeedSummary
+  >;
   const api = createStore<MetricsState>()(() => ({
     feeds: initialFeeds,
     counters: { eventsApplied: 0, duplicatesDropped: 0, gaps: 0, resets: 0 },
@@ -127,7 +130,10 @@ export function createMetricsStore(feeds: readonly FeedName[], options: MetricsS
     // A new epoch means the old server's unsent events are gone whatever the gap looks like.
     const restarted = dataEpoch !== null && dataEpoch !== snapshot.epoch;
     dataEpoch = snapshot.epoch;
-    for (const [feed, window] of Object.entries(snapshot.feeds) as [FeedName, NonNullable<Snapshot['feeds'][FeedName]>][]) {
+    for (const [feed, window] of Object.entries(snapshot.feeds) as [
+      FeedName,
+      NonNullable<Snapshot['feeds'][FeedName]>,
+    ][]) {
       const t = track(feed);
       if (!t) continue;
       lostMs = Math.max(lostMs, lostBetween(t.lastTs, window.ts, restarted));

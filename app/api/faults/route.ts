@@ -12,7 +12,8 @@ export const runtime = 'nodejs';
 async function handle(request: Request): Promise<Response> {
   const rt = getRuntime();
   if (!rt.env.ENABLE_FAULTS) return jsonError(404, 'not_found', 'Not found.');
-  if (request.method !== 'POST') return jsonError(405, 'method_not_allowed', 'Use POST on this endpoint.', { Allow: 'POST' });
+  if (request.method !== 'POST')
+    return jsonError(405, 'method_not_allowed', 'Use POST on this endpoint.', { Allow: 'POST' });
 
   let body: unknown;
   try {
@@ -21,7 +22,12 @@ async function handle(request: Request): Promise<Response> {
     return jsonError(400, 'invalid_body', 'Send a JSON body like {"action": "drop"}.');
   }
   const parsed = faultSchema.safeParse(body);
-  if (!parsed.success) return jsonError(400, 'invalid_body', parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+  if (!parsed.success)
+    return jsonError(
+      400,
+      'invalid_body',
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
+    );
   const result = await runFault(rt, parsed.data);
   if (!result.ok) return jsonError(result.status, 'unsupported', result.message);
   console.log(`[faults] ${parsed.data.action}`, JSON.stringify(result.detail));

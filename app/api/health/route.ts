@@ -16,7 +16,12 @@ export function GET(): Response {
       connections: rt.registry.size,
       bus: rt.bus.stats(),
       streams: { opened: rt.registry.opened, closed: rt.registry.closed, max: rt.env.SSE_MAX_CONNECTIONS },
-      producer: { running: rt.producer.running, ticks: rt.producer.ticks, intervalMs: rt.env.METRICS_INTERVAL_MS, leader: rt.lease ? rt.lease.leader : true },
+      producer: {
+        running: rt.producer.running,
+        ticks: rt.producer.ticks,
+        intervalMs: rt.env.METRICS_INTERVAL_MS,
+        leader: rt.lease ? rt.lease.leader : true,
+      },
       instance: rt.instanceId,
       uptimeMs: Date.now() - rt.startedAt,
       pid: process.pid,

@@ -14,7 +14,9 @@ export async function GET(request: Request): Promise<Response> {
   if (!query.ok) return jsonError(400, query.code, query.message);
   const { bus, env } = getRuntime();
   if (!bus.healthy()) {
-    return jsonError(503, 'bus_unavailable', 'The event bus is unavailable; retry shortly.', { 'Retry-After': String(Math.ceil(env.SSE_RETRY_MS / 1000)) });
+    return jsonError(503, 'bus_unavailable', 'The event bus is unavailable; retry shortly.', {
+      'Retry-After': String(Math.ceil(env.SSE_RETRY_MS / 1000)),
+    });
   }
   return json(await bus.snapshot(query.feeds));
 }

@@ -25,7 +25,9 @@ export function GET(request: Request): Response {
     // The shared log is unreachable: tell the client in-band to come back later. A 200 that ends
     // at once, not a 5xx: a native EventSource gives up for good on errors, and a crowd of
     // clients retrying after `retry:` (with their own backoff) is not a storm of 5xx.
-    return new Response(`${encodeRetry(rt.env.SSE_RETRY_MS * 2)}: bus unavailable, retry later\n\n`, { headers: SSE_HEADERS });
+    return new Response(`${encodeRetry(rt.env.SSE_RETRY_MS * 2)}: bus unavailable, retry later\n\n`, {
+      headers: SSE_HEADERS,
+    });
   }
 
   if (rt.registry.full) {

@@ -1,7 +1,13 @@
 import { beforeEach } from 'vitest';
 import type { HelloData, MetricEvent, ResetData } from '@/lib/metrics/events';
 import { encodeJsonEvent, encodeRetry } from '@/lib/sse/wire';
-import { ConnectionManager, type ConnectionOptions, type ConnectionStatus, type Recovery, type Transition } from '../connection';
+import {
+  ConnectionManager,
+  type ConnectionOptions,
+  type ConnectionStatus,
+  type Recovery,
+  type Transition,
+} from '../connection';
 import { createFakeEnv, settle, type FakeEnv, type FakeStream } from './fake-env';
 
 /**
@@ -13,9 +19,26 @@ import { createFakeEnv, settle, type FakeEnv, type FakeStream } from './fake-env
 export const HEARTBEAT = 1000;
 
 export const hello = (patch: Partial<HelloData> = {}) =>
-  encodeRetry(1000) + encodeJsonEvent('hello', { epoch: 'ep1', heartbeatMs: HEARTBEAT, feeds: ['cpu'], resumed: false, replayed: 0, bus: 'memory', serverTime: 0, ...patch });
-export const metric = (seq: number, epoch = 'ep1') => encodeJsonEvent('metric', { feed: 'cpu', seq, ts: seq, value: seq }, `${epoch}.${seq}`);
-export const reset: ResetData = { reason: 'epoch_changed', epoch: 'ep2', cursor: 'ep2.8', windowMs: 1000, feeds: { cpu: { firstSeq: 1, ts: [1], value: [1] } } };
+  encodeRetry(1000) +
+  encodeJsonEvent('hello', {
+    epoch: 'ep1',
+    heartbeatMs: HEARTBEAT,
+    feeds: ['cpu'],
+    resumed: false,
+    replayed: 0,
+    bus: 'memory',
+    serverTime: 0,
+    ...patch,
+  });
+export const metric = (seq: number, epoch = 'ep1') =>
+  encodeJsonEvent('metric', { feed: 'cpu', seq, ts: seq, value: seq }, `${epoch}.${seq}`);
+export const reset: ResetData = {
+  reason: 'epoch_changed',
+  epoch: 'ep2',
+  cursor: 'ep2.8',
+  windowMs: 1000,
+  feeds: { cpu: { firstSeq: 1, ts: [1], value: [1] } },
+};
 
 export interface ConnectionHarness {
   fake: FakeEnv;

@@ -33,7 +33,11 @@ export function createFakeEnv() {
   let online = true;
   let randomValue = 0.5;
   const timers = new Map<number, { at: number; callback: () => void }>();
-  const listeners: Record<BrowserSignal, Set<() => void>> = { online: new Set(), offline: new Set(), visible: new Set() };
+  const listeners: Record<BrowserSignal, Set<() => void>> = {
+    online: new Set(),
+    offline: new Set(),
+    visible: new Set(),
+  };
   const requests: FakeRequest[] = [];
 
   const fetchImpl = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>

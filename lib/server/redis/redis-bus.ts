@@ -3,7 +3,18 @@ import { Redis } from 'ioredis';
 import { formatCursor, newEpoch, parseCursor } from '@/lib/sse/cursor';
 import { isFeedName, type FeedName } from '@/lib/metrics/feeds';
 import type { MetricEvent, ResetReason, Snapshot } from '@/lib/metrics/events';
-import { toReset, type BatchListener, type BusEvent, type BusFaults, type BusStats, type EventBus, type Sample, type SubscribeRequest, type SubscribeStart, type Subscription } from '../bus';
+import {
+  toReset,
+  type BatchListener,
+  type BusEvent,
+  type BusFaults,
+  type BusStats,
+  type EventBus,
+  type Sample,
+  type SubscribeRequest,
+  type SubscribeStart,
+  type Subscription,
+} from '../bus';
 import { SnapshotBuilder } from '../snapshot-builder';
 import { ENSURE_EPOCH, PUBLISH_TICK, ROTATE_EPOCH } from './scripts';
 import { createResumeSeam } from './resume-seam';
@@ -62,11 +73,26 @@ export class RedisBus implements EventBus, BusFaults {
 
   constructor(private readonly options: RedisBusOptions) {
     const prefix = options.prefix ?? 'rtd';
-    this.keys = { stream: `${prefix}:events`, epoch: `${prefix}:epoch`, seqs: `${prefix}:seqs`, lease: `${prefix}:producer` };
+    this.keys = {
+      stream: `${prefix}:events`,
+      epoch: `${prefix}:epoch`,
+      seqs: `${prefix}:seqs`,
+      lease: `${prefix}:producer`,
+    };
     this.now = options.now ?? Date.now;
     const retryStrategy = (times: number) => Math.min(100 * times, 2000);
-    this.redis = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy, lazyConnect: true });
-    this.reader = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: null, retryStrategy, lazyConnect: true });
+    this.redis = new Redis(options.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy,
+      lazyConnect: true,
+    });
+    this.reader = new Redis(options.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: null,
+      retryStrategy,
+      lazyConnect: true,
+    });
     this.redis.on('error', () => {}); // Reported through health; ioredis reconnects by itself.
     this.reader.on('error', () => {});
     this.redis.on('ready', () => void this.onReady());
@@ -115,7 +141,7 @@ export class RedisBus implements EventBus, BusFaults {
     const lastSeqs = new Map<FeedName, number>();
     let cursorId: string | null = null;
     // Walk back page by page; the first page's newest entry is the cursor the window ends at.
-    for (let end = '+'; ; ) {
+    for (let end = '+'; ;) {
       const page = (await this.redis.xrevrange(this.keys.stream, end, '-', 'COUNT', 500)) as StreamEntry[];
       if (page.length === 0) break;
       cursorId ??= page[0]![0];
@@ -182,7 +208,9 @@ export class RedisBus implements EventBus, BusFaults {
 
   private async onReady(): Promise<void> {
     try {
-      const epoch = String(await this.redis.eval(ENSURE_EPOCH, 3, this.keys.epoch, this.keys.stream, this.keys.seqs, newEpoch()));
+      const epoch = String(
+        await this.redis.eval(ENSURE_EPOCH, 3, this.keys.epoch, this.keys.stream, this.keys.seqs, newEpoch()),
+      );
       if (epoch !== this.currentEpoch) {
         // First start, or Redis lost its data: read the new log from its start (it is new).
         const first = this.currentEpoch === '';
@@ -216,12 +244,23 @@ export class RedisBus implements EventBus, BusFaults {
       }
       try {
         const epoch = this.currentEpoch;
-        const result = (await this.reader.xread('COUNT', 10_000, 'BLOCK', this.options.blockMs ?? 5000, 'STREAMS', this.keys.stream, this.head)) as [string, StreamEntry[]][] | null;
+        const result = (await this.reader.xread(
+          'COUNT',
+          10_000,
+          'BLOCK',
+          this.options.blockMs ?? 5000,
+          'STREAMS',
+          this.keys.stream,
+          this.head,
+        )) as [string, StreamEntry[]][] | null;
         const entries = result?.[0]?.[1] ?? [];
         if (entries.length === 0 || epoch !== this.currentEpoch) continue;
         const batch = entries.flatMap(([id, fields]) => this.toBusEvent(id, fields) ?? []);
         this.head = entries[entries.length - 1]![0];
-        this.redis.xlen(this.keys.stream).then((n) => (this.length = n), () => {});
+        this.redis.xlen(this.keys.stream).then(
+          (n) => (this.length = n),
+          () => {},
+        );
         for (const listener of this.listeners) {
           try {
             listener(batch);
@@ -235,7 +274,10 @@ export class RedisBus implements EventBus, BusFaults {
     }
   }
 
-  private async resolveStart({ cursor, feeds }: SubscribeRequest): Promise<{ start: SubscribeStart; after: string | null }> {
+  private async resolveStart({
+    cursor,
+    feeds,
+  }: SubscribeRequest): Promise<{ start: SubscribeStart; after: string | null }> {
     if (cursor === null) return { start: { kind: 'fresh' }, after: null };
     const parsed = parseCursor(cursor);
     if (!parsed || !isStreamId(parsed.position)) return this.reset('cursor_invalid', feeds);
@@ -244,15 +286,24 @@ export class RedisBus implements EventBus, BusFaults {
     const log = await this.logInfo();
     if (compareStreamIds(position, log.lastGeneratedId) > 0) return this.reset('cursor_invalid', feeds);
     // Entries after the cursor may have been trimmed away (MAXLEN ~): the replay would have a hole.
-    if (log.trimmed && compareStreamIds(position, log.firstId ?? log.lastGeneratedId) < 0) return this.reset('cursor_evicted', feeds);
+    if (log.trimmed && compareStreamIds(position, log.firstId ?? log.lastGeneratedId) < 0)
+      return this.reset('cursor_evicted', feeds);
     const entries = (await this.redis.xrange(this.keys.stream, `(${position}`, '+')) as StreamEntry[];
-    const replay = entries.flatMap(([id, fields]) => this.toBusEvent(id, fields) ?? []).filter((item) => feeds.has(item.event.feed));
+    const replay = entries
+      .flatMap(([id, fields]) => this.toBusEvent(id, fields) ?? [])
+      .filter((item) => feeds.has(item.event.feed));
     return { start: { kind: 'resumed', replay }, after: entries.at(-1)?.[0] ?? position };
   }
 
-  private async reset(reason: ResetReason, feeds: ReadonlySet<FeedName>): Promise<{ start: SubscribeStart; after: string | null }> {
+  private async reset(
+    reason: ResetReason,
+    feeds: ReadonlySet<FeedName>,
+  ): Promise<{ start: SubscribeStart; after: string | null }> {
     const snapshot = await this.snapshot(feeds);
-    return { start: { kind: 'reset', reset: toReset(reason, snapshot) }, after: parseCursor(snapshot.cursor)?.position ?? null };
+    return {
+      start: { kind: 'reset', reset: toReset(reason, snapshot) },
+      after: parseCursor(snapshot.cursor)?.position ?? null,
+    };
   }
 
   /**

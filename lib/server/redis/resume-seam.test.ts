@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Batch, BusEvent } from '../bus';
 import { createResumeSeam } from './resume-seam';
 
-const event = (id: string, seq: number): BusEvent => ({ cursor: `ep.${id}`, event: { feed: 'cpu', seq, ts: seq, value: seq } });
+const event = (id: string, seq: number): BusEvent => ({
+  cursor: `ep.${id}`,
+  event: { feed: 'cpu', seq, ts: seq, value: seq },
+});
 const batch = (...seqs: number[]): Batch => seqs.map((seq) => event(`100-${seq}`, seq));
 
 function seam() {

@@ -14,5 +14,10 @@ export function compareStreamIds(a: string, b: string): number {
   const [am = '0', an = '0'] = a.split('-');
   const [bm = '0', bn = '0'] = b.split('-');
   // Lengths first: ids have no leading zeros, so a longer number is a bigger one (no float loss).
-  return am.length - bm.length || (am < bm ? -1 : am > bm ? 1 : 0) || an.length - bn.length || (an < bn ? -1 : an > bn ? 1 : 0);
+  return (
+    am.length - bm.length ||
+    (am < bm ? -1 : am > bm ? 1 : 0) ||
+    an.length - bn.length ||
+    (an < bn ? -1 : an > bn ? 1 : 0)
+  );
 }
