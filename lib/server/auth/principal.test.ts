@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { canRead, partitionFeeds, PUBLIC_PRINCIPAL, type Principal } from './principal';
+import { clearSessionCookie, readCookie, serializeSessionCookie } from './session-cookie';
+
+const viewer: Principal = { ...PUBLIC_PRINCIPAL, kind: 'user', id: 'viewer', feeds: ['rps', 'error_rate'] };
+
+describe('principal scopes', () => {
+  it('reads only feeds in scope; `all` reads everything', () => {
+    expect(canRead(viewer, 'rps')).toBe(true);
+    expect(canRead(viewer, 'cpu')).toBe(false);
+    expect(canRead(PUBLIC_PRINCIPAL, 'cpu')).toBe(true);
+    expect(partitionFeeds(viewer, ['cpu', 'rps', 'memory'])).toEqual({
+      readable: ['rps'],
+      forbidden: ['cpu', 'memory'],
+    });
+  });
+});
+
+describe('session cookie', () => {
+  it('is httpOnly, SameSite=Lax, Path=/, Secure only over TLS', () => {
+    expect(serializeSessionCookie('t', { maxAgeSeconds: 60 })).toBe(
+      'rtd_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60',
+    );
+    expect(serializeSessionCookie('t', { maxAgeSeconds: 60, secure: true })).toMatch(/; Secure$/);
+    expect(clearSessionCookie()).toMatch(/^rtd_session=; .*Max-Age=0/);
+  });
+
+  it('reads one cookie among others and ignores look-alikes', () => {
+    expect(readCookie('a=1; rtd_session=abc.def; b=2', 'rtd_session')).toBe('abc.def');
+    expect(readCookie('xrtd_session=1', 'rtd_session')).toBeNull();
+    expect(readCookie('rtd_session=', 'rtd_session')).toBeNull();
+    expect(readCookie(null, 'rtd_session')).toBeNull();
+  });
+});
