@@ -1,13 +1,25 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { contentSecurityPolicy } from '@/lib/server/security/content-security-policy';
+import { decideCors, parseCorsOrigins } from '@/lib/server/security/cors';
+import { originMatchesHost, requestHost } from '@/lib/server/security/same-origin';
 
 /**
- * Next's request proxy (the file formerly called middleware): gives each page request a fresh
- * CSP nonce. Next reads the nonce from the request's CSP header and puts it on its own scripts,
- * so the page needs no code for it. API routes are excluded: JSON and event streams run no
- * scripts, and the stream route should not pay for an extra hop on every reconnect.
+ * Next's request proxy (the file formerly called middleware). Two jobs, both before any route:
+ *
+ * - Pages get a fresh CSP nonce per request. Next reads the nonce from the request's CSP header
+ *   and puts it on its own scripts, so the page needs no code for it.
+ * - `/api/*` requests that carry an `Origin` header get the CORS decision (lib/server/security/
+ *   cors.ts). Same-origin GETs, which is what the dashboard's stream and snapshot are, carry no
+ *   `Origin` and never reach this code: the stream pays nothing for it.
  */
+
+const corsOrigins = parseCorsOrigins(process.env.CORS_ORIGINS);
+
 export function proxy(request: NextRequest): NextResponse {
+  return request.nextUrl.pathname.startsWith('/api/') ? applyCors(request) : withNonce(request);
+}
+
+function withNonce(request: NextRequest): NextResponse {
   const nonce = btoa(crypto.randomUUID());
   const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === 'development');
   const requestHeaders = new Headers(request.headers);
@@ -16,6 +28,28 @@ export function proxy(request: NextRequest): NextResponse {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('Content-Security-Policy', csp);
   return response;
+}
+
+function applyCors(request: NextRequest): NextResponse {
+  const origin = request.headers.get('origin');
+  const same = origin !== null && originMatchesHost(origin, requestHost(request.headers));
+  const decision = decideCors(request.method, origin, same, corsOrigins);
+  switch (decision.kind) {
+    case 'same-origin':
+      return NextResponse.next();
+    case 'denied':
+      return NextResponse.json(
+        { error: { code: 'cors_denied', message: 'This origin may not call the API (see CORS_ORIGINS).' } },
+        { status: 403, headers: { 'Cache-Control': 'no-store', Vary: 'Origin' } },
+      );
+    case 'preflight':
+      return new NextResponse(null, { status: 204, headers: decision.headers });
+    case 'allowed': {
+      const response = NextResponse.next();
+      for (const [key, value] of Object.entries(decision.headers)) response.headers.set(key, value);
+      return response;
+    }
+  }
 }
 
 export const config = {
@@ -27,5 +61,6 @@ export const config = {
         { type: 'header', key: 'purpose', value: 'prefetch' },
       ],
     },
+    { source: '/api/:path*', has: [{ type: 'header', key: 'origin' }] },
   ],
 };

@@ -1,4 +1,5 @@
 import 'server-only';
+import { originMatchesHost, requestHost } from '@/lib/server/security/same-origin';
 
 /**
  * Request facts the auth routes need, read defensively.
@@ -12,12 +13,7 @@ import 'server-only';
 export function sameOrigin(request: Request): boolean {
   const origin = request.headers.get('origin');
   if (!origin) return true; // not a browser cross-origin request (curl, server-to-server)
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+  return originMatchesHost(origin, requestHost(request.headers));
 }
 
 /** Whether the page was reached over TLS (directly, or through a proxy that says so). */
