@@ -92,7 +92,7 @@ export function createLeaderWatch(options: LeaderWatchOptions): LeaderWatch {
   const onProbeExpired = () => {
     probing = false;
     if (answered) {
-      arm(options.leaseMs, onSilence);
+      onSilence();
       return;
     }
     watching = false;

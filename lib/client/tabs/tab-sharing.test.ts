@@ -119,7 +119,8 @@ describe('fallbacks', () => {
   it('without Web Locks: elects by lease, and hands over within 3 s of a crash', async () => {
     const h = createHarness({ locks: false });
     const [a, b, c] = [h.openTab(), h.openTab(), h.openTab()];
-    await h.browser.advance(1000);
+    // Nobody answers the first probe (1 s), then a claim stands (0.3 s).
+    await h.browser.advance(1300);
     expect(h.leaders()).toHaveLength(1);
     expect(a.sharing.mode()).toBe('lease');
     const leader = h.leaders()[0]!;
@@ -140,7 +141,7 @@ describe('fallbacks', () => {
     const h = createHarness({ locks: false });
     h.openTab();
     h.openTab();
-    await h.browser.advance(1000);
+    await h.browser.advance(1300);
     const leader = h.leaders()[0]!;
     h.close(leader);
     await h.browser.advance(400);
@@ -172,7 +173,7 @@ describe('fallbacks', () => {
       onRole: (change) => roles.push(`${change.role}/${change.mode}`),
     });
     sharing.start();
-    await h.browser.advance(1000);
+    await h.browser.advance(1300);
     expect(sharing.mode()).toBe('lease');
     expect(roles).toEqual(['electing/lease', 'leader/lease']);
   });
@@ -197,7 +198,7 @@ describe('split-brain guard', () => {
   it('two leaders that meet (a healed partition, lease mode) leave one within a heartbeat', async () => {
     const h = createHarness({ locks: false });
     const [a, b, c] = [h.openTab(), h.openTab(), h.openTab()];
-    await h.browser.advance(1000);
+    await h.browser.advance(1300);
     const first = h.leaders()[0]!;
     const cut = first === a ? b : a;
     h.browser.partition(cut.tab);

@@ -83,9 +83,9 @@ export interface TabSharingOptions {
   onRole(change: RoleChange): void;
   /** Leader heartbeat interval. Default 1000 ms. */
   heartbeatMs?: number;
-  /** Leader silence before a follower probes it. Default 2000 ms. */
+  /** Leader silence before a follower probes it. Default 1500 ms. */
   leaseMs?: number;
-  /** How long a probe may go unanswered before the leader counts as lost. Default 500 ms. */
+  /** How long a probe may go unanswered before the leader counts as lost. Default 1000 ms (a busy tab answers late). */
   probeTimeoutMs?: number;
   /** How long a lease claim waits for a better one. Default 300 ms. */
   claimWindowMs?: number;
@@ -127,7 +127,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
   const id = env.randomId();
   const channelName = options.channelName ?? 'rtd-live';
   const heartbeatMs = options.heartbeatMs ?? 1000;
-  const probeTimeoutMs = options.probeTimeoutMs ?? 500;
+  const probeTimeoutMs = options.probeTimeoutMs ?? 1000;
   const ring = new ReplayRing(options.ringCapacity ?? DEFAULT_RING_CAPACITY);
   const messageListeners = new Set<(message: FollowerMessage) => void>();
   const requestListeners = new Set<(request: LeaderRequest) => void>();
@@ -417,7 +417,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
       channel.listen(onData);
       watch = createLeaderWatch({
         env,
-        leaseMs: options.leaseMs ?? 2000,
+        leaseMs: options.leaseMs ?? 1500,
         probeTimeoutMs,
         claimWindowMs: options.claimWindowMs ?? 300,
         probe: () => requestCatchUp(leader === null ? 'join' : 'probe'),
