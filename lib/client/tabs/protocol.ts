@@ -54,6 +54,8 @@ export interface SharedStatus {
   epoch: string | null;
   heartbeatMs: number | null;
   error: string | null;
+  /** Server clock minus client clock, from the leader's `hello` (all tabs share the client clock). */
+  clockOffsetMs: number | null;
   /** The transition that produced this status, for the stream inspector; null for a plain snapshot. */
   transition: SharedTransition | null;
 }
@@ -145,6 +147,7 @@ function isStatus(v: unknown): v is SharedStatus {
     orNull(isId)(v.epoch) &&
     orNull(isNum)(v.heartbeatMs) &&
     orNull(isStr)(v.error) &&
+    orNull(isNum)(v.clockOffsetMs) &&
     orNull(isTransition)(v.transition)
   );
 }

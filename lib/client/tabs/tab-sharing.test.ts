@@ -106,6 +106,7 @@ describe('election with Web Locks', () => {
       epoch: 'epa',
       heartbeatMs: 15000,
       error: null,
+      clockOffsetMs: 0,
       transition: null,
     };
     a.sharing.publishStatus(status);
@@ -291,6 +292,24 @@ describe('catch-up by cursor', () => {
     await h.browser.settle();
     expect(b.failedCatchUps).toEqual(['epa.0']);
     expect(b.store.cursor()).toBe('epa.20');
+  });
+
+  it('a follower left in an old epoch, past what the ring holds, resyncs once from a snapshot', async () => {
+    const h = createHarness({}, { ringCapacity: 5 });
+    const [a, b] = [h.openTab(), h.openTab()];
+    await h.browser.settle();
+    h.server.publish(3);
+    await h.browser.settle();
+    h.browser.partition(b.tab);
+    h.server.restart();
+    a.sharing.requestReconnect('server restarted');
+    h.server.publish(20);
+    await h.browser.settle();
+    h.browser.heal(b.tab);
+    await h.browser.advance(5000);
+    expect(b.failedCatchUps).toEqual(['epa.3']);
+    expect(b.store.cursor()).toBe('epb.20');
+    expect(b.store.resets).toBe(1);
   });
 
   it('an epoch change during the handover reaches every tab as one reset', async () => {

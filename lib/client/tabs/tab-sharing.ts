@@ -294,7 +294,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
     if (isNew) leader = { id: from, term };
     watch?.heard();
     setRole('follower', `following tab ${from}`);
-    // A join sent moments ago, before any leader was known, reached this one too.
+    // A new leader: ask it for what we lack (a join sent before it led went unanswered).
     if (isNew) requestCatchUp('join');
     return true;
   };
@@ -321,8 +321,9 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
 
   const onAnnounce = (cursor: string | null) => {
     if (role !== 'follower' || inFlight() || cursor === null) return;
-    // Messages from one sender arrive in order: a leader ahead of what we received means we lost some.
-    const mine = ring.last() ?? options.cursor();
+    // Messages from one sender arrive in order: a leader ahead of what we applied means we lost
+    // some. The store's cursor, not the ring's: a snapshot may have moved the store on since.
+    const mine = options.cursor();
     if (mine !== cursor && (mine === null || compareCursors(mine, cursor) !== 1)) requestCatchUp('gap');
   };
 

@@ -138,7 +138,9 @@ export class FakeStore {
   hydrate(snapshot: ResetData): void {
     this.hydrations += 1;
     const window = snapshot.feeds[FEED];
-    if (!window || snapshot.epoch !== this.epoch) return;
+    // A snapshot from another epoch cannot be merged: it replaces, like a reset.
+    if (snapshot.epoch !== this.epoch) return this.apply({ kind: 'reset', cursor: snapshot.cursor, reset: snapshot });
+    if (!window) return;
     if (window.firstSeq > this.lastSeq + 1) this.lost += window.firstSeq - this.lastSeq - 1;
     const last = window.firstSeq + window.ts.length - 1;
     for (let seq = Math.max(this.lastSeq + 1, window.firstSeq); seq <= last; seq += 1) {
