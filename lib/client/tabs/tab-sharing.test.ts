@@ -308,6 +308,8 @@ describe('catch-up by cursor', () => {
     h.browser.heal(b.tab);
     await h.browser.advance(5000);
     expect(b.failedCatchUps).toEqual(['epa.3']);
+    // Once resynced, the leader's heartbeats no longer look like news.
+    expect(b.sharing.stats().catchUpsSent).toBe(2);
     expect(b.store.cursor()).toBe('epb.20');
     expect(b.store.resets).toBe(1);
   });
