@@ -83,7 +83,7 @@ export interface TabSharingOptions {
   onRole(change: RoleChange): void;
   /** Leader heartbeat interval. Default 1000 ms. */
   heartbeatMs?: number;
-  /** Leader silence before a follower probes it. Default 1500 ms. */
+  /** Leader silence before a follower probes it. Default 1200 ms. */
   leaseMs?: number;
   /** How long a probe may go unanswered before the leader counts as lost. Default 1000 ms (a busy tab answers late). */
   probeTimeoutMs?: number;
@@ -418,7 +418,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
       channel.listen(onData);
       watch = createLeaderWatch({
         env,
-        leaseMs: options.leaseMs ?? 1500,
+        leaseMs: options.leaseMs ?? 1200,
         probeTimeoutMs,
         claimWindowMs: options.claimWindowMs ?? 300,
         probe: () => requestCatchUp(leader === null ? 'join' : 'probe'),
