@@ -66,8 +66,10 @@ export function browserTabEnv(): TabEnv {
       }
     },
     now: () => Date.now(),
-    setTimeout: (callback, ms) => window.setTimeout(callback, ms),
-    clearTimeout: (handle) => window.clearTimeout(handle as number),
+    // globalThis, not window: the same code then runs under Node 24, which has BroadcastChannel
+    // and navigator.locks too (tab-env.test.ts drives the real APIs there).
+    setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+    clearTimeout: (handle) => globalThis.clearTimeout(handle as Parameters<typeof clearTimeout>[0]),
     randomId: () =>
       typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function'
         ? crypto.randomUUID()
