@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StreamItem } from './protocol';
 import { ReplayRing } from './replay-ring';
@@ -85,5 +86,32 @@ describe('ReplayRing', () => {
     ring.absorb('ep.3', [metric(4), metric(5)]);
     expect(seqs(ring.after('ep.8'))).toEqual(['ep.9']);
     expect(ring.after('ep.3')).toBeNull();
+  });
+});
+
+describe('ReplayRing against a model', () => {
+  it('answers a cursor with exactly the events after it, or not at all; never with a hole', () => {
+    // A follower's ring: the leader sends seqs 1..n (each with prev = the one before), some are
+    // lost on the way, and the ring is small.
+    fc.assert(
+      fc.property(
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 70 }),
+        (arrives, capacity, asked) => {
+          const ring = new ReplayRing(capacity);
+          ring.resetTo('ep.0');
+          arrives.forEach((arrived, i) => arrived && ring.record(metric(i + 1), `ep.${i}`));
+          const seqOf = (item: StreamItem) => (item.kind === 'metric' ? item.event.seq : NaN);
+          const held = ring.held().map(seqOf);
+          held.forEach((seq, i) => i > 0 && expect(seq).toBe((held[i - 1] ?? NaN) + 1));
+          const answer = ring.after(`ep.${asked}`);
+          if (answer === null) return;
+          const got = answer.map(seqOf);
+          const newest = Number(ring.last()?.split('.')[1]);
+          expect(got).toEqual(Array.from({ length: Math.max(0, newest - asked) }, (_, i) => asked + 1 + i));
+        },
+      ),
+    );
   });
 });

@@ -23,7 +23,7 @@ import type { TabChannel, TabEnv } from './tab-env';
  * - `follower`: runs no stream; applies what `onMessage` delivers with the same idempotent merge.
  * - `solo`: cannot share (no BroadcastChannel, or the leader stopped answering): runs its own
  *   stream and says so.
- * - `electing`: not decided yet (the first few ms, or up to a second without Web Locks).
+ * - `electing`: not decided yet (a few ms with Web Locks, ~1.3 s without).
  *
  * Election: Web Locks where available (lock-election.ts), else a lease over the channel
  * (leader-watch.ts). Handover without loss: every tab keeps a replay ring of the events it
@@ -56,6 +56,8 @@ export type LeaderRequest = { kind: 'reconnect'; reason: string; from: string };
 
 export interface TabSharingStats {
   sent: number;
+  /** Messages the channel refused to send (closed under us, or not cloneable). */
+  sendFailed: number;
   received: number;
   /** Messages dropped because they were not valid protocol messages. */
   malformed: number;
@@ -133,6 +135,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
   const requestListeners = new Set<(request: LeaderRequest) => void>();
   const stats: TabSharingStats = {
     sent: 0,
+    sendFailed: 0,
     received: 0,
     malformed: 0,
     otherVersion: 0,
@@ -177,7 +180,9 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
       channel.postMessage(encodeTabMessage(id, message));
       stats.sent += 1;
     } catch {
-      // A channel closed under us (page teardown) or a message it cannot clone: nothing to retry.
+      // A channel closed under us (page teardown) or a message it cannot clone: nothing to
+      // retry, but counted, so the inspector can show it.
+      stats.sendFailed += 1;
     }
   };
 
