@@ -13,11 +13,13 @@ type Op =
   | { op: 'open' }
   | { op: 'close' | 'crash' | 'resign' | 'rejoin' | 'partition' | 'heal'; pick: number }
   | { op: 'publish'; count: number }
+  | { op: 'restart' }
   | { op: 'advance'; ms: number };
 
 const pick = fc.nat(7);
-const opArb = (withPartitions: boolean): fc.Arbitrary<Op> =>
+const opArb = (withPartitions: boolean, withRestarts = false): fc.Arbitrary<Op> =>
   fc.oneof(
+    { weight: withRestarts ? 1 : 0, arbitrary: fc.constant<Op>({ op: 'restart' }) },
     { weight: 3, arbitrary: fc.constant<Op>({ op: 'open' }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('close' as const), pick }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('crash' as const), pick }) },
@@ -32,8 +34,10 @@ const opArb = (withPartitions: boolean): fc.Arbitrary<Op> =>
   );
 
 const HEARTBEAT_MS = 1000;
+/** Runs per property (fake time: ~0.3 s per 60 runs here). `RUNS=2000` for a deeper search. */
+const RUNS = Number(process.env.RUNS ?? 60);
 
-async function live(ops: Op[], locks: boolean) {
+export async function live(ops: Op[], locks: boolean) {
   const h = createHarness({ locks }, { heartbeatMs: HEARTBEAT_MS });
   const partitioned = new Set<string>();
   let overlapSince: number | null = null;
@@ -91,6 +95,9 @@ async function live(ops: Op[], locks: boolean) {
       case 'advance':
         await advance(step.ms);
         break;
+      case 'restart':
+        h.restartServer();
+        break;
     }
     await h.browser.settle();
     sample();
@@ -105,7 +112,7 @@ async function live(ops: Op[], locks: boolean) {
   await advance(5000);
   h.server.publish(3);
   await advance(1000);
-  return { h, longestOverlap };
+  return { h, longestOverlap, restarts: ops.filter((step) => step.op === 'restart').length };
 }
 
 describe('tab sharing under random opens, closes and crashes', () => {
@@ -123,9 +130,9 @@ describe('tab sharing under random opens, closes and crashes', () => {
           expect(tab.store.lost).toBe(0);
         }
       }),
-      { numRuns: Number(process.env.RUNS ?? 60) },
+      { numRuns: RUNS },
     );
-  });
+  }, 60_000);
 
   it('without Web Locks (lease): same end state, and two leaders never last longer than a heartbeat', async () => {
     await fc.assert(
@@ -142,7 +149,27 @@ describe('tab sharing under random opens, closes and crashes', () => {
           expect(tab.store.lost).toBe(0);
         }
       }),
-      { numRuns: Number(process.env.RUNS ?? 60) },
+      { numRuns: RUNS },
     );
-  });
+  }, 60_000);
+
+  it('with server restarts: every tab ends in the new epoch at its head, with at most one reset per restart', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.array(opArb(false, true), { minLength: 1, maxLength: 25 }),
+        async (locks, ops) => {
+          const { h, restarts } = await live([{ op: 'open' }, ...ops], locks);
+          if (h.open.length === 0) return;
+          expect(h.leaders()).toHaveLength(1);
+          expect(h.allAtHead()).toBe(true);
+          for (const tab of h.open) {
+            expect(contiguous(tab.store)).toBe(true);
+            expect(tab.store.resets).toBeLessThanOrEqual(restarts);
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  }, 60_000);
 });

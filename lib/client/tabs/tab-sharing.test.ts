@@ -314,6 +314,31 @@ describe('catch-up by cursor', () => {
     expect(b.store.resets).toBe(1);
   });
 
+  it('re-sends events a follower dropped before the reset that explains them (found by the property test)', async () => {
+    const h = createHarness({ locks: false });
+    const a = h.openTab();
+    await h.browser.advance(1300);
+    const b = h.openTab();
+    await h.browser.settle();
+    b.sharing.resign();
+    // a gets the new epoch's reset while b sleeps, then a sleeps too, and the server moves on.
+    h.restartServer();
+    a.sharing.resign();
+    h.server.publish(1);
+    await h.browser.settle();
+    // Both wake at once: a wins the claim, streams epb.1, and b receives it live while its store
+    // is still in epoch epa (so the merge drops it), before the replay brings the reset.
+    a.sharing.rejoin();
+    b.sharing.rejoin();
+    await h.browser.advance(3000);
+    h.server.publish(2);
+    await h.browser.advance(3000);
+    expect(a.sharing.role()).toBe('leader');
+    expect(b.store.cursor()).toBe('epb.3');
+    expect(b.store.hasHole).toBe(false);
+    expect(b.store.resets).toBe(1);
+  });
+
   it('an epoch change during the handover reaches every tab as one reset', async () => {
     const h = createHarness();
     const [a, b, c] = [h.openTab(), h.openTab(), h.openTab()];

@@ -156,7 +156,9 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
   let leader: { id: string; term: number } | null = null;
   let heartbeat: unknown = null;
   let lastStatus: SharedStatus | null = null;
-  let pending: { requestId: string; cursor: string | null; at: number } | null = null;
+  let pending: { requestId: string; cursor: string | null; at: number; unfiltered: boolean } | null = null;
+  /** The cursor the last answered catch-up started from: asking from it again means no progress. */
+  let lastAnswered: string | null | undefined;
   /** The last status delivered, so a status sent twice (two newcomers asking) shows once. */
   let deliveredStatus = '';
   let paused = false;
@@ -259,7 +261,9 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
     // One request at a time, except probes, which must reach the leader whatever is in flight.
     if (reason !== 'probe' && inFlight()) return;
     const cursor = options.cursor();
-    pending = { requestId: env.randomId(), cursor, at: env.now() };
+    // Asking from the same cursor again: the store still lacks what the last replay skipped as
+    // already delivered (it may have dropped it). This time, send everything.
+    pending = { requestId: env.randomId(), cursor, at: env.now(), unfiltered: cursor === lastAnswered };
     stats.catchUpsSent += 1;
     send({ kind: 'catch-up', requestId: pending.requestId, cursor, reason });
   };
@@ -306,22 +310,36 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
 
   const onReplay = (message: Extract<TabMessage, { kind: 'replay' }>) => {
     if (message.to !== id || pending?.requestId !== message.requestId) return;
-    const asked = pending.cursor;
+    const { cursor: asked, unfiltered } = pending;
     pending = null;
+    lastAnswered = asked;
     if (!message.ok) {
       stats.catchUpsFailed += 1;
       deliver({ kind: 'catch-up-failed', cursor: asked });
       return;
     }
-    const known = new Set(ring.held().map((item) => item.cursor));
+    // Events this tab already received live (they wait in the store behind the hole) are not
+    // sent again, to keep the duplicate counters honest; the merge would drop them anyway.
+    let known = new Set(unfiltered ? [] : ring.held().map((item) => item.cursor));
     if (ring.last() === null && asked !== null) ring.resetTo(asked);
     ring.absorb(asked, message.items);
     for (const item of message.items) {
-      if (known.has(item.cursor)) continue;
       const order = asked === null ? null : compareCursors(item.cursor, asked);
-      if (order !== null && order <= 0) continue;
+      if ((order !== null && order <= 0) || known.has(item.cursor)) continue;
+      if (item.kind === 'reset') {
+        if (alreadyApplied(item.cursor)) continue;
+        // The store starts over from this snapshot: what it received before no longer counts.
+        known = new Set();
+      }
       deliver({ kind: 'item', item });
     }
+  };
+
+  /** Whether this tab's store is already at or past `cursor` (same epoch only). */
+  const alreadyApplied = (cursor: string) => {
+    const mine = options.cursor();
+    const order = mine === null ? null : compareCursors(cursor, mine);
+    return order !== null && order <= 0;
   };
 
   const onAnnounce = (cursor: string | null) => {
@@ -353,6 +371,9 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
         if (role === 'leader' || paused) return;
         // Even a deposed leader's last events are real server events: the merge sorts them out.
         ring.record(message.item, message.prev);
+        // A reset is not idempotent in the store (it counts, and it tells the user). A tab may
+        // already be past it: it led and got the same reset, or its first paint came after it.
+        if (message.item.kind === 'reset' && alreadyApplied(message.item.cursor)) return;
         deliver({ kind: 'item', item: message.item });
         return;
       case 'status':

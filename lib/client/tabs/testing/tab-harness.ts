@@ -288,6 +288,11 @@ export function createHarness(defaults: FakeTabOptions = {}, sharingOptions: Par
       browser.crash(handle.tab);
       remove(handle);
     },
+    /** The server restarts (new epoch, empty log): streams break, and every streaming tab reconnects. */
+    restartServer() {
+      server.restart();
+      for (const handle of open) if (handle.streaming) handle.sharing.requestReconnect('server restarted');
+    },
     leaders: () => open.filter((h) => h.sharing.role() === 'leader'),
     roles: () => open.map((h) => h.sharing.role()),
     /** Every open tab is at the server's head, with nothing waiting behind a hole. */
