@@ -10,6 +10,7 @@ import type { StreamItem } from './protocol';
  * (`prev`); an event that does not follow the last one starts the run over. The run's lower bound
  * (the floor) is either a cursor (everything after it is here) or a reset (a snapshot that
  * supersedes every older cursor, so anyone behind it gets the reset and what follows).
+ * As with Centrifugo's epoch + offset recovery, an answer is complete or refused, never partial.
  */
 
 type Floor = { kind: 'none' } | { kind: 'cursor'; cursor: string } | { kind: 'reset' };
