@@ -1,3 +1,4 @@
+import { createCatchUp } from './catch-up';
 import { compareCursors, cursorEpoch } from './cursor-order';
 import { createLeaderWatch, outranks, type LeaderWatch } from './leader-watch';
 import { createLockElection, type LockElection } from './lock-election';
@@ -156,9 +157,6 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
   let leader: { id: string; term: number } | null = null;
   let heartbeat: unknown = null;
   let lastStatus: SharedStatus | null = null;
-  let pending: { requestId: string; cursor: string | null; at: number; unfiltered: boolean } | null = null;
-  /** The cursor the last answered catch-up started from: asking from it again means no progress. */
-  let lastAnswered: string | null | undefined;
   /** The last status delivered, so a status sent twice (two newcomers asking) shows once. */
   let deliveredStatus = '';
   let paused = false;
@@ -221,7 +219,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
     myTerm = term;
     maxTerm = Math.max(maxTerm, term);
     leader = { id, term };
-    pending = null;
+    catchUp.clear();
     watch?.stop();
     stats.terms += 1;
     // The stream resumes from what this tab applied; the ring must describe the same run.
@@ -253,19 +251,19 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
 
   // ── following ───────────────────────────────────────────────────────────────
 
-  /** A catch-up sent recently enough that its answer may still come (an unanswered one is forgotten). */
-  const inFlight = () => pending !== null && env.now() - pending.at < probeTimeoutMs;
+  const catchUp = createCatchUp({
+    env,
+    ring,
+    cursor: options.cursor,
+    timeoutMs: probeTimeoutMs,
+    send: (message) => {
+      stats.catchUpsSent += 1;
+      send(message);
+    },
+  });
 
   const requestCatchUp = (reason: CatchUpReason) => {
-    if (role !== 'follower' && role !== 'electing') return;
-    // One request at a time, except probes, which must reach the leader whatever is in flight.
-    if (reason !== 'probe' && inFlight()) return;
-    const cursor = options.cursor();
-    // Asking from the same cursor again: the store still lacks what the last replay skipped as
-    // already delivered (it may have dropped it). This time, send everything.
-    pending = { requestId: env.randomId(), cursor, at: env.now(), unfiltered: cursor === lastAnswered };
-    stats.catchUpsSent += 1;
-    send({ kind: 'catch-up', requestId: pending.requestId, cursor, reason });
+    if (role === 'follower' || role === 'electing') catchUp.request(reason);
   };
 
   const becomeFollower = (reason: string) => {
@@ -309,41 +307,18 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
   };
 
   const onReplay = (message: Extract<TabMessage, { kind: 'replay' }>) => {
-    if (message.to !== id || pending?.requestId !== message.requestId) return;
-    const { cursor: asked, unfiltered } = pending;
-    pending = null;
-    lastAnswered = asked;
-    if (!message.ok) {
+    const answer = message.to === id ? catchUp.answer(message) : null;
+    if (!answer) return;
+    if (!answer.ok) {
       stats.catchUpsFailed += 1;
-      deliver({ kind: 'catch-up-failed', cursor: asked });
+      deliver({ kind: 'catch-up-failed', cursor: answer.cursor });
       return;
     }
-    // Events this tab already received live (they wait in the store behind the hole) are not
-    // sent again, to keep the duplicate counters honest; the merge would drop them anyway.
-    let known = new Set(unfiltered ? [] : ring.held().map((item) => item.cursor));
-    if (ring.last() === null && asked !== null) ring.resetTo(asked);
-    ring.absorb(asked, message.items);
-    for (const item of message.items) {
-      const order = asked === null ? null : compareCursors(item.cursor, asked);
-      if ((order !== null && order <= 0) || known.has(item.cursor)) continue;
-      if (item.kind === 'reset') {
-        if (alreadyApplied(item.cursor)) continue;
-        // The store starts over from this snapshot: what it received before no longer counts.
-        known = new Set();
-      }
-      deliver({ kind: 'item', item });
-    }
-  };
-
-  /** Whether this tab's store is already at or past `cursor` (same epoch only). */
-  const alreadyApplied = (cursor: string) => {
-    const mine = options.cursor();
-    const order = mine === null ? null : compareCursors(cursor, mine);
-    return order !== null && order <= 0;
+    for (const item of answer.items) deliver({ kind: 'item', item });
   };
 
   const onAnnounce = (cursor: string | null) => {
-    if (role !== 'follower' || inFlight() || cursor === null) return;
+    if (role !== 'follower' || catchUp.inFlight() || cursor === null) return;
     // Messages from one sender arrive in order: a leader ahead of what we applied means we lost
     // some. The store's cursor, not the ring's: a snapshot may have moved the store on since.
     const mine = options.cursor();
@@ -373,7 +348,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
         ring.record(message.item, message.prev);
         // A reset is not idempotent in the store (it counts, and it tells the user). A tab may
         // already be past it: it led and got the same reset, or its first paint came after it.
-        if (message.item.kind === 'reset' && alreadyApplied(message.item.cursor)) return;
+        if (message.item.kind === 'reset' && catchUp.alreadyApplied(message.item.cursor)) return;
         deliver({ kind: 'item', item: message.item });
         return;
       case 'status':
@@ -500,7 +475,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
       stopHeartbeat();
       locks?.leave();
       watch?.stop();
-      pending = null;
+      catchUp.clear();
       leader = null;
       if (role !== 'follower') {
         role = 'follower';
