@@ -44,7 +44,8 @@ end
 `;
 
 /**
- * Establish or confirm the epoch: run by every instance at start and every second after.
+ * Establish or confirm the epoch: run by every instance at start and every second after. It
+ * also proves the log is writable (see the probe below).
  * Intact: returns it. Not intact (first start, flush, eviction, restart/restore): starts a new
  * log under ARGV[1] and returns that; the next instance to check finds it intact and adopts
  * it, so a loss gives one new epoch, not one per instance. ARGV[2] = 'force' rotates anyway
@@ -57,6 +58,9 @@ export const FENCE = `${PRELUDE}
 local rid = run_id()
 local why = broken(KEYS[1], KEYS[2], rid)
 if not why and ARGV[2] ~= 'force' then
+  -- A write that changes nothing, as a probe: a log nobody can append to (OOM under
+  -- noeviction, READONLY after a failover) must make instances degraded, not silently frozen.
+  redis.call('HSET', KEYS[1], 'runid', rid)
   local r = redis.call('HMGET', KEYS[1], 'epoch', 'last', 'n')
   return {r[1], r[2], r[3], redis.call('XLEN', KEYS[2]), 'kept'}
 end
