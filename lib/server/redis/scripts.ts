@@ -12,6 +12,7 @@ import 'server-only';
  *   last     id of the newest entry appended ('0-0' before the first)
  *   trimmed  id of the newest entry trimmed away ('0-0' while nothing was)
  *   s:<feed> the feed's newest seq
+ *   probe    written by every epoch check (proves the log is writable)
  *
  * One key, so an eviction takes the epoch and the seqs together, never the seqs alone. The
  * record is "intact" when it exists, names the running Redis (a restart or a restore from an
@@ -56,11 +57,12 @@ end
  */
 export const FENCE = `${PRELUDE}
 local rid = run_id()
+-- A write first, as a probe: a log nobody can append to (OOM under noeviction, READONLY after
+-- a failover) must make instances degraded, not silently frozen. It must come first: once a
+-- script has written, Redis lets it go on writing even when out of memory.
+redis.call('HSET', KEYS[1], 'probe', rid)
 local why = broken(KEYS[1], KEYS[2], rid)
 if not why and ARGV[2] ~= 'force' then
-  -- A write that changes nothing, as a probe: a log nobody can append to (OOM under
-  -- noeviction, READONLY after a failover) must make instances degraded, not silently frozen.
-  redis.call('HSET', KEYS[1], 'runid', rid)
   local r = redis.call('HMGET', KEYS[1], 'epoch', 'last', 'n')
   return {r[1], r[2], r[3], redis.call('XLEN', KEYS[2]), 'kept'}
 end
