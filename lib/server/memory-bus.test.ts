@@ -20,6 +20,24 @@ function expectContiguous(events: MetricEvent[], from = 1): void {
 }
 
 describe('MemoryBus.publish', () => {
+  it('publish resolves with the batch it fanned out (one return type with the Redis bus)', async () => {
+    const b = bus();
+    const seen: unknown[] = [];
+    await b.subscribe({ feeds: ALL, cursor: null }, (batch) => seen.push(batch));
+    const published = await b.publish(tick(1));
+    expect(published.map((e) => e.cursor)).toEqual(['ep1.1', 'ep1.2']);
+    expect(seen).toEqual([published]);
+  });
+
+  it('delivers nothing after close()', async () => {
+    const b = bus();
+    const seen: unknown[] = [];
+    await b.subscribe({ feeds: ALL, cursor: null }, (batch) => seen.push(batch));
+    await b.close();
+    await b.publish(tick(1));
+    expect(seen).toEqual([]);
+  });
+
   it('assigns per-feed contiguous seqs and cursors carrying the epoch', () => {
     const b = bus();
     const first = b.append(tick(1));
