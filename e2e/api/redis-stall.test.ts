@@ -52,8 +52,14 @@ describe.runIf(canRun('redis-server', 'Redis stall tests'))('a Redis that stops 
 
     const began = Date.now();
     begin();
+    // A stream opened as the link goes quiet (the instance does not know yet): it waits on
+    // Redis, but only for a bounded time, and then ends, freeing its connection slot.
+    const caught = await connectSse(`${app.url}/api/stream?feeds=cpu`, {
+      headers: { 'Last-Event-ID': open.lastCursor()! },
+    });
     await until(async () => (await health(app)).status === 'degraded', 6000, 'degraded');
     expect(Date.now() - began).toBeLessThan(6000);
+    expect(await endsWithin(caught, 6000)).toBe('end');
     // The open stream is ended, not left frozen.
     expect(await endsWithin(open, 5000)).not.toBe('aborted');
     // A new stream gets the in-band "retry later" at once and holds no connection slot.

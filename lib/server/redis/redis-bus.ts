@@ -152,7 +152,7 @@ export class RedisBus implements EventBus, BusFaults {
     this.reader.start();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.started = false;
     this.fence.stop();
     this.reader.stop();

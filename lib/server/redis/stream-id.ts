@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * Redis Stream entry ids (`<ms>-<n>`): validation and ordering. Pure, so the replay seam and
  * the cursor checks of the Redis bus can be unit-tested without a server.

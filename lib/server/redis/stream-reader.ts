@@ -72,11 +72,22 @@ export function createStreamReader(options: StreamReaderOptions): StreamReader {
   };
 
   const loop = async () => {
+    let notReadySince: number | null = null;
     while (running) {
       if (position === null) {
         await pause(1000);
         continue;
       }
+      // While the connection is (re)connecting, wait for it rather than fail a read: only a
+      // connection that stays down longer than a read would block counts as a failure.
+      if (redis.status !== 'ready') {
+        notReadySince ??= Date.now();
+        if (Date.now() - notReadySince < blockMs) {
+          await pause(50);
+          continue;
+        }
+      }
+      notReadySince = null;
       try {
         await readOnce();
       } catch (error) {
