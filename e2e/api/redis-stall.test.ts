@@ -21,19 +21,17 @@ const OUTAGE_LOG = /\[redis-bus\]|\[producer\]|\[stream\]|Error/;
 
 describe.runIf(canRun('redis-server', 'Redis stall tests'))('a Redis that stops answering', () => {
   let redis: RedisServer;
+  let behindProxy: RedisServer;
   let proxy: ChaosProxy;
   let direct: NextServer;
   let proxied: NextServer;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    proxy = await startChaosProxy({ target: redis.port });
-    // Two instances: one straight to Redis, one through the proxy (its own key prefix, so the
-    // two logs and leases do not interfere).
-    [direct, proxied] = await Promise.all([
-      startRedisApp(redis.url),
-      startRedisApp(`redis://127.0.0.1:${proxy.port}`, { REDIS_KEY_PREFIX: 'viaproxy' }),
-    ]);
+    // Two instances, each on its own Redis so one test's fault cannot reach the other: one
+    // straight to Redis (frozen by SIGSTOP), one through the proxy (stalled).
+    [redis, behindProxy] = await Promise.all([startRedis(), startRedis()]);
+    proxy = await startChaosProxy({ target: behindProxy.port });
+    [direct, proxied] = await Promise.all([startRedisApp(redis.url), startRedisApp(`redis://127.0.0.1:${proxy.port}`)]);
   });
 
   afterAll(async () => {
@@ -42,6 +40,7 @@ describe.runIf(canRun('redis-server', 'Redis stall tests'))('a Redis that stops 
     await proxied?.stop('SIGKILL');
     await proxy?.close();
     await redis?.stop();
+    await behindProxy?.stop();
   });
 
   async function outage(app: NextServer, begin: () => void, end: () => void): Promise<void> {

@@ -8,8 +8,8 @@ import type { FenceAnswer, StreamLog } from './stream-log';
  * noticed within about a second, and the first instance to notice starts the one new epoch
  * the others then adopt (`FENCE` in scripts.ts).
  *
- * A failed check (timeout, OOM under `noeviction`, READONLY after a failover, BUSY) marks the
- * instance unavailable and is retried with backoff until Redis answers: recovery needs no
+ * Failed checks (timeout, OOM under `noeviction`, READONLY after a failover, BUSY) mark the
+ * instance unavailable and are retried with backoff until Redis answers: recovery needs no
  * reconnect and no restart.
  */
 
@@ -19,6 +19,12 @@ export interface EpochFenceOptions {
   everyMs?: number;
   /** Longest wait between retries after failures. Default 2000 ms. */
   maxBackoffMs?: number;
+  /**
+   * Consecutive failed checks before a working instance calls itself unavailable (one slow
+   * reply on a busy event loop must not end every stream). Default 2: with the defaults, a
+   * stalled Redis is reported within about 3 s.
+   */
+  failuresBeforeUnavailable?: number;
   /** Every successful check, with its answer. */
   onAnswer(answer: FenceAnswer): void;
   /** False when a check failed, true when one succeeds again (transitions only). */
@@ -38,6 +44,7 @@ export interface EpochFence {
 export function createEpochFence(options: EpochFenceOptions): EpochFence {
   const everyMs = options.everyMs ?? 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 2000;
+  const failuresBeforeUnavailable = options.failuresBeforeUnavailable ?? 2;
   let ok = false;
   let failures = 0;
   let running = false;
@@ -51,7 +58,9 @@ export function createEpochFence(options: EpochFenceOptions): EpochFence {
       if (!ok) options.onHealth((ok = true));
     } else {
       failures += 1;
-      if (ok || failures === 1) options.onHealth((ok = false), error);
+      if (ok && failures >= failuresBeforeUnavailable) options.onHealth((ok = false), error);
+      // Never worked yet (a failed bootstrap): say so once.
+      else if (!ok && failures === 1) options.onHealth(false, error);
     }
   };
 

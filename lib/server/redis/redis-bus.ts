@@ -60,8 +60,6 @@ export interface RedisBusOptions {
    * reconnect and resume by cursor, or get the reset. Default: nothing.
    */
   onInterrupt?: (reason: InterruptReason) => void;
-  /** Called when the bus becomes unusable (false) or usable again (true). Default: nothing. */
-  onHealthChange?: (healthy: boolean) => void;
   now?: () => number;
 }
 
@@ -298,7 +296,6 @@ export class RedisBus implements EventBus, BusFaults {
     this.wasHealthy = healthy;
     if (healthy) console.log(`[redis-bus] Redis available (epoch ${this.currentEpoch})`);
     else console.warn(`[redis-bus] Redis unavailable: degraded${error ? ` (${describe(error)})` : ''}`);
-    this.options.onHealthChange?.(healthy);
     if (!healthy) this.options.onInterrupt?.('unavailable');
   }
 
