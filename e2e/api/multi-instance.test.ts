@@ -139,3 +139,57 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
     }
   });
 });
+
+describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances after Redis loses its data', () => {
+  let redis: RedisServer;
+  let a: NextServer;
+  let b: NextServer;
+  const health = async (server: NextServer) => (await (await fetch(`${server.url}/api/health`)).json()) as Health;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const env = { REDIS_URL: redis.url, METRICS_INTERVAL_MS: '100', SSE_HEARTBEAT_MS: '1000' };
+    [a, b] = await Promise.all([
+      startNextServer({ env: { ...env, INSTANCE_ID: 'a' } }),
+      startNextServer({ env: { ...env, INSTANCE_ID: 'b' } }),
+    ]);
+    await until(async () => (await health(a)).status === 'ok' && (await health(b)).status === 'ok');
+  });
+
+  afterAll(async () => {
+    await a?.stop('SIGKILL');
+    await b?.stop('SIGKILL');
+    await redis?.stop();
+  });
+
+  it('both adopt the same one new epoch after FLUSHALL, and a stream on either continues it', async () => {
+    const before = (await health(a)).epoch;
+    expect((await health(b)).epoch).toBe(before);
+    await redis.command('FLUSHALL');
+    await expect
+      .poll(
+        async () => {
+          const [ha, hb] = await Promise.all([health(a), health(b)]);
+          return ha.epoch !== before && ha.epoch === hb.epoch && ha.status === 'ok' && hb.status === 'ok';
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    const after = (await health(a)).epoch;
+    // Established once: each instance changed epoch exactly once, to the same one.
+    for (const server of [a, b]) {
+      const changes = server.output().match(/epoch changed \w+ -> \w+/g) ?? [];
+      expect(changes).toEqual([`epoch changed ${before} -> ${after}`]);
+    }
+    // A cursor from A resumes on B in the new epoch.
+    const onA = await connectSse(`${a.url}/api/stream?feeds=cpu`);
+    await onA.waitFor((c) => c.metrics().length >= 3, 10_000, '3 metrics on A');
+    onA.close();
+    const onB = await connectSse(`${b.url}/api/stream?feeds=cpu`, { headers: { 'Last-Event-ID': onA.lastCursor()! } });
+    await onB.waitFor((c) => c.metrics().length >= 3, 10_000, '3 metrics on B');
+    expect(onB.hello()).toMatchObject({ epoch: after, resumed: true });
+    const seqs = [...onA.metrics(), ...onB.metrics()].map((m) => m.seq);
+    expect(isContiguous(seqs)).toBe(true);
+    onB.close();
+  });
+});

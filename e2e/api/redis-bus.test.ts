@@ -26,7 +26,16 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
   afterAll(() => redis?.stop());
 
   /** A bus on its own key prefix, ready, and (optionally) holding the producer lease. */
-  async function bus(options: { prefix?: string; capacity?: number; leader?: boolean; id?: string } = {}) {
+  async function bus(
+    options: {
+      prefix?: string;
+      capacity?: number;
+      leader?: boolean;
+      id?: string;
+      now?: () => number;
+      checkEveryMs?: number;
+    } = {},
+  ) {
     const b = new RedisBus({
       url: redis.url,
       prefix: options.prefix ?? `t${++prefixCount}`,
@@ -34,8 +43,11 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
       snapshotWindowMs: 3_600_000,
       instanceId: options.id ?? 'a',
       blockMs: 200,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.checkEveryMs ? { checkEveryMs: options.checkEveryMs } : {}),
     });
     open.push(b);
+    b.start();
     await expect.poll(() => b.healthy()).toBe(true);
     if (options.leader !== false) {
       const lease = createLeaderLease({
@@ -175,12 +187,39 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     });
     leases.push(lb);
     lb.start();
-    // a dies without releasing (as with SIGKILL): its lease must expire before b can take it.
+    // a loses Redis without releasing (as with SIGKILL): b may take the lease only once it has
+    // expired, and a must have stopped calling itself leader before that (never two leaders).
     const died = Date.now();
     a.redis.disconnect();
     await expect.poll(() => lb.leader, { timeout: 6000 }).toBe(true);
     expect(Date.now() - died).toBeLessThan(5000);
-    expect(changes).toEqual(['a:true', 'a:false', 'b:true'].filter((c) => changes.includes(c)));
+    expect(changes).toEqual(['a:true', 'a:false', 'b:true']);
+    await la.stop();
+  });
+
+  it('keeps the lease through a single failed renewal (no production gap for one lost reply)', async () => {
+    const a = await bus({ prefix: 'blip', id: 'a', leader: false });
+    const changes: boolean[] = [];
+    const lease = createLeaderLease({
+      redis: a.redis,
+      key: a.keys.lease,
+      instanceId: 'a',
+      ttlMs: 3000,
+      renewEveryMs: 300,
+      onChange: (l) => changes.push(l),
+    });
+    leases.push(lease);
+    lease.start();
+    await expect.poll(() => lease.leader).toBe(true);
+    // Renewals fail for a moment (the link drops); the lease is still ours in Redis meanwhile.
+    a.redis.disconnect();
+    const pttl = async () => Number(await redis.command('PTTL', a.keys.lease));
+    // At least two renewals missed (3000 - 2 × 300 ms left), and still leader.
+    await expect.poll(pttl, { timeout: 5000 }).toBeLessThan(2400);
+    expect(lease.leader).toBe(true);
+    await a.redis.connect();
+    await expect.poll(pttl, { timeout: 5000 }).toBeGreaterThan(2600);
+    expect(changes).toEqual([true]);
   });
 
   it('reports degraded while Redis is down and recovers by itself when it returns', async () => {
@@ -193,5 +232,54 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     await expect.poll(() => b.healthy(), { timeout: 10_000 }).toBe(true);
     // Redis came back empty (no persistence): a new log, so a new epoch.
     expect(b.epoch()).not.toBe(epochBefore);
+  });
+  it.each([
+    ['an overflowing sequence part', (epoch: string) => `${epoch}.1-99999999999999999999`],
+    ['an overflowing time part', (epoch: string) => `${epoch}.18446744073709551616-0`],
+    ['an id past the newest entry', (epoch: string) => `${epoch}.18446744073709551615-18446744073709551615`],
+  ] as const)('answers %s with a cursor_invalid reset, never an error', async (_, makeCursor) => {
+    const b = await bus();
+    await b.publish(tick(Date.now()));
+    const sub = await b.subscribe({ feeds: ALL, cursor: makeCursor(b.epoch()) }, () => {});
+    expect(sub.start.kind === 'reset' && sub.start.reset.reason).toBe('cursor_invalid');
+  });
+
+  it('resumes a cursor at the newest trimmed entry (the replay is complete), and evicts the one before', async () => {
+    const b = await bus({ capacity: 16 });
+    const published: BusEvent[] = [];
+    for (let i = 0; i < 9; i += 1) published.push(...(await b.publish(tick(Date.now()))));
+    // 18 entries, 16 kept: entries 1 and 2 were trimmed, exactly (the trim is recorded).
+    expect(await b.redis.xlen(b.keys.stream)).toBe(16);
+    const atNewestTrimmed = await b.subscribe({ feeds: ALL, cursor: published[1]!.cursor }, () => {});
+    expect(atNewestTrimmed.start.kind === 'resumed' && atNewestTrimmed.start.replay.map((e) => e.cursor)).toEqual(
+      published.slice(2).map((e) => e.cursor),
+    );
+    const beforeIt = await b.subscribe({ feeds: ALL, cursor: published[0]!.cursor }, () => {});
+    expect(beforeIt.start.kind === 'reset' && beforeIt.start.reset.reason).toBe('cursor_evicted');
+  });
+
+  it('snapshots the true next seq of a feed with no point in the window (from the seq record, not 1)', async () => {
+    let clock = Date.now();
+    const b = await bus({ now: () => clock });
+    for (let i = 0; i < 3; i += 1) await b.publish(tick(clock));
+    clock += 2 * 3_600_000; // two windows later, nothing published since
+    const snap = await b.snapshot(new Set<FeedName>(['cpu', 'rps']));
+    expect(snap.feeds.cpu).toEqual({ firstSeq: 4, ts: [], value: [] });
+    expect(snap.feeds.rps).toEqual({ firstSeq: 1, ts: [], value: [] });
+  });
+
+  it('refuses a publish under a stale epoch (the append script checks the epoch, not only the lease)', async () => {
+    // a checks its epoch rarely here, so it is still on the old one when it publishes.
+    const a = await bus({ prefix: 'fenced', id: 'a', checkEveryMs: 60_000 });
+    await a.publish(tick(1));
+    const other = await bus({ prefix: 'fenced', id: 'b', leader: false });
+    await other.rotateEpoch();
+    expect(other.epoch()).not.toBe(a.epoch());
+    await expect(a.publish(tick(2))).rejects.toThrow(/epoch fence/);
+    // The refusal makes a check its epoch at once, and it adopts the new one.
+    await expect.poll(() => a.epoch(), { timeout: 5000 }).toBe(other.epoch());
+    const [published] = await a.publish(tick(3));
+    expect(published).toMatchObject({ event: { feed: 'cpu', seq: 1 } });
+    expect(published!.cursor.startsWith(`${other.epoch()}.`)).toBe(true);
   });
 });

@@ -63,11 +63,12 @@ export interface EventBus {
   readonly kind: 'memory' | 'redis';
   epoch(): string;
   /**
-   * Appends one tick's samples and fans them out to every subscriber as one batch. The memory
-   * bus does it synchronously; the Redis bus resolves once the log has the events (or refuses
-   * them if this instance is not the producer), and delivers them through its reader.
+   * Appends one tick's samples and resolves with them as published (seqs and cursors
+   * assigned). The memory bus fans the batch out before it resolves; the Redis bus resolves
+   * once the log has the events, delivers them through its reader, and rejects when this
+   * instance may not publish (not the producer, or not the log's current epoch).
    */
-  publish(samples: readonly Sample[]): Batch | Promise<void>;
+  publish(samples: readonly Sample[]): Promise<Batch>;
   /**
    * Attaches `onBatch` and computes the start (replay or reset) in one step. Contract: the
    * listener receives every batch published after the replay/snapshot and none before it, so
@@ -81,6 +82,8 @@ export interface EventBus {
   recent(count: number): Promise<BusEvent[]>;
   /** False while the bus cannot serve streams (Redis unreachable); the memory bus always can. */
   healthy(): boolean;
+  /** Stops delivering and releases connections and timers (graceful shutdown). Idempotent. */
+  close(): Promise<void>;
 }
 
 /**
@@ -90,8 +93,8 @@ export interface EventBus {
 export interface BusFaults {
   /** Forget all replay history: every existing cursor becomes `cursor_evicted`. */
   evictHistory?(): void;
-  /** Behave like a restarted server: new epoch, seqs from 1, no history. */
-  rotateEpoch?(): void;
+  /** Behave like a restarted server: new epoch, seqs from 1, no history. Done once it resolves. */
+  rotateEpoch?(): void | Promise<void>;
 }
 
 /** Helper for both buses: a reset payload from a snapshot. */

@@ -56,7 +56,7 @@ export async function runFault(runtime: Runtime, fault: Fault): Promise<FaultRes
     case 'bump-epoch': {
       if (!faults.rotateEpoch)
         return { ok: false, status: 501, message: `the ${bus.kind} bus cannot rotate its epoch` };
-      faults.rotateEpoch();
+      await faults.rotateEpoch();
       const streams = registry.size;
       registry.closeAll('fault');
       return { ok: true, detail: { epoch: bus.epoch(), streams } };

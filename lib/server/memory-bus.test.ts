@@ -20,10 +20,28 @@ function expectContiguous(events: MetricEvent[], from = 1): void {
 }
 
 describe('MemoryBus.publish', () => {
+  it('publish resolves with the batch it fanned out (one return type with the Redis bus)', async () => {
+    const b = bus();
+    const seen: unknown[] = [];
+    await b.subscribe({ feeds: ALL, cursor: null }, (batch) => seen.push(batch));
+    const published = await b.publish(tick(1));
+    expect(published.map((e) => e.cursor)).toEqual(['ep1.1', 'ep1.2']);
+    expect(seen).toEqual([published]);
+  });
+
+  it('delivers nothing after close()', async () => {
+    const b = bus();
+    const seen: unknown[] = [];
+    await b.subscribe({ feeds: ALL, cursor: null }, (batch) => seen.push(batch));
+    await b.close();
+    await b.publish(tick(1));
+    expect(seen).toEqual([]);
+  });
+
   it('assigns per-feed contiguous seqs and cursors carrying the epoch', () => {
     const b = bus();
-    const first = b.publish(tick(1));
-    const second = b.publish(tick(2));
+    const first = b.append(tick(1));
+    const second = b.append(tick(2));
     expect(first.map((e) => [e.cursor, e.event.feed, e.event.seq])).toEqual([
       ['ep1.1', 'cpu', 1],
       ['ep1.2', 'memory', 1],
@@ -36,7 +54,7 @@ describe('MemoryBus.publish', () => {
     const seen: unknown[] = [];
     await b.subscribe({ feeds: ALL, cursor: null }, (batch) => seen.push(batch));
     await b.subscribe({ feeds: ALL, cursor: null }, (batch) => seen.push(batch));
-    const batch = b.publish(tick(1));
+    const batch = b.append(tick(1));
     expect(seen).toEqual([batch, batch]);
     expect(seen[0]).toBe(seen[1]);
   });
@@ -51,7 +69,7 @@ describe('MemoryBus.publish', () => {
     const original = console.error;
     console.error = () => {};
     try {
-      b.publish(tick(1));
+      b.append(tick(1));
     } finally {
       console.error = original;
     }
@@ -67,9 +85,9 @@ describe('MemoryBus.subscribe', () => {
 
   it('replays exactly the missed events of the requested feeds', async () => {
     const b = bus();
-    const first = b.publish(tick(1));
-    b.publish(tick(2));
-    b.publish(tick(3));
+    const first = b.append(tick(1));
+    b.append(tick(2));
+    b.append(tick(3));
     const sub = await b.subscribe({ feeds: new Set<FeedName>(['cpu']), cursor: first[1]!.cursor }, () => {});
     expect(sub.start.kind).toBe('resumed');
     if (sub.start.kind !== 'resumed') return;
@@ -86,7 +104,7 @@ describe('MemoryBus.subscribe', () => {
     ['epoch_changed', 'otherepoch.1'],
   ] as const)('answers %s for cursor %s with a snapshot', async (reason, cursor) => {
     const b = bus();
-    for (let t = 1; t <= 5; t += 1) b.publish(tick(10_000 - t));
+    for (let t = 1; t <= 5; t += 1) b.append(tick(10_000 - t));
     const sub = await b.subscribe({ feeds: new Set<FeedName>(['cpu']), cursor }, () => {});
     expect(sub.start.kind).toBe('reset');
     if (sub.start.kind !== 'reset') return;
@@ -97,8 +115,8 @@ describe('MemoryBus.subscribe', () => {
 
   it('answers cursor_evicted when the missed events are gone', async () => {
     const b = bus(4);
-    const first = b.publish(tick(1));
-    for (let t = 2; t <= 5; t += 1) b.publish(tick(t));
+    const first = b.append(tick(1));
+    for (let t = 2; t <= 5; t += 1) b.append(tick(t));
     const sub = await b.subscribe({ feeds: ALL, cursor: first[0]!.cursor }, () => {});
     expect(sub.start.kind === 'reset' && sub.start.reset.reason).toBe('cursor_evicted');
   });
@@ -107,9 +125,9 @@ describe('MemoryBus.subscribe', () => {
     const b = bus();
     let calls = 0;
     const sub = await b.subscribe({ feeds: ALL, cursor: null }, () => (calls += 1));
-    b.publish(tick(1));
+    b.append(tick(1));
     sub.unsubscribe();
-    b.publish(tick(2));
+    b.append(tick(2));
     expect(calls).toBe(1);
     expect(b.stats().subscribers).toBe(0);
   });
@@ -118,7 +136,7 @@ describe('MemoryBus.subscribe', () => {
     const b = bus(10_000);
     let ts = 0;
     const publishSome = (n: number) => {
-      for (let i = 0; i < n; i += 1) b.publish(tick((ts += 1), ['cpu', 'memory', 'rps']));
+      for (let i = 0; i < n; i += 1) b.append(tick((ts += 1), ['cpu', 'memory', 'rps']));
     };
     publishSome(20);
 
@@ -160,7 +178,7 @@ describe('MemoryBus.snapshot', () => {
   it('returns the recent window per feed as contiguous columns, and a cursor to resume from', async () => {
     let now = 0;
     const b = bus(100, () => now);
-    for (let t = 1; t <= 10; t += 1) b.publish(tick(t * 1000));
+    for (let t = 1; t <= 10; t += 1) b.append(tick(t * 1000));
     now = 10_000;
     const snap = await b.snapshot(new Set<FeedName>(['cpu', 'rps']));
     // Window 5 s: points at ts 5000..10000.
@@ -188,15 +206,15 @@ describe('MemoryBus.snapshot', () => {
 describe('MemoryBus faults and recent()', () => {
   it('recent() returns the newest events, oldest first', async () => {
     const b = bus();
-    for (let t = 1; t <= 3; t += 1) b.publish(tick(t));
+    for (let t = 1; t <= 3; t += 1) b.append(tick(t));
     expect((await b.recent(3)).map((e) => e.cursor)).toEqual(['ep1.4', 'ep1.5', 'ep1.6']);
     expect(await b.recent(100)).toHaveLength(6);
   });
 
   it('evictHistory() turns every existing cursor into cursor_evicted', async () => {
     const b = bus();
-    const [first] = b.publish(tick(1));
-    b.publish(tick(2));
+    const [first] = b.append(tick(1));
+    b.append(tick(2));
     b.evictHistory();
     const sub = await b.subscribe({ feeds: ALL, cursor: first!.cursor }, () => {});
     expect(sub.start.kind === 'reset' && sub.start.reset.reason).toBe('cursor_evicted');
@@ -204,10 +222,10 @@ describe('MemoryBus faults and recent()', () => {
 
   it('rotateEpoch() behaves like a restart: new epoch, seqs from 1', async () => {
     const b = bus();
-    const [first] = b.publish(tick(1));
+    const [first] = b.append(tick(1));
     b.rotateEpoch();
     expect(b.epoch()).not.toBe('ep1');
-    expect(b.publish(tick(2))[0]?.event.seq).toBe(1);
+    expect(b.append(tick(2))[0]?.event.seq).toBe(1);
     const sub = await b.subscribe({ feeds: ALL, cursor: first!.cursor }, () => {});
     expect(sub.start.kind === 'reset' && sub.start.reset.reason).toBe('epoch_changed');
   });

@@ -56,7 +56,12 @@ export class MemoryBus implements EventBus, BusFaults {
     return true;
   }
 
-  publish(samples: readonly Sample[]): Batch {
+  publish(samples: readonly Sample[]): Promise<Batch> {
+    return Promise.resolve(this.append(samples));
+  }
+
+  /** `publish`, synchronously: appends and fans out before it returns (tests and benchmarks). */
+  append(samples: readonly Sample[]): Batch {
     const batch: BusEvent[] = [];
     for (const sample of samples) {
       const seq = (this.seqs.get(sample.feed) ?? 0) + 1;
@@ -77,6 +82,11 @@ export class MemoryBus implements EventBus, BusFaults {
       }
     }
     return batch;
+  }
+
+  close(): Promise<void> {
+    this.listeners.clear();
+    return Promise.resolve();
   }
 
   subscribe(request: SubscribeRequest, onBatch: BatchListener): Promise<Subscription> {

@@ -60,9 +60,13 @@ export function openStream(runtime: Runtime, request: StreamRequest): ReadableSt
         connection.attach(subscription.unsubscribe);
         connection.begin(encodeText(encodePreamble(runtime, feeds, subscription.start)));
       },
-      (error: unknown) => {
-        console.error('[stream] subscribe failed', error);
-        connection.close('error');
+      () => {
+        // The bus could not start this stream in time (Redis stalled or unreachable): the same
+        // in-band "retry later" the route gives when the bus is already known to be down, and a
+        // clean end, so the cap slot is freed and even a native EventSource comes back. The bus
+        // reports the outage itself (health, one log line), so nothing is logged per stream.
+        connection.begin(encodeText(encodeRetry(runtime.env.SSE_RETRY_MS * 2) + ': bus unavailable, retry later\n\n'));
+        connection.close('shutdown');
       },
     );
 

@@ -34,15 +34,24 @@ export function createProducer({ bus, intervalMs, seed, now = Date.now }: Produc
   let timer: ReturnType<typeof setInterval> | undefined;
   let ticks = 0;
 
+  let failing = false;
+
   const tick = () => {
     const ts = now();
     const samples: Sample[] = walks.map(({ name, walk }) => ({ feed: name, value: walk.next(), ts }));
     ticks += 1;
-    const published = bus.publish(samples);
-    // A shared log may refuse or fail a tick (Redis down, lease lost): it is logged, never thrown
-    // into a timer, and the next tick tries again.
-    if (published instanceof Promise)
-      published.catch((error: unknown) => console.error('[producer] publish failed:', String(error)));
+    // A shared log may refuse or fail a tick (Redis down, lease lost): never thrown into a
+    // timer, and the next tick tries again. Logged once per run of failures, not once per tick.
+    bus.publish(samples).then(
+      () => {
+        if (failing) console.log('[producer] publishing again');
+        failing = false;
+      },
+      (error: unknown) => {
+        if (!failing) console.error('[producer] publish failed (further failures not logged):', String(error));
+        failing = true;
+      },
+    );
   };
 
   return {

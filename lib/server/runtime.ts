@@ -58,9 +58,11 @@ function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Ru
     capacity: env.SSE_REPLAY_CAPACITY,
     snapshotWindowMs: env.SNAPSHOT_WINDOW_MS,
     instanceId,
-    // Streams on a bus that lost Redis would go silent: end them so clients retry and resume.
-    onHealthChange: (healthy) => healthy || registry.closeAll('error'),
+    // Streams on a bus that lost Redis (or its data) would go silent: end them so clients
+    // reconnect, and resume or get the reset.
+    onInterrupt: () => registry.closeAll('error'),
   });
+  bus.start();
   const producer = createProducer({ bus, intervalMs: env.METRICS_INTERVAL_MS, seed: env.METRICS_SEED });
   const lease = createLeaderLease({
     redis: bus.redis,

@@ -19,9 +19,10 @@ export function drain(runtime: Runtime): void {
   if (runtime.draining) return;
   runtime.draining = true;
   runtime.producer.stop();
-  // Give the producer lease up now, so another instance takes over without waiting for expiry.
-  void runtime.lease?.stop();
   runtime.registry.closeAll('shutdown');
+  // Give the producer lease up now, so another instance takes over without waiting for expiry;
+  // then release the bus (its Redis connections and timers).
+  void (runtime.lease?.stop() ?? Promise.resolve()).finally(() => runtime.bus.close());
 }
 
 export function installShutdownHandlers(runtime: Runtime): void {

@@ -111,7 +111,9 @@ export class SseConnection {
     this.held = [];
     try {
       // A clean end lets data already queued drain; an error drops a slow reader's backlog at once.
-      if (reason === 'shutdown') this.controller.close();
+      // A bus interruption ('error') is a planned end too: ending it cleanly lets the client
+      // resume, and spares the log a framework "failed to pipe response" stack per stream.
+      if (reason === 'shutdown' || reason === 'error') this.controller.close();
       else if (reason !== 'client_gone') this.controller.error(new Error(reason));
     } catch {
       // Already closed or cancelled by the other side: nothing left to end.

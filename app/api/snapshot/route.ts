@@ -13,12 +13,17 @@ export async function GET(request: Request): Promise<Response> {
   const query = parseFeedsQuery(new URL(request.url).searchParams);
   if (!query.ok) return jsonError(400, query.code, query.message);
   const { bus, env } = getRuntime();
-  if (!bus.healthy()) {
-    return jsonError(503, 'bus_unavailable', 'The event bus is unavailable; retry shortly.', {
-      'Retry-After': String(Math.ceil(env.SSE_RETRY_MS / 1000)),
+  const unavailable = () =>
+    jsonError(503, 'bus_unavailable', 'The event bus is unavailable; retry shortly.', {
+      'Retry-After': String(Math.max(1, Math.ceil(env.SSE_RETRY_MS / 1000))),
     });
+  if (!bus.healthy()) return unavailable();
+  try {
+    return json(await bus.snapshot(query.feeds));
+  } catch {
+    // Redis failed or timed out mid-request (it is reported by /api/health): a 503, not a 500.
+    return unavailable();
   }
-  return json(await bus.snapshot(query.feeds));
 }
 
 const notAllowed = methodNotAllowed('GET');

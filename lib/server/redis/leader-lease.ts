@@ -6,6 +6,12 @@ import { RELEASE_LEASE, RENEW_LEASE } from './scripts';
  * Exactly one producer across instances: a lease in Redis (`SET key id NX PX ttl`), renewed
  * while we live. If the leader dies, its lease expires and another instance takes it on its
  * next try: within `ttlMs + renewEveryMs` (4 s with the defaults).
+ *
+ * A failed renewal (a timeout, a blip) does not end leadership at once: the lease is still
+ * ours in Redis until it expires, so we stay leader until `ttlMs - renewEveryMs` after the last
+ * renewal we sent, which is before Redis can give it to anyone else. Publishing is fenced by
+ * Redis anyway (the append script checks the lease), so this is only about not dropping
+ * production for seconds on one lost reply.
  */
 
 export interface LeaderLeaseOptions {
@@ -19,6 +25,8 @@ export interface LeaderLeaseOptions {
   renewEveryMs?: number;
   /** Called with true when we become the leader, false when we stop being it. */
   onChange(leader: boolean): void;
+  /** Defaults to `Date.now`. */
+  now?: () => number;
 }
 
 export interface LeaderLease {
@@ -32,7 +40,10 @@ export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
   const { redis, key, instanceId, onChange } = options;
   const ttlMs = options.ttlMs ?? 3000;
   const renewEveryMs = options.renewEveryMs ?? 1000;
+  const now = options.now ?? Date.now;
   let leader = false;
+  /** Until when we may act as leader without a successful renewal. */
+  let validUntil = 0;
   let timer: ReturnType<typeof setInterval> | null = null;
   let busy = false;
 
@@ -45,12 +56,17 @@ export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
   const tick = async () => {
     if (busy) return;
     busy = true;
+    const sentAt = now();
     try {
-      if (leader) setLeader(Number(await redis.eval(RENEW_LEASE, 1, key, instanceId, ttlMs)) === 1);
-      else setLeader((await redis.set(key, instanceId, 'PX', ttlMs, 'NX')) === 'OK');
+      const held = leader
+        ? Number(await redis.eval(RENEW_LEASE, 1, key, instanceId, ttlMs)) === 1
+        : (await redis.set(key, instanceId, 'PX', ttlMs, 'NX')) === 'OK';
+      if (held) validUntil = sentAt + ttlMs - renewEveryMs;
+      setLeader(held);
     } catch {
-      // Redis unreachable: we cannot prove we hold the lease, so we do not produce.
-      setLeader(false);
+      // No answer: we cannot prove we hold the lease, but it cannot have passed to anyone else
+      // before it expires. Keep producing until shortly before that.
+      if (now() >= validUntil) setLeader(false);
     } finally {
       busy = false;
     }

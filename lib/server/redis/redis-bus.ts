@@ -1,10 +1,11 @@
 import 'server-only';
 import { Redis } from 'ioredis';
-import { formatCursor, newEpoch, parseCursor } from '@/lib/sse/cursor';
-import { isFeedName, type FeedName } from '@/lib/metrics/feeds';
-import type { MetricEvent, ResetReason, Snapshot } from '@/lib/metrics/events';
+import { formatCursor, parseCursor } from '@/lib/sse/cursor';
+import type { FeedName } from '@/lib/metrics/feeds';
+import type { ResetReason, Snapshot } from '@/lib/metrics/events';
 import {
   toReset,
+  type Batch,
   type BatchListener,
   type BusEvent,
   type BusFaults,
@@ -16,90 +17,147 @@ import {
   type Subscription,
 } from '../bus';
 import { SnapshotBuilder } from '../snapshot-builder';
-import { ENSURE_EPOCH, PUBLISH_TICK, ROTATE_EPOCH } from './scripts';
+import { createEpochFence, type EpochFence } from './epoch-fence';
 import { createResumeSeam } from './resume-seam';
-import { compareStreamIds, isStreamId } from './stream-id';
+import { createStreamReader, type StreamReader } from './stream-reader';
+import { EpochFencedError, redisKeys, StreamLog, type FenceAnswer, type LogEntry, type RedisKeys } from './stream-log';
+import { parseStreamId } from './stream-id';
 
 /**
- * The bus for several instances: a Redis Stream is the shared, ordered log.
+ * The bus for several instances: a Redis Stream is the shared, ordered log. This file is the
+ * facade; the parts are `stream-log.ts` (every command on the log), `stream-reader.ts` (the one
+ * XREAD loop), `epoch-fence.ts` (the epoch check) and `resume-seam.ts` (replay then live).
  *
- * - The producer (one instance, holding the lease) appends with `XADD … MAXLEN ~ capacity`.
- * - Every instance runs one blocking `XREAD` on its own connection (one per instance, not per
- *   client) and fans each read out to its streams as one batch.
- * - Resume is `XRANGE (cursor +`. The cursor is `<epoch>.<stream id>`, with the epoch stored in
- *   Redis, so every instance gives an event the same id and a client resumes anywhere.
+ * - The producer (one instance, holding the lease) appends; Redis refuses the append unless the
+ *   caller holds the lease and names the log's current epoch.
+ * - Resume is one script that checks the cursor and reads the replay atomically. A cursor is
+ *   `<epoch>.<stream id>`, the epoch stored in Redis: every instance gives an event the same id.
+ * - Every command has a timeout. When Redis stalls, fails or loses data, the instance says so
+ *   (`healthy()`), and calls `onInterrupt` so open streams end and their clients resume (or
+ *   learn the reset) instead of freezing.
  */
 
 export interface RedisBusOptions {
   url: string;
   /** Key prefix, so several apps can share a Redis. Default `rtd`. */
   prefix?: string;
-  /** Approximate stream length kept (`SSE_REPLAY_CAPACITY`). */
+  /** Events kept in the stream (`SSE_REPLAY_CAPACITY`); older ones are trimmed exactly. */
   capacity: number;
   snapshotWindowMs: number;
   /** Identifies this instance in the producer lease. */
   instanceId: string;
   /** How long one XREAD blocks. Default 5000 ms. */
   blockMs?: number;
-  /** Called when Redis becomes unreachable (false) or usable again (true). */
-  onHealthChange?: (healthy: boolean) => void;
+  /** Timeout of every command (the blocking XREAD gets `blockMs` on top). Default 1000 ms. */
+  commandTimeoutMs?: number;
+  /** How often the epoch and Redis's `run_id` are re-checked. Default 1000 ms. */
+  checkEveryMs?: number;
+  /** Longest a subscribe may take before it gives up as unavailable. Default 4000 ms. */
+  subscribeTimeoutMs?: number;
+  /**
+   * Open subscriptions cannot continue: Redis is unavailable, the epoch changed (data loss), or
+   * the reader's own position was trimmed. The runtime ends the open streams, so clients
+   * reconnect and resume by cursor, or get the reset. Default: nothing.
+   */
+  onInterrupt?: (reason: InterruptReason) => void;
   now?: () => number;
 }
 
+export type InterruptReason = 'unavailable' | 'epoch_changed' | 'reader_behind';
+
 export class BusUnavailableError extends Error {
-  constructor() {
-    super('the event bus is unavailable (Redis unreachable)');
+  constructor(detail = 'Redis unreachable', options?: { cause: unknown }) {
+    super(`the event bus is unavailable (${detail})`, options);
     this.name = 'BusUnavailableError';
   }
 }
 
-type StreamEntry = [id: string, fields: string[]];
-
 export class RedisBus implements EventBus, BusFaults {
   readonly kind = 'redis' as const;
-  readonly keys: { stream: string; epoch: string; seqs: string; lease: string };
+  readonly keys: RedisKeys;
   /** Commands (fail fast while disconnected, so requests are not queued behind an outage). */
   readonly redis: Redis;
   /** Dedicated to the blocking XREAD loop. */
-  private readonly reader: Redis;
+  private readonly readerConnection: Redis;
+  private readonly log: StreamLog;
+  private readonly reader: StreamReader;
+  private readonly fence: EpochFence;
   private readonly listeners = new Set<BatchListener>();
   private readonly now: () => number;
   private currentEpoch = '';
-  /** Id of the newest entry delivered to listeners. */
-  private head = '0-0';
+  private readerToken = 0;
+  private readerOk = true;
   private length = 0;
-  private ready = false;
-  private running = true;
+  private wasHealthy = false;
+  private started = false;
 
+  /** Builds the parts; no connection and no timer until `start()`. */
   constructor(private readonly options: RedisBusOptions) {
-    const prefix = options.prefix ?? 'rtd';
-    this.keys = {
-      stream: `${prefix}:events`,
-      epoch: `${prefix}:epoch`,
-      seqs: `${prefix}:seqs`,
-      lease: `${prefix}:producer`,
-    };
+    this.keys = redisKeys(options.prefix ?? 'rtd');
     this.now = options.now ?? Date.now;
-    const retryStrategy = (times: number) => Math.min(100 * times, 2000);
+    const commandTimeout = options.commandTimeoutMs ?? 1000;
+    const blockMs = options.blockMs ?? 5000;
+    const common = {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      connectTimeout: 2000,
+      retryStrategy: (times: number) => Math.min(100 * times, 2000),
+    } as const;
     this.redis = new Redis(options.url, {
-      enableOfflineQueue: false,
+      ...common,
       maxRetriesPerRequest: 1,
-      retryStrategy,
-      lazyConnect: true,
+      commandTimeout,
+      // A link that stops answering (stall, dead host without FIN) is dropped and reconnected.
+      socketTimeout: commandTimeout * 3,
     });
-    this.reader = new Redis(options.url, {
-      enableOfflineQueue: false,
+    this.readerConnection = new Redis(options.url, {
+      ...common,
       maxRetriesPerRequest: null,
-      retryStrategy,
-      lazyConnect: true,
+      commandTimeout: blockMs + commandTimeout,
     });
-    this.redis.on('error', () => {}); // Reported through health; ioredis reconnects by itself.
-    this.reader.on('error', () => {});
-    this.redis.on('ready', () => void this.onReady());
-    this.redis.on('close', () => this.setReady(false));
+    this.log = new StreamLog(this.redis, this.keys);
+    this.reader = createStreamReader({
+      redis: this.readerConnection,
+      stream: this.keys.stream,
+      blockMs,
+      onEntries: (entries, token) => this.deliver(entries, token),
+      onGap: (token) => this.readerFellBehind(token),
+      onHealth: (ok) => {
+        this.readerOk = ok;
+        this.updateHealth();
+      },
+    });
+    this.fence = createEpochFence({
+      log: this.log,
+      everyMs: options.checkEveryMs ?? 1000,
+      onAnswer: (answer) => this.adopt(answer),
+      onHealth: (_ok, error) => this.updateHealth(error),
+    });
+  }
+
+  /** Connects both links and starts the epoch check and the reader. Idempotent. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    // Errors are reported through health (and logged once per outage there); ioredis reconnects.
+    this.redis.on('error', () => {});
+    this.readerConnection.on('error', () => {});
+    this.redis.on('ready', () => void this.fence.check());
+    this.redis.on('close', () => this.updateHealth());
     this.redis.connect().catch(() => {});
-    this.reader.connect().catch(() => {});
-    void this.readLoop();
+    this.readerConnection.connect().catch(() => {});
+    this.fence.start();
+    this.reader.start();
+  }
+
+  close(): Promise<void> {
+    this.started = false;
+    this.fence.stop();
+    this.reader.stop();
+    this.listeners.clear();
+    this.readerConnection.disconnect();
+    this.redis.disconnect();
+    return Promise.resolve();
   }
 
   epoch(): string {
@@ -107,66 +165,65 @@ export class RedisBus implements EventBus, BusFaults {
   }
 
   healthy(): boolean {
-    return this.ready;
+    return this.currentEpoch !== '' && this.redis.status === 'ready' && this.fence.ok && this.readerOk;
   }
 
-  async publish(samples: readonly Sample[]): Promise<void> {
-    if (samples.length === 0) return;
-    const args: (string | number)[] = [this.options.instanceId, this.options.capacity, samples[0]!.ts];
-    for (const sample of samples) args.push(sample.feed, sample.value);
-    const ids = await this.redis.eval(PUBLISH_TICK, 3, this.keys.stream, this.keys.lease, this.keys.seqs, ...args);
-    if (ids === null) throw new Error('not the producer: the lease is held by another instance');
+  async publish(samples: readonly Sample[]): Promise<Batch> {
+    if (samples.length === 0) return [];
+    const epoch = this.currentEpoch;
+    if (epoch === '') throw new BusUnavailableError('no epoch yet');
+    try {
+      const ids = await this.log.append(this.options.instanceId, epoch, this.options.capacity, samples);
+      return samples.map((sample, i) => ({
+        cursor: formatCursor(epoch, ids[i]!.id),
+        event: { feed: sample.feed, seq: ids[i]!.seq, ts: sample.ts, value: sample.value },
+      }));
+    } catch (error) {
+      // The log is not the one we know: find out now rather than at the next scheduled check.
+      if (error instanceof EpochFencedError) void this.fence.check();
+      throw error;
+    }
   }
 
   async subscribe(request: SubscribeRequest, onBatch: BatchListener): Promise<Subscription> {
-    if (!this.ready) throw new BusUnavailableError();
+    if (!this.healthy()) throw new BusUnavailableError();
     // Listen first, then read the replay: the seam passes on only what is newer than its end.
     const seam = createResumeSeam(onBatch);
     const { listener } = seam;
     this.listeners.add(listener);
     try {
-      const { start, after } = await this.resolveStart(request);
+      const { start, after } = await withDeadline(this.resolveStart(request), this.options.subscribeTimeoutMs ?? 4000);
       seam.open(after);
       return { start, unsubscribe: () => this.listeners.delete(listener) };
     } catch (error) {
       this.listeners.delete(listener);
-      throw error;
+      throw error instanceof BusUnavailableError ? error : new BusUnavailableError(String(error), { cause: error });
     }
   }
 
   async snapshot(feeds: ReadonlySet<FeedName>): Promise<Snapshot> {
-    if (!this.ready) throw new BusUnavailableError();
+    if (!this.healthy()) throw new BusUnavailableError();
+    const epoch = this.currentEpoch;
+    // The record gives the head and the seqs consistent with it in one read: a feed with no
+    // point in the window still gets its true next seq (not 1).
+    const record = await this.log.record();
+    if (!record || record.epoch !== epoch) {
+      void this.fence.check();
+      throw new BusUnavailableError('the log is changing epoch');
+    }
     const windowMs = this.options.snapshotWindowMs;
     const builder = new SnapshotBuilder(feeds, this.now() - windowMs);
-    const lastSeqs = new Map<FeedName, number>();
-    let cursorId: string | null = null;
-    // Walk back page by page; the first page's newest entry is the cursor the window ends at.
-    for (let end = '+'; ;) {
-      const page = (await this.redis.xrevrange(this.keys.stream, end, '-', 'COUNT', 500)) as StreamEntry[];
-      if (page.length === 0) break;
-      cursorId ??= page[0]![0];
-      let more = true;
-      for (const [id, fields] of page) {
-        const event = toEvent(fields);
-        if (!event) continue;
-        if (!lastSeqs.has(event.feed)) lastSeqs.set(event.feed, event.seq);
-        if (!builder.add(event)) {
-          more = false;
-          break;
-        }
-        end = `(${id}`;
-      }
-      if (!more || page.length < 500) break;
-    }
-    const cursor = formatCursor(this.currentEpoch, cursorId ?? '0-0');
-    return builder.build(this.currentEpoch, cursor, windowMs, (feed) => (lastSeqs.get(feed) ?? 0) + 1);
+    await this.log.walkBack(record.last, (entry) => builder.add(entry.event));
+    const cursor = formatCursor(epoch, record.last);
+    return builder.build(epoch, cursor, windowMs, (feed) => (record.seqs.get(feed) ?? 0) + 1);
   }
 
   stats(): BusStats {
+    const head = this.reader.position;
     return {
       kind: this.kind,
       epoch: this.currentEpoch,
-      head: this.head === '0-0' ? null : formatCursor(this.currentEpoch, this.head),
+      head: head === null || head === '0-0' || this.currentEpoch === '' ? null : formatCursor(this.currentEpoch, head),
       retained: this.length,
       capacity: this.options.capacity,
       subscribers: this.listeners.size,
@@ -174,21 +231,17 @@ export class RedisBus implements EventBus, BusFaults {
   }
 
   async recent(count: number): Promise<BusEvent[]> {
-    const entries = (await this.redis.xrevrange(this.keys.stream, '+', '-', 'COUNT', count)) as StreamEntry[];
-    return entries.reverse().flatMap(([id, fields]) => this.toBusEvent(id, fields) ?? []);
+    return this.toBusEvents(await this.log.newest(count));
   }
 
-  /** Fault: drops every entry; Redis records the newest deleted id, so old cursors read as evicted. */
+  /** Fault: drops every entry; old cursors then read as evicted. */
   evictHistory(): void {
-    void this.redis.xtrim(this.keys.stream, 'MAXLEN', 0).catch(() => {});
+    this.log.evictAll().catch(() => {});
   }
 
-  /** Fault: a new epoch for everyone (other instances notice on their next reconnect to Redis). */
-  rotateEpoch(): void {
-    const epoch = newEpoch();
-    void this.redis.eval(ROTATE_EPOCH, 3, this.keys.epoch, this.keys.stream, this.keys.seqs, epoch).catch(() => {});
-    this.currentEpoch = epoch;
-    this.head = '0-0';
+  /** Fault: a new epoch for everyone (other instances adopt it at their next check). */
+  async rotateEpoch(): Promise<void> {
+    await this.fence.rotate();
   }
 
   /** Last values per feed, for a producer taking over (so the lines continue smoothly). */
@@ -198,80 +251,52 @@ export class RedisBus implements EventBus, BusFaults {
     return out;
   }
 
-  async close(): Promise<void> {
-    this.running = false;
-    this.reader.disconnect();
-    this.redis.disconnect();
-  }
-
   // ── internals ──────────────────────────────────────────────────────────────
 
-  private async onReady(): Promise<void> {
-    try {
-      const epoch = String(
-        await this.redis.eval(ENSURE_EPOCH, 3, this.keys.epoch, this.keys.stream, this.keys.seqs, newEpoch()),
-      );
-      if (epoch !== this.currentEpoch) {
-        // First start, or Redis lost its data: read the new log from its start (it is new).
-        const first = this.currentEpoch === '';
-        this.currentEpoch = epoch;
-        this.head = first ? await this.newestId() : '0-0';
-      }
-      this.setReady(true);
-    } catch (error) {
-      console.error('[redis-bus] could not read the epoch:', String(error));
+  /** A fence answer: same epoch (keep going), or a new one (move the reader, end the streams). */
+  private adopt(answer: FenceAnswer): void {
+    this.length = answer.length;
+    if (answer.epoch === this.currentEpoch) return;
+    const previous = this.currentEpoch;
+    this.currentEpoch = answer.epoch;
+    this.readerToken = this.reader.moveTo(answer.last, answer.n);
+    if (previous === '') {
+      console.log(`[redis-bus] epoch ${answer.epoch} (${answer.outcome === 'kept' ? 'existing log' : 'new log'})`);
+    } else {
+      console.log(`[redis-bus] epoch changed ${previous} -> ${answer.epoch} (${answer.outcome}): ending open streams`);
+      this.options.onInterrupt?.('epoch_changed');
     }
+    this.updateHealth();
   }
 
-  private setReady(ready: boolean): void {
-    if (ready === this.ready) return;
-    this.ready = ready;
-    console.log(`[redis-bus] ${ready ? 'connected' : 'Redis unreachable: degraded'}`);
-    this.options.onHealthChange?.(ready);
-  }
-
-  private async newestId(): Promise<string> {
-    const [newest] = (await this.redis.xrevrange(this.keys.stream, '+', '-', 'COUNT', 1)) as StreamEntry[];
-    return newest?.[0] ?? '0-0';
-  }
-
-  /** One XREAD at a time on the reader connection, for the life of the process. */
-  private async readLoop(): Promise<void> {
-    while (this.running) {
-      if (!this.ready) {
-        await sleep(200);
-        continue;
-      }
+  private deliver(entries: LogEntry[], token: number): void {
+    if (token !== this.readerToken) return;
+    const batch = this.toBusEvents(entries);
+    for (const listener of this.listeners) {
       try {
-        const epoch = this.currentEpoch;
-        const result = (await this.reader.xread(
-          'COUNT',
-          10_000,
-          'BLOCK',
-          this.options.blockMs ?? 5000,
-          'STREAMS',
-          this.keys.stream,
-          this.head,
-        )) as [string, StreamEntry[]][] | null;
-        const entries = result?.[0]?.[1] ?? [];
-        if (entries.length === 0 || epoch !== this.currentEpoch) continue;
-        const batch = entries.flatMap(([id, fields]) => this.toBusEvent(id, fields) ?? []);
-        this.head = entries[entries.length - 1]![0];
-        this.redis.xlen(this.keys.stream).then(
-          (n) => (this.length = n),
-          () => {},
-        );
-        for (const listener of this.listeners) {
-          try {
-            listener(batch);
-          } catch (error) {
-            console.error('[redis-bus] subscriber threw', error);
-          }
-        }
-      } catch {
-        await sleep(200);
+        listener(batch);
+      } catch (error) {
+        console.error('[redis-bus] subscriber threw', error);
       }
     }
+  }
+
+  private readerFellBehind(token: number): void {
+    if (token !== this.readerToken) return;
+    // Passing the read on would be a silent hole: end the streams so they resume by cursor
+    // (a replay if their position is still kept, else a cursor_evicted reset).
+    console.warn('[redis-bus] entries were trimmed before this instance read them: ending open streams');
+    this.options.onInterrupt?.('reader_behind');
+  }
+
+  private updateHealth(error?: unknown): void {
+    if (!this.started) return; // closing: the links going down is not an outage
+    const healthy = this.healthy();
+    if (healthy === this.wasHealthy) return;
+    this.wasHealthy = healthy;
+    if (healthy) console.log(`[redis-bus] Redis available (epoch ${this.currentEpoch})`);
+    else console.warn(`[redis-bus] Redis unavailable: degraded${error ? ` (${describe(error)})` : ''}`);
+    if (!healthy) this.options.onInterrupt?.('unavailable');
   }
 
   private async resolveStart({
@@ -280,19 +305,26 @@ export class RedisBus implements EventBus, BusFaults {
   }: SubscribeRequest): Promise<{ start: SubscribeStart; after: string | null }> {
     if (cursor === null) return { start: { kind: 'fresh' }, after: null };
     const parsed = parseCursor(cursor);
-    if (!parsed || !isStreamId(parsed.position)) return this.reset('cursor_invalid', feeds);
+    // Validated before it reaches Redis: each part of a stream id must fit in 64 bits.
+    const position = parsed ? parseStreamId(parsed.position) : null;
+    if (!parsed || !position) return this.reset('cursor_invalid', feeds);
     if (parsed.epoch !== this.currentEpoch) return this.reset('epoch_changed', feeds);
-    const position = parsed.position;
-    const log = await this.logInfo();
-    if (compareStreamIds(position, log.lastGeneratedId) > 0) return this.reset('cursor_invalid', feeds);
-    // Entries after the cursor may have been trimmed away (MAXLEN ~): the replay would have a hole.
-    if (log.trimmed && compareStreamIds(position, log.firstId ?? log.lastGeneratedId) < 0)
-      return this.reset('cursor_evicted', feeds);
-    const entries = (await this.redis.xrange(this.keys.stream, `(${position}`, '+')) as StreamEntry[];
-    const replay = entries
-      .flatMap(([id, fields]) => this.toBusEvent(id, fields) ?? [])
-      .filter((item) => feeds.has(item.event.feed));
-    return { start: { kind: 'resumed', replay }, after: entries.at(-1)?.[0] ?? position };
+    let answer;
+    try {
+      answer = await this.log.resume(parsed.epoch, position);
+    } catch {
+      // Whatever Redis made of this cursor, the client gets fresh state in-band, not a dropped
+      // socket (if Redis itself is down, the snapshot fails too and the stream says "retry").
+      return this.reset('cursor_invalid', feeds);
+    }
+    if (answer.kind === 'reset') {
+      // The log changed epoch under us and the check has not run yet: run it, then answer with
+      // a snapshot of the new epoch.
+      if (answer.reason === 'epoch_changed') await this.fence.check();
+      return this.reset(answer.reason, feeds);
+    }
+    const replay = this.toBusEvents(answer.entries).filter((item) => feeds.has(item.event.feed));
+    return { start: { kind: 'resumed', replay }, after: answer.entries.at(-1)?.id ?? position };
   }
 
   private async reset(
@@ -306,39 +338,19 @@ export class RedisBus implements EventBus, BusFaults {
     };
   }
 
-  /**
-   * From XINFO STREAM: the oldest kept entry, the newest id ever generated, and whether anything
-   * was ever removed (entries added > entries kept). Trimming does not set
-   * `max-deleted-entry-id`, so that field cannot tell eviction.
-   */
-  private async logInfo(): Promise<{ firstId: string | null; lastGeneratedId: string; trimmed: boolean }> {
-    const info = (await this.redis.xinfo('STREAM', this.keys.stream).catch(() => [])) as unknown[];
-    const field = (name: string) => {
-      const index = info.indexOf(name);
-      return index >= 0 ? info[index + 1] : undefined;
-    };
-    const first = field('first-entry');
-    const firstId = Array.isArray(first) && typeof first[0] === 'string' ? first[0] : null;
-    const last = field('last-generated-id');
-    const lastGeneratedId = typeof last === 'string' && isStreamId(last) ? last : '0-0';
-    return { firstId, lastGeneratedId, trimmed: Number(field('entries-added') ?? 0) > Number(field('length') ?? 0) };
-  }
-
-  private toBusEvent(id: string, fields: string[]): BusEvent | null {
-    const event = toEvent(fields);
-    return event ? { cursor: formatCursor(this.currentEpoch, id), event } : null;
+  private toBusEvents(entries: readonly LogEntry[]): BusEvent[] {
+    return entries.map((entry) => ({ cursor: formatCursor(this.currentEpoch, entry.id), event: entry.event }));
   }
 }
 
-/** Fields `f s t v` of an entry; null for an entry this version does not understand. */
-function toEvent(fields: string[]): MetricEvent | null {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
-  const feed = map.get('f');
-  if (!feed || !isFeedName(feed)) return null;
-  return { feed, seq: Number(map.get('s')), ts: Number(map.get('t')), value: Number(map.get('v')) };
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BusUnavailableError(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -2,46 +2,136 @@ import 'server-only';
 
 /**
  * Lua scripts: each runs atomically inside Redis, which is what makes them safe with several
- * app instances writing at once.
+ * app instances writing at once, and what makes a check and the read it guards one step.
+ *
+ * The log's identity lives in one hash, the epoch record (`<prefix>:epoch`):
+ *
+ *   epoch    the log's epoch (the first part of every cursor)
+ *   runid    `run_id` of the Redis process the epoch was established under
+ *   n        entries appended in this epoch (each entry carries its own `n`)
+ *   last     id of the newest entry appended ('0-0' before the first)
+ *   trimmed  id of the newest entry trimmed away ('0-0' while nothing was)
+ *   s:<feed> the feed's newest seq
+ *   probe    written by every epoch check (proves the log is writable)
+ *
+ * One key, so an eviction takes the epoch and the seqs together, never the seqs alone. The
+ * record is "intact" when it exists, names the running Redis (a restart or a restore from an
+ * older RDB/AOF changes `run_id`) and the stream it describes still exists. Every script that
+ * reads or writes the log checks that first, so a log that lost data is never used as if not.
  */
 
-/**
- * Publish one tick, fenced by the producer lease: only the instance holding the lease may
- * write, so a paused ex-leader that wakes up cannot interleave its ticks with the new one's.
- * Seqs come from a hash in Redis, so they continue across leaders with no gap or repeat.
- *
- * KEYS: stream, lease, seqs. ARGV: instanceId, maxlen, ts, then feed/value pairs.
- * Returns the new entry ids, or nil when this instance does not hold the lease.
- */
-export const PUBLISH_TICK = `
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return nil end
-local ids = {}
-for i = 4, #ARGV, 2 do
-  local seq = redis.call('HINCRBY', KEYS[3], ARGV[i], 1)
-  ids[#ids + 1] = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'f', ARGV[i], 's', seq, 't', ARGV[3], 'v', ARGV[i + 1])
+const PRELUDE = `
+local function run_id()
+  return string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
 end
-return ids
+-- Canonical stream ids compared as two unsigned integers of any length (Lua numbers are doubles).
+local function cmp(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  if #am ~= #bm then return #am < #bm and -1 or 1 end
+  if am ~= bm then return am < bm and -1 or 1 end
+  if #as ~= #bs then return #as < #bs and -1 or 1 end
+  if as ~= bs then return as < bs and -1 or 1 end
+  return 0
+end
+-- KEYS[record], KEYS[stream]: nil when intact, else why not.
+local function broken(record, stream, rid)
+  local r = redis.call('HMGET', record, 'epoch', 'runid', 'last')
+  if not r[1] then return 'missing' end
+  if r[2] ~= rid then return 'restarted' end
+  if r[3] ~= '0-0' and redis.call('EXISTS', stream) == 0 then return 'log_lost' end
+  return nil
+end
 `;
 
 /**
- * Read the log's epoch, creating it if there is none (first start, or Redis lost its data).
- * A new epoch starts a new log: the stream and the seqs are cleared in the same step.
+ * Establish or confirm the epoch: run by every instance at start and every second after. It
+ * also proves the log is writable (see the probe below).
+ * Intact: returns it. Not intact (first start, flush, eviction, restart/restore): starts a new
+ * log under ARGV[1] and returns that; the next instance to check finds it intact and adopts
+ * it, so a loss gives one new epoch, not one per instance. ARGV[2] = 'force' rotates anyway
+ * (the bump-epoch fault).
  *
- * KEYS: epoch, stream, seqs. ARGV: a fresh epoch to use if none exists. Returns the epoch.
+ * KEYS: record, stream. Returns {epoch, last, n, length, outcome}; outcome is 'kept' or the
+ * reason a new epoch started ('missing' | 'restarted' | 'log_lost' | 'forced').
  */
-export const ENSURE_EPOCH = `
-if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
-  redis.call('DEL', KEYS[2], KEYS[3])
-  return ARGV[1]
+export const FENCE = `${PRELUDE}
+local rid = run_id()
+-- A write first, as a probe: a log nobody can append to (OOM under noeviction, READONLY after
+-- a failover) must make instances degraded, not silently frozen. It must come first: once a
+-- script has written, Redis lets it go on writing even when out of memory.
+redis.call('HSET', KEYS[1], 'probe', rid)
+local why = broken(KEYS[1], KEYS[2], rid)
+if not why and ARGV[2] ~= 'force' then
+  local r = redis.call('HMGET', KEYS[1], 'epoch', 'last', 'n')
+  return {r[1], r[2], r[3], redis.call('XLEN', KEYS[2]), 'kept'}
 end
-return redis.call('GET', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('HSET', KEYS[1], 'epoch', ARGV[1], 'runid', rid, 'n', 0, 'last', '0-0', 'trimmed', '0-0')
+return {ARGV[1], '0-0', '0', 0, why or 'forced'}
 `;
 
-/** Replace the epoch unconditionally (the bump-epoch fault). Same keys and argument. */
-export const ROTATE_EPOCH = `
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('DEL', KEYS[2], KEYS[3])
-return ARGV[1]
+/**
+ * Append one tick, fenced twice: by the producer lease (a paused ex-leader that wakes up cannot
+ * interleave its ticks) and by the epoch (nobody appends to a log that is not the caller's
+ * epoch, or whose record is not intact: seqs would repeat). Seqs come from the record, so they
+ * continue across leaders with no gap or repeat. Trimming is exact and recorded (`trimmed`),
+ * which is what lets a resume tell "complete" from "has a hole" without a race.
+ *
+ * KEYS: stream, record, lease. ARGV: instanceId, epoch, capacity, ts, then feed/value pairs.
+ * Returns {id, seq, id, seq, …}, or an error reply starting NOTLEADER or FENCED.
+ */
+export const APPEND = `${PRELUDE}
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then
+  return redis.error_reply('NOTLEADER this instance does not hold the producer lease')
+end
+local rid = run_id()
+local why = broken(KEYS[2], KEYS[1], rid)
+if why or redis.call('HGET', KEYS[2], 'epoch') ~= ARGV[2] then
+  return redis.error_reply('FENCED the log is not the one of epoch ' .. ARGV[2] .. ' (' .. (why or 'epoch changed') .. ')')
+end
+local out = {}
+local last = nil
+for i = 5, #ARGV, 2 do
+  local seq = redis.call('HINCRBY', KEYS[2], 's:' .. ARGV[i], 1)
+  local n = redis.call('HINCRBY', KEYS[2], 'n', 1)
+  last = redis.call('XADD', KEYS[1], '*', 'f', ARGV[i], 's', seq, 't', ARGV[4], 'v', ARGV[i + 1], 'n', n)
+  out[#out + 1] = last
+  out[#out + 1] = seq
+end
+if last then redis.call('HSET', KEYS[2], 'last', last) end
+local over = redis.call('XLEN', KEYS[1]) - tonumber(ARGV[3])
+if over > 0 then
+  local gone = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', over)
+  redis.call('XTRIM', KEYS[1], 'MAXLEN', ARGV[3])
+  redis.call('HSET', KEYS[2], 'trimmed', gone[#gone][1])
+end
+return out
+`;
+
+/**
+ * Decide a resume and read its replay in one step, so no trim can slip between the check and
+ * the read. A cursor at the newest trimmed entry is complete (the next entry is still kept).
+ *
+ * KEYS: stream, record. ARGV: epoch, cursor position (a canonical stream id).
+ * Returns {'resumed', entries} or {reason} with reason epoch_changed | cursor_invalid | cursor_evicted.
+ */
+export const RESUME = `${PRELUDE}
+if broken(KEYS[2], KEYS[1], run_id()) then return {'epoch_changed'} end
+local r = redis.call('HMGET', KEYS[2], 'epoch', 'last', 'trimmed')
+if r[1] ~= ARGV[1] then return {'epoch_changed'} end
+if cmp(ARGV[2], r[2]) > 0 then return {'cursor_invalid'} end
+if cmp(ARGV[2], r[3]) < 0 then return {'cursor_evicted'} end
+if ARGV[2] == r[2] then return {'resumed', {}} end
+return {'resumed', redis.call('XRANGE', KEYS[1], '(' .. ARGV[2], '+')}
+`;
+
+/** Fault: drop every entry, recording the newest as trimmed. KEYS: stream, record. */
+export const EVICT_ALL = `
+local last = redis.call('HGET', KEYS[2], 'last')
+redis.call('XTRIM', KEYS[1], 'MAXLEN', 0)
+if last then redis.call('HSET', KEYS[2], 'trimmed', last) end
+return last
 `;
 
 /** Renew the lease only if we still hold it. KEYS: lease. ARGV: instanceId, ttlMs. */
