@@ -119,7 +119,7 @@ async function startServer(kind, extraEnv = {}, nodeFlags = []) {
     NODE_ENV: 'production',
     PORT: String(port),
     METRICS_INTERVAL_MS: String(Math.round(1000 / RATE_HZ)),
-    SSE_MAX_CONNECTIONS: String(STREAMS + 100),
+    SSE_MAX_CONNECTIONS: String(Math.max(STREAMS, 2 * MEMORY_STREAMS) + 100),
     FEEDS: FEEDS.join(','),
     ...extraEnv,
   };
@@ -275,14 +275,16 @@ async function memory() {
     results[kind] = await memorySlope(kind);
     const [a, b] = results[kind].points;
     console.log(
-      `${LABEL[kind].padEnd(15)} RSS ${fmt(a.rssKb / 1024, 1)} → ${fmt(b.rssKb / 1024, 1)} MB, heap after GC ${fmt(a.heapKb / 1024, 1)} → ${fmt(b.heapKb / 1024, 1)} MB${a.failed + b.failed ? `  (${a.failed + b.failed} streams refused)` : ''}`,
+      `${LABEL[kind].padEnd(16)} RSS ${fmt(a.rssKb / 1024, 1)} → ${fmt(b.rssKb / 1024, 1)} MB, heap after GC ${fmt(a.heapKb / 1024, 1)} → ${fmt(b.heapKb / 1024, 1)} MB${a.failed + b.failed ? `  (${a.failed + b.failed} streams refused)` : ''}`,
     );
   }
-  console.log('\n| per extra open stream | route handler | raw stream path | raw node:http reference | targets |');
-  console.log('|---|---|---|---|---|');
+  console.log(
+    '\n| per extra open stream | route handler | raw stream path | raw node:http reference | do-nothing streaming route handler (floor) | targets |',
+  );
+  console.log('|---|---|---|---|---|---|');
   const row = (label, key, target) =>
     console.log(
-      `| ${label} | **${fmt(results.route[key], 1)}** | **${fmt(results.raw[key], 1)}** | ${fmt(results.reference[key], 1)} | ${target} |`,
+      `| ${label} | **${fmt(results.route[key], 1)}** | **${fmt(results.raw[key], 1)}** | ${fmt(results.reference[key], 1)} | ${fmt(results.floor[key], 1)} | ${target} |`,
     );
   row('RSS (KB)', 'rssPerStreamKb', 'route ≤ 60 KB, raw ≤ 40 KB');
   row('heap after GC (KB)', 'heapPerStreamKb', '');
