@@ -37,13 +37,24 @@ const server = createServer((req, res) => {
   const url = req.url ?? '/';
   const query = url.indexOf('?');
   const pathname = query === -1 ? url : url.slice(0, query);
-  if (pathname === '/api/stream') return handleStream(req, res);
-  handleNext(req, res).catch((error) => {
-    console.error('[raw-server] request failed', error);
-    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
-    res.end();
-  });
+  if (pathname === '/api/stream') {
+    try {
+      handleStream(req, res);
+    } catch (error) {
+      failed(res, error); // A bug must cost one request, not the process.
+    }
+    return;
+  }
+  handleNext(req, res).catch((error) => failed(res, error));
 });
+
+function failed(res, error) {
+  console.error('[raw-server] request failed', error);
+  if (!res.headersSent) {
+    res.writeHead(500, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify({ error: { code: 'internal_error', message: 'The server failed on this request.' } }));
+  } else res.destroy();
+}
 
 // The app's own handler (lib/server/shutdown.ts, installed during prepare) has already marked the
 // runtime draining and ended every stream when this runs; here the HTTP server stops accepting and
