@@ -4,6 +4,8 @@
 // after DURATION_MS.
 //
 // env: TARGET (http://127.0.0.1:port/api/stream), STREAMS, WARMUP_MS, DURATION_MS
+//      DURATION_MS=0: hold mode for memory measurements: open the streams, report
+//      `{type: 'opened'}` once every one has its first bytes, and keep them open until killed.
 
 import { request } from 'node:http';
 
@@ -16,6 +18,8 @@ let measuring = false;
 let events = 0;
 let opened = 0;
 let failed = 0;
+/** Streams that have received their first bytes (the preamble): really open on the server. */
+let started = 0;
 const latencies = [];
 const TS = /"ts":(\d+)/;
 
@@ -36,7 +40,13 @@ function open() {
       }
       opened += 1;
       res.setEncoding('utf8');
+      let first = true;
       res.on('data', (chunk) => {
+        if (first) {
+          first = false;
+          started += 1;
+          if (durationMs === 0 && started + failed === streams) process.send?.({ type: 'opened', opened, failed });
+        }
         if (!measuring) return;
         const now = Date.now();
         // A chunk is one tick (all its events share a ts): count them, time the tick once.
@@ -57,18 +67,24 @@ function open() {
 // Open gradually (200 per 50 ms) so the server's accept queue is not the thing measured.
 for (let i = 0; i < streams; i += 1) setTimeout(open, Math.floor(i / 200) * 50);
 
-const rampMs = Math.ceil(streams / 200) * 50;
-setTimeout(() => {
+/** Resolves once every stream has its first bytes or has failed (at most 120 s): a state, not a guess. */
+async function allStarted() {
+  const deadline = Date.now() + 120_000;
+  while (started + failed < streams && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
+function measure() {
   measuring = true;
-  const started = Date.now();
+  const begun = Date.now();
   process.send?.({ type: 'measuring', opened, failed });
   setTimeout(() => {
     measuring = false;
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = (Date.now() - begun) / 1000;
     latencies.sort((a, b) => a - b);
     const pick = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? null;
     const result = {
       opened,
+      started,
       failed,
       events,
       seconds,
@@ -80,4 +96,8 @@ setTimeout(() => {
     else console.log(JSON.stringify(result));
     setTimeout(() => process.exit(0), 100);
   }, durationMs);
-}, rampMs + warmupMs);
+}
+
+// Measure only once every stream is open on the server and a warm-up has passed, so opening
+// streams (which a loaded machine can make slow) is never part of the measured window.
+if (durationMs > 0) void allStarted().then(() => setTimeout(measure, warmupMs));

@@ -1,21 +1,24 @@
-// `npm run bench`: measures the app against a raw node:http reference in the same run, and
-// prints figures and ratios. Not a test: nothing here passes or fails. Needs a production
-// build (`npm run build`). Documented in docs/performance.md.
+// `npm run bench`: measures both stream paths of the app (the Next route handler of `npm start`
+// and the raw node:http path of `npm run start:raw`) against a raw node:http reference server in
+// the same run, and prints figures and ratios. Not a test: nothing here passes or fails. Needs a
+// production build (`npm run build`). Documented in docs/performance.md.
 //
-// env (defaults finish in about two minutes on 2 cores):
-//   BENCH_STREAMS=1000  BENCH_RATE_HZ=10  BENCH_DURATION_S=10  BENCH_ROUNDS=2  BENCH_FEEDS=8
-//   BENCH_SKIP=browser,store,bundle   (skip parts)
+// env (defaults finish in about five minutes on 2 cores):
+//   BENCH_STREAMS=1000  BENCH_RATE_HZ=10  BENCH_DURATION_S=8  BENCH_ROUNDS=3  BENCH_FEEDS=8
+//   BENCH_MEMORY_STREAMS=1000 (memory slope: from N to 2N streams at 1 Hz)
+//   BENCH_SKIP=fanout,memory,bundle,store,browser   (skip parts)
 
 import { fork, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
 const RATE_HZ = Number(process.env.BENCH_RATE_HZ ?? 10);
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MEMORY_STREAMS = Number(process.env.BENCH_MEMORY_STREAMS ?? 1000);
 const ALL_FEEDS = [
   'cpu',
   'memory',
@@ -29,6 +32,9 @@ const ALL_FEEDS = [
 const FEEDS = ALL_FEEDS.slice(0, Number(process.env.BENCH_FEEDS ?? 8));
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const CLK_TCK = 100;
+/** The servers measured: both stream paths of the app, and the reference they are compared with. */
+const KINDS = ['route', 'raw', 'reference'];
+const LABEL = { route: 'route handler', raw: 'raw stream path', reference: 'reference', floor: 'do-nothing route' };
 
 if (!existsSync('.next/BUILD_ID')) {
   console.error('No production build: run `npm run build` first.');
@@ -74,6 +80,19 @@ function rssKb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
+/** Heap in use after a forced GC, from e2e/bench/heap-probe.cjs preloaded into the server. */
+async function heapAfterGcKb(pid, dir) {
+  const file = `${dir}/${pid}.json`;
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 100; i += 1) {
+    await sleep(50);
+    if (existsSync(file) && readFileSync(file, 'utf8') !== before)
+      return JSON.parse(readFileSync(file, 'utf8')).heapUsed / 1024;
+  }
+  return NaN;
+}
+
 async function waitHealthy(url) {
   for (let i = 0; i < 300; i += 1) {
     try {
@@ -86,7 +105,13 @@ async function waitHealthy(url) {
   throw new Error(`${url} never became healthy`);
 }
 
-async function startServer(kind, extraEnv = {}) {
+const SERVER_ARGS = {
+  route: (port) => ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'],
+  raw: (port) => ['raw-server.mjs', '-p', String(port), '-H', '127.0.0.1'],
+  reference: () => ['e2e/bench/reference-server.mjs'],
+};
+
+async function startServer(kind, extraEnv = {}, nodeFlags = []) {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -94,15 +119,11 @@ async function startServer(kind, extraEnv = {}) {
     NODE_ENV: 'production',
     PORT: String(port),
     METRICS_INTERVAL_MS: String(Math.round(1000 / RATE_HZ)),
-    SSE_MAX_CONNECTIONS: String(STREAMS + 100),
+    SSE_MAX_CONNECTIONS: String(Math.max(STREAMS, 2 * MEMORY_STREAMS) + 100),
     FEEDS: FEEDS.join(','),
     ...extraEnv,
   };
-  const args =
-    kind === 'app'
-      ? ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1']
-      : ['e2e/bench/reference-server.mjs'];
-  const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
+  const child = spawn(process.execPath, [...nodeFlags, ...SERVER_ARGS[kind](port)], { env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(url);
   // Let start-up work (JIT, first ticks) settle before measuring anything.
@@ -119,9 +140,8 @@ async function startServer(kind, extraEnv = {}) {
 
 async function measure(kind) {
   const server = await startServer(kind);
-  const idleRss = rssKb(server.child.pid);
   const path =
-    kind === 'app' && FEEDS.length < ALL_FEEDS.length ? `/api/stream?feeds=${FEEDS.join(',')}` : '/api/stream';
+    kind !== 'reference' && FEEDS.length < ALL_FEEDS.length ? `/api/stream?feeds=${FEEDS.join(',')}` : '/api/stream';
   const generator = fork('e2e/bench/load-generator.mjs', [], {
     env: {
       ...process.env,
@@ -132,12 +152,10 @@ async function measure(kind) {
     },
   });
   let cpuStart = 0;
-  let loadedRss = 0;
   const result = await new Promise((resolve, reject) => {
     generator.on('message', (message) => {
       if (message.type === 'measuring') {
         cpuStart = treeCpuSeconds(server.child.pid);
-        loadedRss = rssKb(server.child.pid);
       }
       if (message.type === 'result')
         resolve({ ...message.result, cpuSeconds: treeCpuSeconds(server.child.pid) - cpuStart });
@@ -145,11 +163,58 @@ async function measure(kind) {
     generator.on('exit', (code) => code !== 0 && reject(new Error(`load generator exited ${code}`)));
   });
   await server.stop();
-  return {
-    ...result,
-    eventsPerCpuSecond: result.events / Math.max(result.cpuSeconds, 0.01),
-    rssPerStreamKb: (loadedRss - idleRss) / Math.max(result.opened, 1),
-  };
+  return { ...result, eventsPerCpuSecond: result.events / Math.max(result.cpuSeconds, 0.01) };
+}
+
+/** Opens `count` streams that stay open; resolves with a handle once all have their first bytes. */
+function holdStreams(url, count) {
+  const generator = fork('e2e/bench/load-generator.mjs', [], {
+    env: { ...process.env, TARGET: url, STREAMS: String(count), DURATION_MS: '0' },
+  });
+  return new Promise((resolve, reject) => {
+    generator.on('message', (message) => message.type === 'opened' && resolve({ ...message, generator }));
+    generator.on('exit', (code) => reject(new Error(`load generator exited ${code}`)));
+  });
+}
+
+/** RSS and heap after GC at N and 2N open streams, 1 Hz: the marginal cost of one more stream. */
+async function memorySlope(kind) {
+  const heapDir = mkdtempSync(`${tmpdir()}/bench-heap-`);
+  // `floor`: the route server's do-nothing streaming route handler (app/api/bench/idle-stream).
+  const floor = kind === 'floor';
+  const env = { METRICS_INTERVAL_MS: '1000', BENCH_HEAP_DIR: heapDir, ...(floor ? { ENABLE_FAULTS: '1' } : {}) };
+  const server = await startServer(floor ? 'route' : kind, env, [
+    '--expose-gc',
+    '--import',
+    './e2e/bench/heap-probe.mjs',
+  ]);
+  const pid = server.child.pid;
+  const points = [];
+  const holders = [];
+  try {
+    for (const step of [1, 2]) {
+      const held = await holdStreams(
+        `${server.url}${floor ? '/api/bench/idle-stream' : '/api/stream'}`,
+        MEMORY_STREAMS,
+      );
+      holders.push(held.generator);
+      // A few ticks and a heartbeat-free settle, so every stream has written something.
+      await sleep(3000);
+      points.push({
+        streams: step * MEMORY_STREAMS,
+        failed: held.failed,
+        rssKb: rssKb(pid),
+        heapKb: await heapAfterGcKb(pid, heapDir),
+      });
+    }
+  } finally {
+    holders.forEach((g) => g.kill('SIGKILL'));
+    await server.stop();
+    rmSync(heapDir, { recursive: true, force: true });
+  }
+  const [a, b] = points;
+  const streams = b.streams - a.streams;
+  return { points, rssPerStreamKb: (b.rssKb - a.rssKb) / streams, heapPerStreamKb: (b.heapKb - a.heapKb) / streams };
 }
 
 const median = (values) => {
@@ -164,15 +229,15 @@ const fmt = (n, digits = 0) =>
 
 async function fanOut() {
   console.log(
-    `\n## Fan-out: ${STREAMS} streams × ${FEEDS.length} feeds × ${RATE_HZ} Hz, ${DURATION_S} s windows, ${ROUNDS} rounds (A B A B)\n`,
+    `\n## Fan-out: ${STREAMS} streams × ${FEEDS.length} feeds × ${RATE_HZ} Hz, ${DURATION_S} s windows, ${ROUNDS} rounds (route, raw, reference in turn)\n`,
   );
-  const runs = { app: [], reference: [] };
+  const runs = { route: [], raw: [], reference: [] };
   for (let round = 1; round <= ROUNDS; round += 1) {
-    for (const kind of ['app', 'reference']) {
+    for (const kind of KINDS) {
       const r = await measure(kind);
       runs[kind].push(r);
       console.log(
-        `round ${round} ${kind.padEnd(9)} opened ${r.opened}/${STREAMS}  ${fmt(r.eventsPerSecond)} ev/s  ${fmt(r.eventsPerCpuSecond)} ev/CPU-s  p50 ${r.p50} ms  p99 ${r.p99} ms  RSS/stream ${fmt(r.rssPerStreamKb, 1)} KB`,
+        `round ${round} ${LABEL[kind].padEnd(15)} open ${r.started}/${STREAMS}  ${fmt(r.eventsPerSecond)} ev/s  ${fmt(r.eventsPerCpuSecond)} ev/CPU-s  p50 ${r.p50} ms  p99 ${r.p99} ms`,
       );
     }
   }
@@ -181,32 +246,53 @@ async function fanOut() {
     eventsPerCpuSecond: median(runs[kind].map((r) => r.eventsPerCpuSecond)),
     p50: median(runs[kind].map((r) => r.p50)),
     p99: median(runs[kind].map((r) => r.p99)),
-    rssPerStreamKb: median(runs[kind].map((r) => r.rssPerStreamKb)),
   });
-  const app = summary('app');
-  const ref = summary('reference');
-  console.log('\n| median | Next route handler | raw node:http reference | ratio (app / reference) | target |');
-  console.log('|---|---|---|---|---|');
+  const [route, raw, ref] = KINDS.map(summary);
+  // Per round, each path against the reference measured in the same round; the median of those.
+  const ratio = (kind, key) =>
+    median(runs[kind].map((r, i) => r[key] / Math.max(runs.reference[i][key], key.startsWith('p') ? 1 : 0.01)));
   console.log(
-    `| delivered events/s | ${fmt(app.eventsPerSecond)} | ${fmt(ref.eventsPerSecond)} | ${fmt(app.eventsPerSecond / ref.eventsPerSecond, 2)}× | |`,
+    '\n| median | route handler | raw stream path | raw node:http reference | route / ref | raw / ref | targets |',
   );
+  console.log('|---|---|---|---|---|---|---|');
+  const row = (label, key, digits, target) =>
+    console.log(
+      `| ${label} | ${fmt(route[key], digits)} | ${fmt(raw[key], digits)} | ${fmt(ref[key], digits)} | **${fmt(ratio('route', key), 2)}×** | **${fmt(ratio('raw', key), 2)}×** | ${target} |`,
+    );
+  row('delivered events/s', 'eventsPerSecond', 0, '');
+  row('events per server-CPU-second', 'eventsPerCpuSecond', 0, 'route ≥ 0.5×, raw ≥ 0.9×');
+  row('p50 publish→receive (ms)', 'p50', 0, '');
+  row('p99 publish→receive (ms)', 'p99', 0, 'route ≤ 1.5×');
+  console.log('\n(ratios: median over rounds of each path against the reference of the same round)');
+}
+
+async function memory() {
   console.log(
-    `| events per server-CPU-second | ${fmt(app.eventsPerCpuSecond)} | ${fmt(ref.eventsPerCpuSecond)} | **${fmt(app.eventsPerCpuSecond / ref.eventsPerCpuSecond, 2)}×** | ≥ 0.5× |`,
+    `\n## Memory: marginal cost of a stream, from ${MEMORY_STREAMS} to ${2 * MEMORY_STREAMS} open streams at 1 Hz\n`,
   );
+  const results = {};
+  for (const kind of [...KINDS, 'floor']) {
+    results[kind] = await memorySlope(kind);
+    const [a, b] = results[kind].points;
+    console.log(
+      `${LABEL[kind].padEnd(16)} RSS ${fmt(a.rssKb / 1024, 1)} → ${fmt(b.rssKb / 1024, 1)} MB, heap after GC ${fmt(a.heapKb / 1024, 1)} → ${fmt(b.heapKb / 1024, 1)} MB${a.failed + b.failed ? `  (${a.failed + b.failed} streams refused)` : ''}`,
+    );
+  }
   console.log(
-    `| p50 publish→receive (ms) | ${fmt(app.p50)} | ${fmt(ref.p50)} | ${fmt(app.p50 / Math.max(ref.p50, 1), 2)}× | |`,
+    '\n| per extra open stream | route handler | raw stream path | raw node:http reference | do-nothing streaming route handler (floor) | targets |',
   );
-  console.log(
-    `| p99 publish→receive (ms) | ${fmt(app.p99)} | ${fmt(ref.p99)} | **${fmt(app.p99 / Math.max(ref.p99, 1), 2)}×** | ≤ 1.5× |`,
-  );
-  console.log(
-    `| RSS growth per open stream (KB) | **${fmt(app.rssPerStreamKb, 1)}** | ${fmt(ref.rssPerStreamKb, 1)} | ${fmt(app.rssPerStreamKb / Math.max(ref.rssPerStreamKb, 0.1), 2)}× | ≤ 60 KB |`,
-  );
+  console.log('|---|---|---|---|---|---|');
+  const row = (label, key, target) =>
+    console.log(
+      `| ${label} | **${fmt(results.route[key], 1)}** | **${fmt(results.raw[key], 1)}** | ${fmt(results.reference[key], 1)} | ${fmt(results.floor[key], 1)} | ${target} |`,
+    );
+  row('RSS (KB)', 'rssPerStreamKb', 'route ≤ 60 KB, raw ≤ 40 KB');
+  row('heap after GC (KB)', 'heapPerStreamKb', '');
 }
 
 async function bundle() {
   console.log('\n## Bundle: first-load JS of /\n');
-  const server = await startServer('app');
+  const server = await startServer('route');
   const html = await (await fetch(`${server.url}/`)).text();
   // Module scripts only: the `noModule` polyfill is fetched by legacy browsers alone.
   const tags = [...html.matchAll(/<script[^>]*src="([^"]+\.js)"[^>]*>/g)];
@@ -254,7 +340,7 @@ async function browser() {
   const executablePath =
     process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
   // 8 feeds every 3 ms: Node timers fire a little late, so this lands just above 2,000 events/s.
-  const server = await startServer('app', { METRICS_INTERVAL_MS: '3' });
+  const server = await startServer('route', { METRICS_INTERVAL_MS: '3' });
   const b = await chromium.launch({
     ...(executablePath ? { executablePath } : {}),
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
@@ -303,9 +389,14 @@ async function browser() {
 }
 
 console.log(
-  `# npm run bench\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
+  `# npm run bench\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(
+      ' ',
+    )} at start\nNode ${process.version}, Next ${JSON.parse(readFileSync('node_modules/next/package.json', 'utf8')).version}`,
 );
-await fanOut();
+if (!SKIP.has('fanout')) await fanOut();
+if (!SKIP.has('memory')) await memory();
 if (!SKIP.has('bundle')) await bundle();
 if (!SKIP.has('store')) store();
 if (!SKIP.has('browser')) await browser();

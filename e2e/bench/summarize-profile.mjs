@@ -1,15 +1,32 @@
 // Summarises a V8 .cpuprofile (e.g. from `next start --experimental-cpu-prof`): self time by
 // function and by area, to show where a route handler's CPU goes. Used for docs/performance.md.
-// Usage: node e2e/bench/summarize-profile.mjs <file.cpuprofile> [top=25]
+// Usage: node e2e/bench/summarize-profile.mjs <file.cpuprofile> [top=25] [--from S] [--to S] [--last S]
+//   --from/--to: keep only samples between S seconds after the profile started and S seconds
+//   before it ended; --last: only the last S seconds before that end. E.g. the steady state of a
+//   bench window without start-up (module loading, JIT, opening the streams) and teardown, which
+//   `npm run bench` does not count either.
 
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
-const [file, topArg] = process.argv.slice(2);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { from: { type: 'string' }, to: { type: 'string' }, last: { type: 'string' } },
+});
+const [file, topArg] = positionals;
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const top = Number(topArg ?? 25);
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const windowEnd = profile.endTime - Number(values.to ?? 0) * 1e6;
+const windowStart = Math.max(
+  profile.startTime + Number(values.from ?? 0) * 1e6,
+  values.last ? windowEnd - Number(values.last) * 1e6 : -Infinity,
+);
 const selfMicros = new Map();
+let at = profile.startTime;
 for (let i = 0; i < profile.samples.length; i += 1) {
+  at += profile.timeDeltas[i] ?? 0;
+  if (at < windowStart || at > windowEnd) continue;
   const id = profile.samples[i];
   selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 }
@@ -45,7 +62,8 @@ for (const [id, micros] of selfMicros) {
 }
 
 const pct = (micros) => `${((micros / total) * 100).toFixed(1).padStart(5)}%`;
-console.log(`busy CPU in profile: ${(total / 1e6).toFixed(2)} s\n\nby area:`);
+const span = (Math.min(windowEnd, profile.endTime) - Math.max(windowStart, profile.startTime)) / 1e6;
+console.log(`busy CPU in profile: ${(total / 1e6).toFixed(2)} s of ${span.toFixed(2)} s\n\nby area:`);
 for (const [name, micros] of [...byArea].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(micros)}  ${name}`);
 console.log(`\ntop ${top} functions by self time:`);
 for (const [name, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))

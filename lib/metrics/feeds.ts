@@ -1,8 +1,8 @@
 /**
  * The feed catalogue: what the dashboard shows and what the simulated producer generates.
  *
- * Shared by server and client (pure data). A fork replaces this list with its own series; the
- * generator parameters below are demo scaffolding used only by `lib/server/random-walk.ts`.
+ * Shared by server and client (pure data). A fork replaces this list with its own series. How the
+ * demo simulates each feed lives with the simulation (`lib/server/demo-simulation/`), not here.
  */
 
 export interface FeedDefinition {
@@ -16,8 +16,6 @@ export interface FeedDefinition {
   max: number;
   /** Decimal places kept on the wire and shown in the UI. */
   decimals: number;
-  /** Demo scaffolding: where the random walk starts, how far it moves per tick (as a fraction of the range), and how often/far it spikes. */
-  sim: { start: number; volatility: number; spikeChance: number; spikeSize: number };
 }
 
 export const FEEDS = [
@@ -28,7 +26,6 @@ export const FEEDS = [
     min: 0,
     max: 100,
     decimals: 1,
-    sim: { start: 35, volatility: 0.02, spikeChance: 0.02, spikeSize: 0.35 },
   },
   {
     name: 'memory',
@@ -37,7 +34,6 @@ export const FEEDS = [
     min: 256,
     max: 4096,
     decimals: 0,
-    sim: { start: 1400, volatility: 0.006, spikeChance: 0.01, spikeSize: 0.15 },
   },
   {
     name: 'rps',
@@ -46,7 +42,6 @@ export const FEEDS = [
     min: 0,
     max: 5000,
     decimals: 0,
-    sim: { start: 1200, volatility: 0.03, spikeChance: 0.02, spikeSize: 0.3 },
   },
   {
     name: 'latency_p95',
@@ -55,7 +50,6 @@ export const FEEDS = [
     min: 5,
     max: 2000,
     decimals: 1,
-    sim: { start: 120, volatility: 0.01, spikeChance: 0.03, spikeSize: 0.25 },
   },
   {
     name: 'error_rate',
@@ -64,7 +58,6 @@ export const FEEDS = [
     min: 0,
     max: 100,
     decimals: 2,
-    sim: { start: 0.4, volatility: 0.004, spikeChance: 0.015, spikeSize: 0.08 },
   },
   {
     name: 'queue_depth',
@@ -73,7 +66,6 @@ export const FEEDS = [
     min: 0,
     max: 10000,
     decimals: 0,
-    sim: { start: 80, volatility: 0.0015, spikeChance: 0.02, spikeSize: 0.05 },
   },
   {
     name: 'db_connections',
@@ -82,7 +74,6 @@ export const FEEDS = [
     min: 0,
     max: 200,
     decimals: 0,
-    sim: { start: 42, volatility: 0.02, spikeChance: 0.01, spikeSize: 0.3 },
   },
   {
     name: 'cache_hit_rate',
@@ -91,7 +82,6 @@ export const FEEDS = [
     min: 0,
     max: 100,
     decimals: 1,
-    sim: { start: 92, volatility: 0.008, spikeChance: 0.01, spikeSize: -0.3 },
   },
 ] as const satisfies readonly FeedDefinition[];
 
@@ -99,14 +89,8 @@ export type FeedName = (typeof FEEDS)[number]['name'];
 
 export const FEED_NAMES: readonly FeedName[] = FEEDS.map((feed) => feed.name);
 
-const BY_NAME = new Map<string, FeedDefinition>(FEEDS.map((feed) => [feed.name, feed]));
+const NAMES = new Set<string>(FEED_NAMES);
 
 export function isFeedName(value: string): value is FeedName {
-  return BY_NAME.has(value);
-}
-
-export function getFeed(name: FeedName): FeedDefinition {
-  const feed = BY_NAME.get(name);
-  if (!feed) throw new Error(`unknown feed ${name}`);
-  return feed;
+  return NAMES.has(value);
 }

@@ -8,14 +8,17 @@ import type { Batch, BusEvent } from './bus';
  * same feeds share one Uint8Array per tick instead of serialising it a thousand times.
  */
 
-const encoder = new TextEncoder();
+/**
+ * Bytes are Node Buffers (a Uint8Array subclass), not `TextEncoder` output: Node's `res.write`
+ * turns a plain Uint8Array into a new Buffer view on every call, so a Buffer saves one allocation
+ * per write per stream, on both stream paths (docs/performance.md, lever table).
+ */
+export function encodeText(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8');
+}
 
 /** The shared keep-alive chunk; a comment, so any SSE parser ignores it. */
-export const HEARTBEAT_BYTES = encoder.encode(encodeComment('keep-alive'));
-
-export function encodeText(text: string): Uint8Array {
-  return encoder.encode(text);
-}
+export const HEARTBEAT_BYTES = encodeText(encodeComment('keep-alive'));
 
 /** Canonical key of a feed set: streams with the same key receive identical bytes. */
 export function feedSetKey(feeds: ReadonlySet<FeedName>): string {
@@ -45,7 +48,7 @@ export function encodeBatchFor(batch: Batch, feeds: ReadonlySet<FeedName>, key: 
   let bytes = perKey.get(key);
   if (bytes === undefined) {
     const text = encodeMetrics(batch, feeds);
-    bytes = text ? encoder.encode(text) : null;
+    bytes = text ? encodeText(text) : null;
     perKey.set(key, bytes);
   }
   return bytes;

@@ -1,5 +1,6 @@
 import 'server-only';
 import { EnvError } from './env';
+import { publishRawStreamHandler } from './raw-stream-handler';
 import { getRuntime } from './runtime';
 import { installShutdownHandlers } from './shutdown';
 
@@ -8,6 +9,8 @@ export function bootServer(): void {
   try {
     const runtime = getRuntime();
     installShutdownHandlers(runtime);
+    // Unused by `next start`; `npm run start:raw` serves /api/stream with it.
+    publishRawStreamHandler();
     const { env } = runtime;
     console.log(
       `[realtime] bus=${runtime.bus.kind} epoch=${runtime.bus.epoch()} interval=${env.METRICS_INTERVAL_MS}ms heartbeat=${env.SSE_HEARTBEAT_MS}ms replay=${env.SSE_REPLAY_CAPACITY}`,

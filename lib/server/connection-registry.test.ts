@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeedName } from '@/lib/metrics/feeds';
 import { ConnectionRegistry, type Timers } from './connection-registry';
 import { SseConnection } from './sse-connection';
+import { WebStreamSink } from './stream-sink';
 
 function fakeTimers() {
   const active = new Map<number, () => void>();
@@ -17,12 +18,15 @@ function fakeTimers() {
 }
 
 function open(registry: ConnectionRegistry): SseConnection {
-  const conn = new SseConnection({
-    feeds: new Set<FeedName>(['cpu']),
-    feedKey: 'cpu',
-    maxBacklogBytes: 1 << 20,
-    onClose: registry.remove,
-  });
+  const conn = new SseConnection(
+    {
+      feeds: new Set<FeedName>(['cpu']),
+      feedKey: 'cpu',
+      maxBacklogBytes: 1 << 20,
+      onClose: registry.remove,
+    },
+    new WebStreamSink(),
+  );
   registry.add(conn);
   conn.begin(new Uint8Array(1));
   return conn;

@@ -6,18 +6,23 @@ import type { SubscribeStart } from './bus';
 import { encodeMetrics, encodeText, feedSetKey } from './batch-encoder';
 import type { Runtime } from './runtime';
 import { SseConnection } from './sse-connection';
+import type { StreamSink } from './stream-sink';
 
 /**
- * Opens one SSE stream on the runtime's bus: framework-free, so the route handler, the tests
- * and the benchmark all drive the same code. The route has already checked the cap and input.
+ * Opens one SSE stream on the runtime's bus: framework-free, so the route handler, the raw
+ * stream path, the tests and the benchmark all drive the same code. The caller has already
+ * admitted the request (admission.ts) and chosen the sink that carries the bytes.
  */
 
 export interface StreamRequest {
   feeds: ReadonlySet<FeedName>;
   /** Raw cursor from `Last-Event-ID` or `?lastEventId=`; validated by the bus. */
   cursor: string | null;
-  /** Aborted when the client disconnects (`request.signal`). */
-  signal: AbortSignal;
+}
+
+/** The cursor a request resumes from: the header wins, as a native EventSource sends it on its own reconnects. */
+export function requestCursor(lastEventIdHeader: string | null | undefined, params: URLSearchParams): string | null {
+  return lastEventIdHeader ?? params.get('lastEventId');
 }
 
 /** `retry:`, `hello`, then the replayed events or the reset, as one string. */
@@ -39,19 +44,19 @@ export function encodePreamble(runtime: Runtime, feeds: ReadonlySet<FeedName>, s
   return out;
 }
 
-export function openStream(runtime: Runtime, request: StreamRequest): ReadableStream<Uint8Array> {
-  const { feeds, cursor, signal } = request;
-  const connection = new SseConnection({
-    feeds,
-    feedKey: feedSetKey(feeds),
-    maxBacklogBytes: runtime.env.SSE_MAX_BACKLOG_BYTES,
-    onClose: runtime.registry.remove,
-  });
+export function openStream(runtime: Runtime, request: StreamRequest, sink: StreamSink): SseConnection {
+  const { feeds, cursor } = request;
+  const connection = new SseConnection(
+    {
+      feeds,
+      feedKey: feedSetKey(feeds),
+      maxBacklogBytes: runtime.env.SSE_MAX_BACKLOG_BYTES,
+      onClose: runtime.registry.remove,
+    },
+    sink,
+  );
   // Registered before any await, so the connection cap cannot be overshot by a burst.
   runtime.registry.add(connection);
-
-  if (signal.aborted) connection.close('client_gone');
-  else signal.addEventListener('abort', () => connection.close('client_gone'), { once: true });
 
   runtime.bus
     .subscribe({ feeds, cursor }, (batch) => connection.pushBatch(batch))
@@ -70,5 +75,5 @@ export function openStream(runtime: Runtime, request: StreamRequest): ReadableSt
       },
     );
 
-  return connection.stream;
+  return connection;
 }

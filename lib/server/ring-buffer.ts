@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * A fixed-capacity ring of items with monotonically increasing offsets (1, 2, 3 …).
  *
@@ -48,11 +50,6 @@ export class RingBuffer<T> {
 
   get size(): number {
     return this.head - this.oldest + 1;
-  }
-
-  at(offset: number): T | undefined {
-    if (offset < this.oldest || offset > this.head) return undefined;
-    return this.slots[offset % this.capacity];
   }
 
   /** Items with offsets strictly after `offset`, oldest first. */

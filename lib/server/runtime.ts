@@ -4,7 +4,7 @@ import { parseEnv, type ServerEnv } from './env';
 import type { EventBus } from './bus';
 import { MemoryBus } from './memory-bus';
 import { ConnectionRegistry } from './connection-registry';
-import { createProducer, type Producer } from './producer';
+import { createProducer, type Producer } from './demo-simulation/producer';
 import { RedisBus } from './redis/redis-bus';
 import { createLeaderLease, type LeaderLease } from './redis/leader-lease';
 

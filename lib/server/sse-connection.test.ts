@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { FeedName } from '@/lib/metrics/feeds';
 import type { Batch } from './bus';
 import { SseConnection, type CloseReason } from './sse-connection';
+import { WebStreamSink } from './stream-sink';
 
 const decoder = new TextDecoder();
 const CPU = new Set<FeedName>(['cpu']);
@@ -12,8 +13,9 @@ const batch = (seq: number): Batch => [
 
 function connection(maxBacklogBytes = 1 << 20) {
   const onClose = vi.fn<(c: SseConnection, reason: CloseReason) => void>();
-  const conn = new SseConnection({ feeds: CPU, feedKey: 'cpu', maxBacklogBytes, onClose });
-  return { conn, onClose };
+  const sink = new WebStreamSink();
+  const conn = new SseConnection({ feeds: CPU, feedKey: 'cpu', maxBacklogBytes, onClose }, sink);
+  return { conn, onClose, stream: sink.stream };
 }
 
 async function readChunks(stream: ReadableStream<Uint8Array>, count: number): Promise<string[]> {
@@ -30,32 +32,32 @@ async function readChunks(stream: ReadableStream<Uint8Array>, count: number): Pr
 
 describe('SseConnection', () => {
   it('holds live batches until the preamble is written, then writes them after it', async () => {
-    const { conn } = connection();
+    const { conn, stream } = connection();
     conn.pushBatch(batch(1));
     conn.begin(new TextEncoder().encode('PREAMBLE\n\n'));
     conn.pushBatch(batch(2));
-    const chunks = await readChunks(conn.stream, 3);
+    const chunks = await readChunks(stream, 3);
     expect(chunks[0]).toBe('PREAMBLE\n\n');
     expect(chunks[1]).toContain('"seq":1');
     expect(chunks[2]).toContain('"seq":2');
   });
 
   it('writes one chunk per batch with only the subscribed feeds', async () => {
-    const { conn } = connection();
+    const { conn, stream } = connection();
     conn.begin(new Uint8Array([58, 10, 10]));
     conn.pushBatch(batch(1));
-    const [, tick] = await readChunks(conn.stream, 2);
+    const [, tick] = await readChunks(stream, 2);
     expect(tick).toContain('"feed":"cpu"');
     expect(tick).not.toContain('"feed":"memory"');
   });
 
   it('runs cleanup exactly once whether abort, cancel or both end it', async () => {
-    const { conn, onClose } = connection();
+    const { conn, onClose, stream } = connection();
     const unsubscribe = vi.fn();
     conn.attach(unsubscribe);
     conn.begin(new Uint8Array([58, 10, 10]));
     conn.close('client_gone');
-    await conn.stream.cancel();
+    await stream.cancel();
     conn.close('shutdown');
     expect(onClose).toHaveBeenCalledTimes(1);
     expect(onClose).toHaveBeenCalledWith(conn, 'client_gone');
@@ -63,8 +65,8 @@ describe('SseConnection', () => {
   });
 
   it('treats a cancelled body (the other hook) as the client going away', async () => {
-    const { conn, onClose } = connection();
-    await conn.stream.cancel();
+    const { conn, onClose, stream } = connection();
+    await stream.cancel();
     expect(onClose).toHaveBeenCalledWith(conn, 'client_gone');
   });
 
@@ -77,20 +79,20 @@ describe('SseConnection', () => {
   });
 
   it('closes a slow consumer once its unread backlog passes the limit', async () => {
-    const { conn, onClose } = connection(2048);
+    const { conn, onClose, stream } = connection(2048);
     conn.begin(new Uint8Array(10));
     // Nobody reads the stream: the queue grows with every tick until the limit is hit.
     for (let seq = 1; seq <= 50 && !conn.closed; seq += 1) conn.pushBatch(batch(seq));
     expect(conn.closeReason).toBe('slow_consumer');
     expect(onClose).toHaveBeenCalledWith(conn, 'slow_consumer');
     // The stream errors, dropping the backlog, so the HTTP layer ends the response.
-    await expect(conn.stream.getReader().read()).rejects.toThrow('slow_consumer');
+    await expect(stream.getReader().read()).rejects.toThrow('slow_consumer');
   });
 
   it('does not count bytes the reader has already taken as backlog', async () => {
-    const { conn } = connection(2048);
+    const { conn, stream } = connection(2048);
     conn.begin(new Uint8Array(10));
-    const reader = conn.stream.getReader();
+    const reader = stream.getReader();
     await reader.read();
     for (let seq = 1; seq <= 200; seq += 1) {
       conn.pushBatch(batch(seq));
@@ -101,10 +103,10 @@ describe('SseConnection', () => {
   });
 
   it('ends cleanly on shutdown, after what was already queued', async () => {
-    const { conn } = connection();
+    const { conn, stream } = connection();
     conn.begin(new TextEncoder().encode('A'));
     conn.close('shutdown');
-    const reader = conn.stream.getReader();
+    const reader = stream.getReader();
     expect(decoder.decode((await reader.read()).value)).toBe('A');
     expect((await reader.read()).done).toBe(true);
   });

@@ -2,11 +2,13 @@ import 'server-only';
 import type { FeedName } from '@/lib/metrics/feeds';
 import type { Batch } from './bus';
 import { encodeBatchFor } from './batch-encoder';
+import type { StreamSink } from './stream-sink';
 
 /**
- * One open SSE stream: a web ReadableStream the route returns, plus the bookkeeping that keeps
- * it honest: live batches that arrive before the preamble are held back, a slow reader is cut
- * off instead of buffering without bound, and cleanup runs exactly once however the stream ends.
+ * One open SSE stream, whatever carries its bytes (a web stream for the route handler, a Node
+ * response for the raw path; see stream-sink.ts), and the bookkeeping that keeps it honest:
+ * live batches that arrive before the preamble are held back, a slow reader is cut off instead
+ * of buffering without bound, and cleanup runs exactly once however the stream ends.
  */
 
 export type CloseReason =
@@ -32,26 +34,18 @@ export interface SseConnectionOptions {
 }
 
 export class SseConnection {
-  readonly stream: ReadableStream<Uint8Array>;
   readonly feeds: ReadonlySet<FeedName>;
-  private controller!: ReadableStreamDefaultController<Uint8Array>;
   private started = false;
   private held: Batch[] = [];
   private closedWith: CloseReason | null = null;
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly options: SseConnectionOptions) {
+  constructor(
+    private readonly options: SseConnectionOptions,
+    private readonly sink: StreamSink,
+  ) {
     this.feeds = options.feeds;
-    this.stream = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          this.controller = controller;
-        },
-        cancel: () => this.close('client_gone'),
-      },
-      // Count bytes, not chunks, and never ask for more: desiredSize is then -(queued bytes).
-      { highWaterMark: 0, size: (chunk) => chunk.byteLength },
-    );
+    sink.onGone(() => this.close('client_gone'));
   }
 
   get closed(): boolean {
@@ -62,9 +56,9 @@ export class SseConnection {
     return this.closedWith;
   }
 
-  /** Bytes enqueued but not yet taken by the HTTP layer. */
+  /** Bytes written but not yet taken by the socket. */
   get backlogBytes(): number {
-    return Math.max(0, -(this.controller.desiredSize ?? 0));
+    return this.sink.backlogBytes;
   }
 
   /** Hands over the bus subscription's teardown; runs at once if the stream already closed. */
@@ -77,7 +71,7 @@ export class SseConnection {
   begin(preamble: Uint8Array): void {
     if (this.closed || this.started) return;
     this.started = true;
-    this.enqueue(preamble);
+    this.send(preamble);
     const held = this.held;
     this.held = [];
     for (const batch of held) this.pushBatch(batch);
@@ -97,11 +91,11 @@ export class SseConnection {
   /** Writes shared bytes (heartbeats) once the preamble is out. */
   write(bytes: Uint8Array): void {
     if (this.closed || !this.started) return;
-    if (this.backlogBytes + bytes.byteLength > this.options.maxBacklogBytes) {
+    if (this.sink.backlogBytes + bytes.byteLength > this.options.maxBacklogBytes) {
       this.close('slow_consumer');
       return;
     }
-    this.enqueue(bytes);
+    this.send(bytes);
   }
 
   /** Ends the stream. Idempotent: only the first call has any effect. */
@@ -109,25 +103,17 @@ export class SseConnection {
     if (this.closedWith !== null) return;
     this.closedWith = reason;
     this.held = [];
-    try {
-      // A clean end lets data already queued drain; an error drops a slow reader's backlog at once.
-      // A bus interruption ('error') is a planned end too: ending it cleanly lets the client
-      // resume, and spares the log a framework "failed to pipe response" stack per stream.
-      if (reason === 'shutdown' || reason === 'error') this.controller.close();
-      else if (reason !== 'client_gone') this.controller.error(new Error(reason));
-    } catch {
-      // Already closed or cancelled by the other side: nothing left to end.
-    }
+    // A clean end lets data already queued drain; an abort drops a slow reader's backlog at once.
+    // A bus interruption ('error') is a planned end too: ending it cleanly lets the client
+    // resume, and spares the log a framework "failed to pipe response" stack per stream.
+    if (reason === 'shutdown' || reason === 'error') this.sink.end();
+    else if (reason !== 'client_gone') this.sink.abort(reason);
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.options.onClose(this, reason);
   }
 
-  private enqueue(bytes: Uint8Array): void {
-    try {
-      this.controller.enqueue(bytes);
-    } catch {
-      this.close('client_gone');
-    }
+  private send(bytes: Uint8Array): void {
+    if (!this.sink.write(bytes)) this.close('client_gone');
   }
 }

@@ -2,7 +2,8 @@
  * Server-Sent Events wire encoding (WHATWG HTML §9.2), shared by the server and the tests.
  *
  * Pure functions over strings: no Node or browser APIs, so the same framing rules are used by
- * the route handler, the benchmark's reference server and the unit tests.
+ * both stream bindings (the route handler and the raw stream path) and the unit tests. The
+ * benchmark's reference server writes the same format by hand, on purpose: it shares no app code.
  */
 
 /** Headers every SSE response carries. `no-transform` stops Next (and proxies) from gzipping. */

@@ -1,3 +1,4 @@
+import { retryAfterSeconds } from '@/lib/server/admission';
 import { jsonError, json, methodNotAllowed } from '@/lib/server/http';
 import { parseFeedsQuery } from '@/lib/server/query';
 import { getRuntime } from '@/lib/server/runtime';
@@ -15,7 +16,7 @@ export async function GET(request: Request): Promise<Response> {
   const { bus, env } = getRuntime();
   const unavailable = () =>
     jsonError(503, 'bus_unavailable', 'The event bus is unavailable; retry shortly.', {
-      'Retry-After': String(Math.max(1, Math.ceil(env.SSE_RETRY_MS / 1000))),
+      'Retry-After': String(retryAfterSeconds(env)),
     });
   if (!bus.healthy()) return unavailable();
   try {

@@ -1,10 +1,11 @@
 import 'server-only';
 import type { FeedDefinition } from '@/lib/metrics/feeds';
+import type { FeedSimulation } from './feed-simulation';
 
 /**
- * Demo scaffolding: deterministic, seeded generators that make the simulated feeds look like a
- * real service (a bounded random walk with occasional spikes that decay). A fork replaces the
- * producer, not this contract: same seed, same sequence, so tests can predict shapes.
+ * Demo scaffolding (see producer.ts): deterministic, seeded generators that make the simulated
+ * feeds look like a real service (a bounded random walk with occasional spikes that decay).
+ * Same seed, same sequence, so tests can predict shapes.
  */
 
 /** mulberry32: a tiny, fast, well-distributed 32-bit PRNG. Returns floats in [0, 1). */
@@ -34,20 +35,20 @@ export interface RandomWalk {
   resumeFrom(value: number): void;
 }
 
-export function createRandomWalk(feed: FeedDefinition, seed: number): RandomWalk {
+export function createRandomWalk(feed: FeedDefinition, sim: FeedSimulation, seed: number): RandomWalk {
   const rng = createRng(seed ^ hashString(feed.name));
   const range = feed.max - feed.min;
   const factor = 10 ** feed.decimals;
-  let base = feed.sim.start;
+  let base = sim.start;
   let spike = 0;
   return {
     next() {
       // Centred step plus a gentle pull back to the start value, so the walk wanders but stays plausible.
-      const step = (rng() * 2 - 1) * feed.sim.volatility * range;
-      const pull = (feed.sim.start - base) * 0.01;
+      const step = (rng() * 2 - 1) * sim.volatility * range;
+      const pull = (sim.start - base) * 0.01;
       base = Math.min(feed.max, Math.max(feed.min, base + step + pull));
       spike *= SPIKE_DECAY;
-      if (rng() < feed.sim.spikeChance) spike += feed.sim.spikeSize * range * (0.5 + rng() * 0.5);
+      if (rng() < sim.spikeChance) spike += sim.spikeSize * range * (0.5 + rng() * 0.5);
       const value = Math.min(feed.max, Math.max(feed.min, base + spike));
       return Math.round(value * factor) / factor;
     },

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FEEDS } from '@/lib/metrics/feeds';
+import { FEED_SIMULATION } from './feed-simulation';
 import { createRandomWalk, createRng } from './random-walk';
 
 const series = (seed: number, feedIndex: number, n: number) => {
-  const walk = createRandomWalk(FEEDS[feedIndex]!, seed);
+  const feed = FEEDS[feedIndex]!;
+  const walk = createRandomWalk(feed, FEED_SIMULATION[feed.name], seed);
   return Array.from({ length: n }, () => walk.next());
 };
 
@@ -14,8 +16,8 @@ describe('simulated feeds', () => {
   });
 
   it('give each feed its own sequence from one seed', () => {
-    const a = createRandomWalk({ ...FEEDS[0]!, name: 'a' }, 7);
-    const b = createRandomWalk({ ...FEEDS[0]!, name: 'b' }, 7);
+    const a = createRandomWalk({ ...FEEDS[0], name: 'a' }, FEED_SIMULATION.cpu, 7);
+    const b = createRandomWalk({ ...FEEDS[0], name: 'b' }, FEED_SIMULATION.cpu, 7);
     expect([a.next(), a.next()]).not.toEqual([b.next(), b.next()]);
   });
 

@@ -1,11 +1,22 @@
 import 'server-only';
 import { FEEDS, type FeedName } from '@/lib/metrics/feeds';
-import type { EventBus, Sample } from './bus';
+import type { EventBus, Sample } from '../bus';
+import { FEED_SIMULATION } from './feed-simulation';
 import { createRandomWalk } from './random-walk';
 
 /**
- * Demo scaffolding: publishes one point per feed every `intervalMs`, as one batch per tick
- * (so each stream receives a tick as one chunk). In a fork, this is where real metrics come in.
+ * DEMO SIMULATION: REPLACE THIS FOLDER WHEN YOU FORK.
+ *
+ * Everything in `lib/server/demo-simulation/` exists only to make the demo move: this producer
+ * (one point per feed every `intervalMs`, published as one batch per tick, so each stream
+ * receives a tick as one chunk), the seeded random walks (`random-walk.ts`) and how each feed
+ * is simulated (`feed-simulation.ts`). Nothing else in the app imports the walks or the table.
+ *
+ * To serve real metrics, keep the contract and swap the source: something that calls
+ * `bus.publish(samples)` once per batch of real readings (a poller, a queue consumer, a webhook
+ * handler) and offers `tick/start/stop/resumeFrom` to the runtime, or drop the producer entirely
+ * and publish from wherever your data arrives. With the Redis bus, publish from one place only
+ * (the lease in `runtime.ts` shows how the demo elects it).
  */
 
 export interface ProducerOptions {
@@ -30,7 +41,10 @@ export interface Producer {
 }
 
 export function createProducer({ bus, intervalMs, seed, now = Date.now }: ProducerOptions): Producer {
-  const walks = FEEDS.map((feed) => ({ name: feed.name as FeedName, walk: createRandomWalk(feed, seed) }));
+  const walks = FEEDS.map((feed) => ({
+    name: feed.name as FeedName,
+    walk: createRandomWalk(feed, FEED_SIMULATION[feed.name], seed),
+  }));
   let timer: ReturnType<typeof setInterval> | undefined;
   let ticks = 0;
 

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { STREAM_PATHS } from '../fixtures/next-server';
+import { useStreamServer } from './support/stream-server';
+
+/**
+ * Wire contract v1, limits (docs/protocol.md): open streams are counted and forgotten, the
+ * connection cap answers 503 with Retry-After, and a cursor that fell out of the replay window
+ * gets an in-band reset. On both stream paths, with a tiny cap and window.
+ */
+
+describe.each(STREAM_PATHS)('limits (%s path)', (streamPath) => {
+  const api = useStreamServer(streamPath, {
+    METRICS_INTERVAL_MS: '20',
+    SSE_REPLAY_CAPACITY: '64',
+    SSE_MAX_CONNECTIONS: '2',
+    SSE_RETRY_MS: '2500',
+  });
+
+  it('counts a stream while it is open and forgets it once the client disconnects', async () => {
+    const client = await api.connect('/api/stream?feeds=cpu');
+    await client.waitFor((c) => c.hello() !== undefined, 5000, 'hello');
+    expect((await api.health()).connections).toBe(1);
+    client.close();
+    const after = await api.waitForHealth((h) => h.connections === 0, 'the stream forgotten');
+    expect(after.streams.closed.client_gone).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers 503 JSON with Retry-After past SSE_MAX_CONNECTIONS, and accepts again once a slot frees', async () => {
+    const a = await api.connect('/api/stream?feeds=cpu');
+    const b = await api.connect('/api/stream?feeds=cpu');
+    expect([a.response.status, b.response.status]).toEqual([200, 200]);
+
+    const refused = await fetch(`${api.server.url}/api/stream`);
+    expect(refused.status).toBe(503);
+    // SSE_RETRY_MS 2500 → 3 s, rounded up.
+    expect(refused.headers.get('retry-after')).toBe('3');
+    expect(await refused.json()).toEqual({
+      error: {
+        code: 'too_many_connections',
+        message: 'This server has reached SSE_MAX_CONNECTIONS; retry later.',
+      },
+    });
+
+    a.close();
+    await api.waitForHealth((h) => h.connections === 1, 'a free slot');
+    const c = await api.connect('/api/stream?feeds=cpu');
+    expect(c.response.status).toBe(200);
+  });
+
+  it('answers a cursor whose events were evicted with reset cursor_evicted', async () => {
+    const probe = await api.connect('/api/stream?feeds=cpu');
+    await probe.waitFor((c) => c.metrics().length >= 1, 5000, 'a metric');
+    probe.close();
+    const cursor = probe.metrics()[0]!.cursor;
+    const offset = Number(cursor.split('.')[1]);
+    // 64 events kept, 8 per tick: wait until the cursor has fallen out of the window.
+    await api.waitForHealth((h) => Number(h.bus.head?.split('.')[1]) - offset > 80, 'the cursor evicted');
+
+    const client = await api.connect('/api/stream?feeds=cpu', { 'Last-Event-ID': cursor });
+    await client.waitFor((c) => c.resets().length === 1, 5000, 'reset');
+    expect(client.resets()[0]?.reason).toBe('cursor_evicted');
+    expect(client.hello()?.resumed).toBe(false);
+  });
+});

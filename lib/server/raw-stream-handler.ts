@@ -1,0 +1,57 @@
+import 'server-only';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SSE_HEADERS } from '@/lib/sse/wire';
+import { admitStream } from './admission';
+import { methodNotAllowedAnswer, type PlainAnswer } from './http';
+import { NodeResponseSink } from './node-response-sink';
+import { openStream, requestCursor } from './open-stream';
+import { getRuntime } from './runtime';
+
+/**
+ * The raw stream path: `GET /api/stream` answered by a plain `node:http` handler, for people who
+ * self-host and want more streams per machine. Same contract v1 as the route handler, built
+ * from the same core (admission, runtime, bus, registry, connection, encoder); only the last
+ * hop differs: bytes go to the `ServerResponse` directly, with no web stream, no `pipeTo` and
+ * no promise per chunk. `raw-server.mjs` (`npm run start:raw`) routes `/api/stream` here and
+ * every other request to Next.
+ *
+ * Why it is published on `globalThis`: `raw-server.mjs` is plain Node and cannot import this
+ * TypeScript module. Next compiles it into the instrumentation bundle instead, and
+ * `instrumentation.ts` (through `bootServer`) publishes the handler under
+ * `RAW_STREAM_HANDLER_KEY` when the server starts, the same way the runtime itself is shared
+ * (runtime.ts). The custom server picks it up after `app.prepare()`.
+ */
+
+export type RawStreamHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The `globalThis` key `raw-server.mjs` reads; keep the two in step. */
+export const RAW_STREAM_HANDLER_KEY = '__realtimeDashboardRawStreamHandler';
+
+export const handleRawStream: RawStreamHandler = (req, res) => {
+  if (req.method !== 'GET') return writeAnswer(res, methodNotAllowedAnswer('GET'));
+  const runtime = getRuntime();
+  // Only the query matters; the base is a placeholder so relative request targets parse.
+  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const admission = admitStream(runtime, params);
+  if (!admission.ok) return writeAnswer(res, admission.answer);
+
+  res.writeHead(200, SSE_HEADERS);
+  // Headers out now, as the route handler does: a client knows it is connected before the preamble.
+  res.flushHeaders();
+  const header = req.headers['last-event-id'];
+  openStream(
+    runtime,
+    { feeds: admission.feeds, cursor: requestCursor(typeof header === 'string' ? header : null, params) },
+    new NodeResponseSink(res),
+  );
+};
+
+function writeAnswer(res: ServerResponse, answer: PlainAnswer): void {
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}
+
+/** Called once per process from `bootServer`: makes the handler reachable from `raw-server.mjs`. */
+export function publishRawStreamHandler(): void {
+  (globalThis as Record<string, unknown>)[RAW_STREAM_HANDLER_KEY] = handleRawStream;
+}

@@ -1,0 +1,72 @@
+// `npm run start:raw`: the optional raw stream path. One HTTP server in which `GET /api/stream`
+// is answered by a plain node:http handler and every other request goes to Next, unchanged.
+// Same wire contract v1 and the same server core as the route handler (`npm start`); it serves
+// the stream at about the raw node:http cost (docs/performance.md). It gives up what only a
+// Next route gets: middleware/proxy and Next's own request handling on that one path, and it
+// needs a host that runs a long-lived Node process (not serverless). Needs `npm run build`.
+//
+// Usage: npm run start:raw [-- -p 3000 -H 127.0.0.1]   (PORT also works, as with `next start`)
+//
+// The handler is TypeScript compiled by Next (lib/server/raw-stream-handler.ts); plain Node cannot
+// import it, so `instrumentation.ts` publishes it on globalThis when `app.prepare()` boots the
+// app, and this file picks it up from there.
+
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },
+});
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const hostname = values.hostname ?? '127.0.0.1';
+process.env.NODE_ENV ??= 'production';
+
+const { default: next } = await import('next');
+const app = next({ dev: false, hostname, port });
+await app.prepare();
+const handleNext = app.getRequestHandler();
+
+/** Keep in step with RAW_STREAM_HANDLER_KEY in lib/server/raw-stream-handler.ts. */
+const handleStream = globalThis.__realtimeDashboardRawStreamHandler;
+if (typeof handleStream !== 'function') {
+  console.error('The raw stream handler was not published: is instrumentation.ts in the build? Run `npm run build`.');
+  process.exit(1);
+}
+
+const server = createServer((req, res) => {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  const pathname = query === -1 ? url : url.slice(0, query);
+  if (pathname === '/api/stream') {
+    try {
+      handleStream(req, res);
+    } catch (error) {
+      failed(res, error); // A bug must cost one request, not the process.
+    }
+    return;
+  }
+  handleNext(req, res).catch((error) => failed(res, error));
+});
+
+function failed(res, error) {
+  console.error('[raw-server] request failed', error);
+  if (!res.headersSent) {
+    res.writeHead(500, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify({ error: { code: 'internal_error', message: 'The server failed on this request.' } }));
+  } else res.destroy();
+}
+
+// The app's own handler (lib/server/shutdown.ts, installed during prepare) has already marked the
+// runtime draining and ended every stream when this runs; here the HTTP server stops accepting and
+// lets go of idle keep-alive sockets, and the process exits once it is closed (or after
+// SHUTDOWN_GRACE_MS, the app's own guarantee).
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+  });
+}
+
+server.listen(port, hostname, () => {
+  console.log(`> raw stream path: http://${hostname}:${port} (/api/stream on node:http, the rest on Next)`);
+});
