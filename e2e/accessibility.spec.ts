@@ -29,6 +29,9 @@ test('"Reconnect now" and the toast can be used with the keyboard alone', async 
   chaos.refuse(false);
   await page.keyboard.press('Enter');
   await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
+  // The toast shows for 8 s of page time: freeze the page's date (timers keep running) so a
+  // slow machine cannot run that window out between the keyboard steps below.
+  await page.clock.setFixedTime(await page.evaluate(() => Date.now()));
 
   // The toast lives in a polite live region, and its dismiss button is reachable.
   const toast = page.getByTestId('recovery-toast');

@@ -1,3 +1,4 @@
+import { FEEDS } from '../lib/metrics/feeds';
 import { badge, counter, expect, lastSeqs, openLive, RECOVERY_TIMEOUT_MS, serverLastSeqs, test } from './fixtures';
 
 /** Spec 1: the connection is cut, and reconnects are refused for 5 s. */
@@ -9,7 +10,7 @@ test('a cut then 5 s of refused reconnects: reconnecting with a countdown, then 
   appErrors,
 }) => {
   await openLive(page);
-  await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(16);
+  await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(2 * FEEDS.length);
   const gapsBefore = await counter(page, 'gaps');
   const seqsBefore = await lastSeqs(page);
 
@@ -18,8 +19,11 @@ test('a cut then 5 s of refused reconnects: reconnecting with a countdown, then 
   await expect(badge(page)).toHaveAttribute('data-state', 'reconnecting');
   await expect(page.getByTestId('retry-countdown')).toHaveText(/retrying in \d+ s/);
   // The outage: refused for 5 s, during which the client keeps trying without giving up. Three
-  // attempts fit in 3.5 s whatever the jitter (backoff windows 0.5 + 1 + 2 s).
-  await expect.poll(() => chaos.refusingForMs >= 5000 && chaos.refused >= 3, { timeout: 15_000 }).toBe(true);
+  // attempts fit in 3.5 s whatever the jitter (backoff windows 0.5 + 1 + 2 s); the wait ends on
+  // the proxy's conditions, whenever a busy machine gets there.
+  await expect
+    .poll(() => chaos.refusingForMs >= 5000 && chaos.refused >= 3, { timeout: RECOVERY_TIMEOUT_MS })
+    .toBe(true);
   await expect(badge(page)).not.toHaveAttribute('data-state', 'live');
 
   chaos.refuse(false);

@@ -1,3 +1,4 @@
+import { FEEDS } from '../lib/metrics/feeds';
 import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, test } from './fixtures';
 
 /** Spec 7: the outage outlasts the server's replay window. */
@@ -9,13 +10,17 @@ test('history evicted during a long outage: a reset, and "N s could not be recov
   appErrors,
 }) => {
   await openLive(page);
-  await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(8);
+  await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(FEEDS.length);
 
   chaos.refuse(true);
   chaos.cut();
   await expect(badge(page)).toHaveAttribute('data-state', 'reconnecting');
   // A 4 s outage with refused reconnects, at the end of which the server forgets what was missed.
-  await expect.poll(() => chaos.refusingForMs >= 4000 && chaos.refused >= 2, { timeout: 15_000 }).toBe(true);
+  // The outage ends on the proxy's conditions (long enough, and retried), whenever a busy
+  // machine gets there.
+  await expect
+    .poll(() => chaos.refusingForMs >= 4000 && chaos.refused >= 2, { timeout: RECOVERY_TIMEOUT_MS })
+    .toBe(true);
   await faults.evict();
   chaos.refuse(false);
 

@@ -1,3 +1,4 @@
+import { FEEDS } from '../lib/metrics/feeds';
 import { goOffline } from './fixtures/browser-faults';
 import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, test } from './fixtures';
 
@@ -10,7 +11,7 @@ test('offline plus a cut: the offline badge, then back online, then live with no
   appErrors,
 }) => {
   await openLive(page);
-  await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(8);
+  await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(FEEDS.length);
   const gapsBefore = await counter(page, 'gaps');
 
   const goOnline = await goOffline(context);
