@@ -1,10 +1,10 @@
 'use client';
 
-import { useEffect, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { FeedName } from '@/lib/metrics/feeds';
 import type { Snapshot } from '@/lib/metrics/events';
-import { getLiveMetrics } from '@/lib/client/browser-live-metrics';
-import { LiveMetricsContext, useMetrics } from '@/lib/client/react';
+import { LiveProvider } from '@/lib/live/provider';
+import { useMetrics } from '@/lib/live/react';
 import { ConnectionBadge } from './connection-badge';
 import { FeedCard } from './feed-card';
 import { RecoveryToast } from './recovery-toast';
@@ -42,17 +42,8 @@ function CountersRoot({ children }: { children: ReactNode }) {
  * paint has history), then one stream per tab resumes from the snapshot's cursor.
  */
 export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapshot: Snapshot | undefined }) {
-  const [live] = useState(() =>
-    getLiveMetrics(
-      feeds.map((f) => f.name),
-      snapshot,
-    ),
-  );
-  // Retained while mounted; StrictMode's extra mount/unmount in dev does not open a second stream.
-  useEffect(() => live.retain(), [live]);
-
   return (
-    <LiveMetricsContext.Provider value={live}>
+    <LiveProvider feeds={feeds.map((f) => f.name)} snapshot={snapshot}>
       <CountersRoot>
         <header className="flex flex-wrap items-center justify-between gap-3">
           <div>
@@ -71,6 +62,6 @@ export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapsho
         <StreamInspector />
       </CountersRoot>
       <RecoveryToast />
-    </LiveMetricsContext.Provider>
+    </LiveProvider>
   );
 }

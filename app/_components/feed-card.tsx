@@ -1,7 +1,7 @@
 'use client';
 
 import type { FeedName } from '@/lib/metrics/feeds';
-import { useMetrics } from '@/lib/client/react';
+import { useMetrics } from '@/lib/live/react';
 import { MetricChart } from './metric-chart';
 
 export interface FeedCardProps {
@@ -26,9 +26,10 @@ function Trend({ from, to, decimals }: { from: number | null; to: number | null;
 
 /** One feed: current value, unit, one-minute trend, and the chart. */
 export function FeedCard({ name, label, unit, decimals, color }: FeedCardProps) {
-  const lastSeq = useMetrics((s) => s.feeds[name].lastSeq);
-  const value = useMetrics((s) => s.feeds[name].lastValue);
-  const trendFrom = useMetrics((s) => s.feeds[name].trendFrom);
+  // `?.`: a feed the store has not heard of yet renders empty instead of crashing.
+  const lastSeq = useMetrics((s) => s.feeds[name]?.lastSeq ?? 0);
+  const value = useMetrics((s) => s.feeds[name]?.lastValue ?? null);
+  const trendFrom = useMetrics((s) => s.feeds[name]?.trendFrom ?? null);
 
   return (
     <section

@@ -4,9 +4,9 @@ import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { FeedName } from '@/lib/metrics/feeds';
-import { useLiveMetrics } from '@/lib/client/react';
-import type { LiveMetrics } from '@/lib/client/live-metrics';
-import type { Outage } from '@/lib/store/metrics-store';
+import type { Live } from '@/lib/live/live';
+import type { Outage } from '@/lib/live/outages';
+import { useLive } from '@/lib/live/react';
 
 /**
  * A uPlot time series fed imperatively: it subscribes to the store and calls `setData` when
@@ -49,11 +49,11 @@ function shadeOutages(outages: () => readonly Outage[]) {
 function drawChart(
   UPlot: typeof uPlot,
   element: HTMLDivElement,
-  live: LiveMetrics,
+  live: Live,
   { feed, label, unit, color }: ChartProps,
 ): () => void {
   const series = live.metrics.series(feed);
-  const outages = () => live.metrics.api.getState().outages;
+  const outages = () => live.status.getState().outages;
   const chart = new UPlot(
     {
       width: Math.max(element.clientWidth, 100),
@@ -74,19 +74,28 @@ function drawChart(
   );
   element.dataset.points = String(series.length);
 
-  let revision = live.metrics.api.getState().feeds[feed].revision;
-  let outageList = live.metrics.api.getState().outages;
-  const unsubscribe = live.metrics.api.subscribe((state) => {
-    if (state.feeds[feed].revision === revision && state.outages === outageList) return;
-    revision = state.feeds[feed].revision;
-    outageList = state.outages;
+  const redraw = () => {
     chart.setData([series.ts, series.values]);
     element.dataset.points = String(series.length);
+  };
+  // Redraw when this feed's window changed, or when an outage (to shade) began or ended.
+  let revision = live.metrics.api.getState().feeds[feed]?.revision;
+  const unsubscribeData = live.metrics.api.subscribe((state) => {
+    if (state.feeds[feed]?.revision === revision) return;
+    revision = state.feeds[feed]?.revision;
+    redraw();
+  });
+  let outageList = live.status.getState().outages;
+  const unsubscribeOutages = live.status.subscribe((state) => {
+    if (state.outages === outageList) return;
+    outageList = state.outages;
+    redraw();
   });
   const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(element.clientWidth, 100), height: HEIGHT }));
   resize.observe(element);
   return () => {
-    unsubscribe();
+    unsubscribeData();
+    unsubscribeOutages();
     resize.disconnect();
     chart.destroy();
   };
@@ -100,7 +109,7 @@ interface ChartProps {
 }
 
 export function MetricChart({ feed, label, unit, color }: ChartProps) {
-  const live = useLiveMetrics();
+  const live = useLive();
   const container = useRef<HTMLDivElement>(null);
 
   useEffect(() => {

@@ -104,9 +104,3 @@ const BY_NAME = new Map<string, FeedDefinition>(FEEDS.map((feed) => [feed.name, 
 export function isFeedName(value: string): value is FeedName {
   return BY_NAME.has(value);
 }
-
-export function getFeed(name: FeedName): FeedDefinition {
-  const feed = BY_NAME.get(name);
-  if (!feed) throw new Error(`unknown feed ${name}`);
-  return feed;
-}

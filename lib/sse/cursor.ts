@@ -20,10 +20,6 @@ export interface Cursor {
   position: string;
 }
 
-export function isEpoch(value: string): boolean {
-  return EPOCH.test(value);
-}
-
 export function formatCursor(epoch: string, position: string | number): string {
   const pos = String(position);
   if (!EPOCH.test(epoch)) throw new TypeError(`invalid epoch ${JSON.stringify(epoch)}`);

@@ -43,7 +43,7 @@ export const snapshotSchema = z.object({
   feeds: z.record(z.string(), feedWindowSchema),
 });
 
-export const RESET_REASONS = ['epoch_changed', 'cursor_evicted', 'cursor_invalid'] as const;
+const RESET_REASONS = ['epoch_changed', 'cursor_evicted', 'cursor_invalid'] as const;
 
 export const resetSchema = z.object({ ...snapshotSchema.shape, reason: z.enum(RESET_REASONS) });
 
