@@ -18,7 +18,11 @@ function Trend({ from, to, decimals }: { from: number | null; to: number | null;
   const flat = Math.abs(delta) < 10 ** -decimals;
   const arrow = flat ? '→' : delta > 0 ? '↑' : '↓';
   return (
-    <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400" title="change over the last minute">
+    <span
+      data-testid="feed-trend"
+      className="text-xs text-slate-500 tabular-nums dark:text-slate-400"
+      title="change over the last minute"
+    >
       {arrow} {flat ? 'steady' : `${delta > 0 ? '+' : ''}${delta.toFixed(decimals)}`}
     </span>
   );
@@ -42,7 +46,7 @@ export function FeedCard({ name, label, unit, decimals, color }: FeedCardProps) 
         <Trend from={trendFrom} to={value} decimals={decimals} />
       </header>
       <p className="mt-1 text-2xl font-semibold tabular-nums">
-        {value === null ? '—' : value.toFixed(decimals)}
+        <span data-testid="feed-value">{value === null ? '—' : value.toFixed(decimals)}</span>
         <span className="ml-1 text-sm font-normal text-slate-500 dark:text-slate-400">{unit}</span>
       </p>
       <div className="mt-2">

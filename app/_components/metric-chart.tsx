@@ -1,12 +1,13 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { FeedName } from '@/lib/metrics/feeds';
 import type { Live } from '@/lib/live/live';
 import type { Outage } from '@/lib/live/outages';
 import { useLive } from '@/lib/live/react';
+import { Sparkline } from './sparkline';
 
 /**
  * A uPlot time series fed imperatively: it subscribes to the store and calls `setData` when
@@ -14,8 +15,12 @@ import { useLive } from '@/lib/live/react';
  * are shaded; replayed points are drawn exactly like live ones (they are the same data).
  *
  * uPlot is loaded after hydration (a separate 23 KB gzip chunk, shared by every chart): it keeps
- * first-load JS small, and the page's first paint already shows each feed's value from the
- * server-rendered snapshot.
+ * first-load JS small. Until it has loaded, a server-rendered SVG sparkline of the same window
+ * stands in, so the first paint already has a chart.
+ *
+ * `data-points` (the DOM contract: points currently drawn) is rendered once by React from the
+ * initial window, identical on the server and at hydration, and then kept current imperatively
+ * by whichever of the two draws: React never re-renders it.
  */
 
 const HEIGHT = 120;
@@ -51,6 +56,7 @@ function drawChart(
   element: HTMLDivElement,
   live: Live,
   { feed, label, unit, color }: ChartProps,
+  drawn: (points: number) => void,
 ): () => void {
   const series = live.metrics.series(feed);
   const outages = () => live.status.getState().outages;
@@ -72,11 +78,11 @@ function drawChart(
     [series.ts, series.values],
     element,
   );
-  element.dataset.points = String(series.length);
+  drawn(series.length);
 
   const redraw = () => {
     chart.setData([series.ts, series.values]);
-    element.dataset.points = String(series.length);
+    drawn(series.length);
   };
   // Redraw when this feed's window changed, or when an outage (to shade) began or ended.
   let revision = live.metrics.api.getState().feeds[feed]?.revision;
@@ -111,30 +117,40 @@ interface ChartProps {
 export function MetricChart({ feed, label, unit, color }: ChartProps) {
   const live = useLive();
   const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<HTMLDivElement>(null);
+  const [initialPoints] = useState(() => live.metrics.series(feed).length);
+  const [plotted, setPlotted] = useState(false);
+  const drawn = useCallback((points: number) => {
+    if (container.current) container.current.dataset.points = String(points);
+  }, []);
 
   useEffect(() => {
-    const element = container.current;
+    const element = plot.current;
     if (!element) return;
     let disposed = false;
     let dispose = () => {};
     void import('uplot').then(({ default: UPlot }) => {
       if (disposed) return;
-      dispose = drawChart(UPlot, element, live, { feed, label, unit, color });
+      dispose = drawChart(UPlot, element, live, { feed, label, unit, color }, drawn);
+      setPlotted(true);
     });
     return () => {
       disposed = true;
       dispose();
     };
-  }, [live, feed, label, unit, color]);
+  }, [live, feed, label, unit, color, drawn]);
 
   return (
     <div
       ref={container}
       data-testid={`chart-${feed}`}
-      data-points="0"
-      className="h-[120px] w-full"
+      data-points={initialPoints}
+      className="relative h-[120px] w-full"
       aria-label={`${label} over the last 5 minutes`}
       role="img"
-    />
+    >
+      {!plotted && <Sparkline feed={feed} color={color} onDrawn={drawn} />}
+      <div ref={plot} className="absolute inset-0" />
+    </div>
   );
 }
