@@ -1,24 +1,21 @@
 'use client';
 
 import type { ReactNode } from 'react';
-import type { FeedName } from '@/lib/metrics/feeds';
 import type { Snapshot } from '@/lib/metrics/events';
 import { LiveProvider } from '@/lib/live/provider';
 import { useMetrics } from '@/lib/live/react';
 import { ConnectionBadge } from './connection-badge';
 import { FeedCard } from './feed-card';
+import { feedColor } from './palette';
 import { RecoveryToast } from './recovery-toast';
 import { StreamInspector } from './stream-inspector';
 
 export interface DashboardFeed {
-  name: FeedName;
+  name: string;
   label: string;
   unit: string;
   decimals: number;
 }
-
-// One colour per card, readable on light and dark backgrounds.
-const COLORS = ['#0ea5e9', '#8b5cf6', '#10b981', '#f59e0b', '#ef4444', '#6366f1', '#14b8a6', '#ec4899'];
 
 /** The DOM contract's counters (docs/dom-contract.md) on the dashboard root. */
 function CountersRoot({ children }: { children: ReactNode }) {
@@ -56,7 +53,7 @@ export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapsho
         </header>
         <main className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
           {feeds.map((feed, i) => (
-            <FeedCard key={feed.name} {...feed} color={COLORS[i % COLORS.length]!} />
+            <FeedCard key={feed.name} {...feed} color={feedColor(i)} />
           ))}
         </main>
         <StreamInspector />

@@ -1,11 +1,10 @@
 'use client';
 
-import type { FeedName } from '@/lib/metrics/feeds';
 import { useMetrics } from '@/lib/live/react';
 import { MetricChart } from './metric-chart';
 
 export interface FeedCardProps {
-  name: FeedName;
+  name: string;
   label: string;
   unit: string;
   decimals: number;

@@ -3,7 +3,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { FeedName } from '@/lib/metrics/feeds';
 import type { Live } from '@/lib/live/live';
 import type { Outage } from '@/lib/live/outages';
 import { useLive } from '@/lib/live/react';
@@ -108,7 +107,7 @@ function drawChart(
 }
 
 interface ChartProps {
-  feed: FeedName;
+  feed: string;
   label: string;
   unit: string;
   color: string;

@@ -141,6 +141,21 @@ describe('createLive', () => {
   });
 });
 
+describe('createLive: a feed the page was not told about', () => {
+  it('is accepted and shown, not a crash (a catalogue edited while `npm run dev` runs)', async () => {
+    live.retain();
+    fake
+      .last()
+      .open()
+      .send(hello() + encodeJsonEvent('metric', { feed: 'brand_new', seq: 1, ts: 5000, value: 9 }, 'ep1.3'));
+    await settle();
+    frame();
+    expect(live.metrics.api.getState().feeds.brand_new).toMatchObject({ lastSeq: 1, lastValue: 9, points: 1 });
+    expect(live.status.getState().connection.state).toBe('live');
+    expect(fake.reportedErrors).toEqual([]);
+  });
+});
+
 describe('createLive: malformed events', () => {
   it('counts a malformed event as a protocol error for the inspector, and resumes to fill its hole', async () => {
     live.retain();
