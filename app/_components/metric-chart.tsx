@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { Live } from '@/lib/live/live';
 import type { Outage } from '@/lib/live/outages';
 import { useLive } from '@/lib/live/react';
+import { loadChartLibrary } from './chart-library';
 import { Sparkline } from './sparkline';
 
 /**
@@ -14,7 +15,7 @@ import { Sparkline } from './sparkline';
  * are shaded; replayed points are drawn exactly like live ones (they are the same data).
  *
  * uPlot is loaded after hydration (a separate 23 KB gzip chunk, shared by every chart): it keeps
- * first-load JS small. Until it has loaded, a server-rendered SVG sparkline of the same window
+ * first-load JS small. A load that fails during a network drop is retried (chart-library.ts). Until it has loaded, a server-rendered SVG sparkline of the same window
  * stands in, so the first paint already has a chart.
  *
  * `data-points` (the DOM contract: points currently drawn) is rendered once by React from the
@@ -126,15 +127,13 @@ export function MetricChart({ feed, label, unit, color }: ChartProps) {
   useEffect(() => {
     const element = plot.current;
     if (!element) return;
-    let disposed = false;
     let dispose = () => {};
-    void import('uplot').then(({ default: UPlot }) => {
-      if (disposed) return;
+    const cancelLoad = loadChartLibrary(live, (UPlot) => {
       dispose = drawChart(UPlot, element, live, { feed, label, unit, color }, drawn);
       setPlotted(true);
     });
     return () => {
-      disposed = true;
+      cancelLoad();
       dispose();
     };
   }, [live, feed, label, unit, color, drawn]);
