@@ -1,6 +1,6 @@
 'use client';
 
-import type { ConnectionState } from '@/lib/client/connection-status';
+import type { ConnectionState } from '@/lib/live/status-store';
 import { useLive, useLiveStatus, useMetrics } from '@/lib/live/react';
 import { useNow } from '@/lib/live/use-now';
 

@@ -2,6 +2,9 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { initialStatus, type ConnectionStatus, type Transition } from '@/lib/client/connection-status';
 import type { Outage } from './outages';
 
+/** Re-exported for the components, which read the connection only through lib/live. */
+export type { ConnectionState } from '@/lib/client/connection-status';
+
 /**
  * What the UI shows about the stream (as opposed to the data): connection status, recent
  * transitions, the recovery notice, outages, protocol errors. A zustand vanilla store written
