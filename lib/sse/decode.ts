@@ -1,5 +1,5 @@
-import type { z } from 'zod/mini';
 import { helloSchema, metricSchema, resetSchema, type WireHello, type WireMetric, type WireReset } from './payloads';
+import { check, type Issue, type Validator } from './validate';
 import { EVENT_TYPES, type SseMessage } from './wire';
 
 /**
@@ -52,8 +52,8 @@ function parseJson(
 }
 
 /** "seq: too_small; feed: invalid_type": enough to find the field, short enough for the inspector. */
-function describeIssues(error: z.core.$ZodError): string {
-  return error.issues
+function describeIssues(issues: readonly Issue[]): string {
+  return issues
     .slice(0, 3)
     .map(
       (issue) =>
@@ -63,16 +63,14 @@ function describeIssues(error: z.core.$ZodError): string {
 }
 
 function validate<T>(
-  schema: z.ZodMiniType<T>,
+  validator: Validator<T>,
   message: SseMessage,
   event: string,
 ): { ok: true; value: T } | { ok: false; error: ProtocolError } {
   const json = parseJson(message, event);
   if (!json.ok) return json;
-  const result = schema.safeParse(json.value);
-  return result.success
-    ? { ok: true, value: result.data }
-    : { ok: false, error: new ProtocolError(event, 'schema', describeIssues(result.error)) };
+  const result = check(validator, json.value);
+  return result.ok ? result : { ok: false, error: new ProtocolError(event, 'schema', describeIssues(result.issues)) };
 }
 
 export function decodeMessage(message: SseMessage): DecodeResult {
