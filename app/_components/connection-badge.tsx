@@ -1,7 +1,8 @@
 'use client';
 
-import type { ConnectionState } from '@/lib/client/connection';
-import { useLiveMetrics, useLiveStatus, useMetrics, useNow } from '@/lib/client/react';
+import type { ConnectionState } from '@/lib/live/status-store';
+import { useLive, useLiveStatus, useMetrics } from '@/lib/live/react';
+import { useNow } from '@/lib/live/use-now';
 
 /** What each state looks like. The label is announced; colour is never the only signal. */
 const LOOK: Record<ConnectionState, { label: string; dot: string; ring: string }> = {
@@ -22,7 +23,7 @@ function ago(ms: number): string {
 }
 
 export function ConnectionBadge() {
-  const live = useLiveMetrics();
+  const live = useLive();
   const state = useLiveStatus((s) => s.connection.state);
   const reason = useLiveStatus((s) => s.connection.reason);
   const retryAt = useLiveStatus((s) => s.connection.retryAt);

@@ -1,24 +1,21 @@
 'use client';
 
-import { useEffect, useState, type ReactNode } from 'react';
-import type { FeedName } from '@/lib/metrics/feeds';
+import type { ReactNode } from 'react';
 import type { Snapshot } from '@/lib/metrics/events';
-import { getLiveMetrics } from '@/lib/client/browser-live-metrics';
-import { LiveMetricsContext, useMetrics } from '@/lib/client/react';
+import { LiveProvider } from '@/lib/live/provider';
+import { useMetrics } from '@/lib/live/react';
 import { ConnectionBadge } from './connection-badge';
 import { FeedCard } from './feed-card';
+import { feedColor } from './palette';
 import { RecoveryToast } from './recovery-toast';
 import { StreamInspector } from './stream-inspector';
 
 export interface DashboardFeed {
-  name: FeedName;
+  name: string;
   label: string;
   unit: string;
   decimals: number;
 }
-
-// One colour per card, readable on light and dark backgrounds.
-const COLORS = ['#0ea5e9', '#8b5cf6', '#10b981', '#f59e0b', '#ef4444', '#6366f1', '#14b8a6', '#ec4899'];
 
 /** The DOM contract's counters (docs/dom-contract.md) on the dashboard root. */
 function CountersRoot({ children }: { children: ReactNode }) {
@@ -42,17 +39,8 @@ function CountersRoot({ children }: { children: ReactNode }) {
  * paint has history), then one stream per tab resumes from the snapshot's cursor.
  */
 export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapshot: Snapshot | undefined }) {
-  const [live] = useState(() =>
-    getLiveMetrics(
-      feeds.map((f) => f.name),
-      snapshot,
-    ),
-  );
-  // Retained while mounted; StrictMode's extra mount/unmount in dev does not open a second stream.
-  useEffect(() => live.retain(), [live]);
-
   return (
-    <LiveMetricsContext.Provider value={live}>
+    <LiveProvider feeds={feeds.map((f) => f.name)} snapshot={snapshot}>
       <CountersRoot>
         <header className="flex flex-wrap items-center justify-between gap-3">
           <div>
@@ -65,12 +53,12 @@ export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapsho
         </header>
         <main className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
           {feeds.map((feed, i) => (
-            <FeedCard key={feed.name} {...feed} color={COLORS[i % COLORS.length]!} />
+            <FeedCard key={feed.name} {...feed} color={feedColor(i)} />
           ))}
         </main>
         <StreamInspector />
       </CountersRoot>
       <RecoveryToast />
-    </LiveMetricsContext.Provider>
+    </LiveProvider>
   );
 }

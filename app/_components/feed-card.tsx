@@ -1,11 +1,10 @@
 'use client';
 
-import type { FeedName } from '@/lib/metrics/feeds';
-import { useMetrics } from '@/lib/client/react';
+import { useMetrics } from '@/lib/live/react';
 import { MetricChart } from './metric-chart';
 
 export interface FeedCardProps {
-  name: FeedName;
+  name: string;
   label: string;
   unit: string;
   decimals: number;
@@ -18,7 +17,11 @@ function Trend({ from, to, decimals }: { from: number | null; to: number | null;
   const flat = Math.abs(delta) < 10 ** -decimals;
   const arrow = flat ? '→' : delta > 0 ? '↑' : '↓';
   return (
-    <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400" title="change over the last minute">
+    <span
+      data-testid="feed-trend"
+      className="text-xs text-slate-500 tabular-nums dark:text-slate-400"
+      title="change over the last minute"
+    >
       {arrow} {flat ? 'steady' : `${delta > 0 ? '+' : ''}${delta.toFixed(decimals)}`}
     </span>
   );
@@ -26,9 +29,10 @@ function Trend({ from, to, decimals }: { from: number | null; to: number | null;
 
 /** One feed: current value, unit, one-minute trend, and the chart. */
 export function FeedCard({ name, label, unit, decimals, color }: FeedCardProps) {
-  const lastSeq = useMetrics((s) => s.feeds[name].lastSeq);
-  const value = useMetrics((s) => s.feeds[name].lastValue);
-  const trendFrom = useMetrics((s) => s.feeds[name].trendFrom);
+  // `?.`: a feed the store has not heard of yet renders empty instead of crashing.
+  const lastSeq = useMetrics((s) => s.feeds[name]?.lastSeq ?? 0);
+  const value = useMetrics((s) => s.feeds[name]?.lastValue ?? null);
+  const trendFrom = useMetrics((s) => s.feeds[name]?.trendFrom ?? null);
 
   return (
     <section
@@ -41,7 +45,7 @@ export function FeedCard({ name, label, unit, decimals, color }: FeedCardProps) 
         <Trend from={trendFrom} to={value} decimals={decimals} />
       </header>
       <p className="mt-1 text-2xl font-semibold tabular-nums">
-        {value === null ? '—' : value.toFixed(decimals)}
+        <span data-testid="feed-value">{value === null ? '—' : value.toFixed(decimals)}</span>
         <span className="ml-1 text-sm font-normal text-slate-500 dark:text-slate-400">{unit}</span>
       </p>
       <div className="mt-2">

@@ -1,12 +1,13 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { FeedName } from '@/lib/metrics/feeds';
-import { useLiveMetrics } from '@/lib/client/react';
-import type { LiveMetrics } from '@/lib/client/live-metrics';
-import type { Outage } from '@/lib/store/metrics-store';
+import type { Live } from '@/lib/live/live';
+import type { Outage } from '@/lib/live/outages';
+import { useLive } from '@/lib/live/react';
+import { loadChartLibrary } from './chart-library';
+import { Sparkline } from './sparkline';
 
 /**
  * A uPlot time series fed imperatively: it subscribes to the store and calls `setData` when
@@ -14,8 +15,12 @@ import type { Outage } from '@/lib/store/metrics-store';
  * are shaded; replayed points are drawn exactly like live ones (they are the same data).
  *
  * uPlot is loaded after hydration (a separate 23 KB gzip chunk, shared by every chart): it keeps
- * first-load JS small, and the page's first paint already shows each feed's value from the
- * server-rendered snapshot.
+ * first-load JS small. A load that fails during a network drop is retried (chart-library.ts). Until it has loaded, a server-rendered SVG sparkline of the same window
+ * stands in, so the first paint already has a chart.
+ *
+ * `data-points` (the DOM contract: points currently drawn) is rendered once by React from the
+ * initial window, identical on the server and at hydration, and then kept current imperatively
+ * by whichever of the two draws: React never re-renders it.
  */
 
 const HEIGHT = 120;
@@ -49,11 +54,12 @@ function shadeOutages(outages: () => readonly Outage[]) {
 function drawChart(
   UPlot: typeof uPlot,
   element: HTMLDivElement,
-  live: LiveMetrics,
+  live: Live,
   { feed, label, unit, color }: ChartProps,
+  drawn: (points: number) => void,
 ): () => void {
   const series = live.metrics.series(feed);
-  const outages = () => live.metrics.api.getState().outages;
+  const outages = () => live.status.getState().outages;
   const chart = new UPlot(
     {
       width: Math.max(element.clientWidth, 100),
@@ -72,60 +78,77 @@ function drawChart(
     [series.ts, series.values],
     element,
   );
-  element.dataset.points = String(series.length);
+  drawn(series.length);
 
-  let revision = live.metrics.api.getState().feeds[feed].revision;
-  let outageList = live.metrics.api.getState().outages;
-  const unsubscribe = live.metrics.api.subscribe((state) => {
-    if (state.feeds[feed].revision === revision && state.outages === outageList) return;
-    revision = state.feeds[feed].revision;
-    outageList = state.outages;
+  const redraw = () => {
     chart.setData([series.ts, series.values]);
-    element.dataset.points = String(series.length);
+    drawn(series.length);
+  };
+  // Redraw when this feed's window changed, or when an outage (to shade) began or ended.
+  let revision = live.metrics.api.getState().feeds[feed]?.revision;
+  const unsubscribeData = live.metrics.api.subscribe((state) => {
+    if (state.feeds[feed]?.revision === revision) return;
+    revision = state.feeds[feed]?.revision;
+    redraw();
+  });
+  let outageList = live.status.getState().outages;
+  const unsubscribeOutages = live.status.subscribe((state) => {
+    if (state.outages === outageList) return;
+    outageList = state.outages;
+    redraw();
   });
   const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(element.clientWidth, 100), height: HEIGHT }));
   resize.observe(element);
   return () => {
-    unsubscribe();
+    unsubscribeData();
+    unsubscribeOutages();
     resize.disconnect();
     chart.destroy();
   };
 }
 
 interface ChartProps {
-  feed: FeedName;
+  feed: string;
   label: string;
   unit: string;
   color: string;
 }
 
 export function MetricChart({ feed, label, unit, color }: ChartProps) {
-  const live = useLiveMetrics();
+  const live = useLive();
   const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<HTMLDivElement>(null);
+  const [initialPoints] = useState(() => live.metrics.series(feed).length);
+  const [plotted, setPlotted] = useState(false);
+  const drawn = useCallback((points: number) => {
+    if (container.current) container.current.dataset.points = String(points);
+  }, []);
 
   useEffect(() => {
-    const element = container.current;
+    const element = plot.current;
     if (!element) return;
-    let disposed = false;
     let dispose = () => {};
-    void import('uplot').then(({ default: UPlot }) => {
-      if (disposed) return;
-      dispose = drawChart(UPlot, element, live, { feed, label, unit, color });
+    const cancelLoad = loadChartLibrary(live, (UPlot) => {
+      dispose = drawChart(UPlot, element, live, { feed, label, unit, color }, drawn);
+      setPlotted(true);
     });
     return () => {
-      disposed = true;
+      cancelLoad();
       dispose();
     };
-  }, [live, feed, label, unit, color]);
+  }, [live, feed, label, unit, color, drawn]);
 
   return (
     <div
       ref={container}
       data-testid={`chart-${feed}`}
-      data-points="0"
-      className="h-[120px] w-full"
+      data-points={initialPoints}
+      className="relative h-[120px] w-full"
       aria-label={`${label} over the last 5 minutes`}
       role="img"
-    />
+    >
+      {!plotted && <Sparkline feed={feed} color={color} onDrawn={drawn} />}
+      <div ref={plot} className="absolute inset-0" />
+    </div>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
 import { useState } from 'react';
-import { useLiveStatus, useNow } from '@/lib/client/react';
+import { useLiveStatus } from '@/lib/live/react';
+import { useNow } from '@/lib/live/use-now';
 
 const VISIBLE_MS = 8000;
 

@@ -1,6 +1,7 @@
 'use client';
 
-import { useLiveStatus, useMetrics, useNow } from '@/lib/client/react';
+import { useLiveStatus, useMetrics } from '@/lib/live/react';
+import { useNow } from '@/lib/live/use-now';
 
 function Row({ label, value, testId }: { label: string; value: string | number; testId?: string }) {
   return (
@@ -22,6 +23,8 @@ export function StreamInspector() {
   const reconnects = useLiveStatus((s) => s.reconnects);
   const offset = useLiveStatus((s) => s.clockOffsetMs);
   const transitions = useLiveStatus((s) => s.transitions);
+  const protocolErrors = useLiveStatus((s) => s.protocolErrors);
+  const lastProtocolError = useLiveStatus((s) => s.lastProtocolError);
   const now = useNow();
   const lag = lastEventTs !== null && now !== null ? `${Math.max(0, now + offset - lastEventTs)} ms` : '—';
 
@@ -37,6 +40,8 @@ export function StreamInspector() {
           <Row label="gaps" value={counters.gaps} />
           <Row label="resets" value={counters.resets} />
           <Row label="reconnects" value={reconnects} />
+          <Row label="protocol errors" value={protocolErrors} testId="inspector-protocol-errors" />
+          {lastProtocolError && <Row label="last protocol error" value={lastProtocolError} />}
           <Row label="epoch" value={epoch ?? '—'} />
           <Row label="cursor" value={cursor ?? '—'} testId="inspector-cursor" />
           <Row label="lag (now − ts of last event)" value={lag} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBackoff, parseRetryAfter } from './backoff';
+import { createBackoff } from './backoff';
 
 describe('createBackoff', () => {
   it('doubles the window per attempt up to the cap (random = 1 shows the window)', () => {
@@ -39,18 +39,5 @@ describe('createBackoff', () => {
     backoff.reset();
     backoff.setBase(0);
     expect(backoff.next()).toBe(100);
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads seconds and HTTP dates', () => {
-    expect(parseRetryAfter('3')).toBe(3000);
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:05 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(5000);
-  });
-
-  it('returns null for nothing or nonsense', () => {
-    expect(parseRetryAfter(null)).toBeNull();
-    expect(parseRetryAfter('soon')).toBeNull();
-    expect(parseRetryAfter('-1')).toBeNull();
   });
 });

@@ -26,8 +26,8 @@ export interface Backoff {
   setBase(ms: number): void;
 }
 
-export const DEFAULT_BACKOFF_BASE_MS = 1000;
-export const DEFAULT_BACKOFF_CAP_MS = 30_000;
+const DEFAULT_BACKOFF_BASE_MS = 1000;
+const DEFAULT_BACKOFF_CAP_MS = 30_000;
 
 export function createBackoff(options: BackoffOptions = {}): Backoff {
   let base = options.baseMs ?? DEFAULT_BACKOFF_BASE_MS;
@@ -51,14 +51,4 @@ export function createBackoff(options: BackoffOptions = {}): Backoff {
       if (Number.isFinite(ms) && ms >= 0) base = Math.max(100, ms);
     },
   };
-}
-
-/** `Retry-After` as ms: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
-  if (!value) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  // An HTTP date always names a weekday and month; this keeps Date.parse from reading "-1" as a year.
-  const date = /[a-z]{3}/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
 }

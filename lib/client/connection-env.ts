@@ -15,6 +15,11 @@ export interface ConnectionEnv {
   isOnline(): boolean;
   /** Subscribes to a browser signal; returns the unsubscribe. */
   listen(signal: BrowserSignal, callback: () => void): () => void;
+  /**
+   * Reports a bug in the page's own code (a handler threw while handling an event), the way an
+   * uncaught exception would be: the connection goes `failed` instead of retrying it forever.
+   */
+  reportError(error: unknown): void;
 }
 
 /** The real browser: window events, document visibility, global fetch and timers. */
@@ -40,5 +45,7 @@ export function browserEnv(): ConnectionEnv {
       window.addEventListener(signal, callback);
       return () => window.removeEventListener(signal, callback);
     },
+    // The global reportError logs like an uncaught exception and fires window `error`.
+    reportError: (error) => (typeof reportError === 'function' ? reportError(error) : console.error(error)),
   };
 }

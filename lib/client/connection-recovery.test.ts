@@ -101,7 +101,7 @@ describe('offline and visibility', () => {
 
   it('starts offline when the browser is offline, and connects once it is online', async () => {
     h.fake.setOnline(false);
-    h.create().start();
+    h.start();
     expect(h.state()).toBe('offline');
     expect(h.fake.requests).toHaveLength(0);
     h.fake.setOnline(true);

@@ -1,81 +1,29 @@
-import type { HelloData, MetricEvent, ResetData } from '@/lib/metrics/events';
-import { EVENT_TYPES } from '@/lib/sse/wire';
-import { createBackoff, parseRetryAfter, type Backoff } from './backoff';
+import { decodeMessage, type ProtocolError, type WireEvent } from '@/lib/sse/decode';
+import type { SseMessage } from '@/lib/sse/wire';
+import { createBackoff, type Backoff } from './backoff';
 import type { ConnectionEnv } from './connection-env';
+import { initialStatus, type ConnectionState, type ConnectionStatus } from './connection-status';
+import { RecoveryTracker } from './recovery-tracker';
+import { decideAfterEnd } from './retry-policy';
 import { createStallWatchdog, type StallWatchdog } from './stall-watchdog';
-import { runSseRequest, type SseMessage, type TransportEnd } from './sse-transport';
+import { runSseRequest, type TransportEnd } from './sse-transport';
+import type { StreamListener, StreamSource } from './stream-source';
 
 /**
  * The connection manager: one SSE stream, kept alive across real networks, as an explicit state
- * machine. Framework-free; timers, fetch, randomness and browser signals come from `env`, so
- * every transition is unit-tested with fake timers (connection.test.ts).
+ * machine (the states and their diagram are in connection-status.ts). Framework-free; timers,
+ * fetch, randomness and browser signals come from `env`, so every transition is unit-tested
+ * with fake timers (connection.test.ts, connection-recovery.test.ts).
  *
- *   connecting ──hello──▶ live ──end/error──▶ reconnecting ──timer──▶ (attempt) ──hello──▶ live
- *        │                 │  └─no bytes 2.5×heartbeat─▶ stale ──timer──▶ (attempt)
- *        │                 └─reset─▶ resyncing ──first live metric──▶ live
- *        └─4xx─▶ failed           any waiting state ──offline──▶ offline ──online──▶ (attempt)
+ * It owns *when* to connect and which state it is in. What to do after a failed request is the
+ * retry policy's call (retry-policy.ts), how long to wait the backoff's (backoff.ts), and what
+ * an outage cost the recovery tracker's (recovery-tracker.ts).
  */
-
-export const CONNECTION_STATES = [
-  'connecting',
-  'live',
-  'reconnecting',
-  'stale',
-  'offline',
-  'resyncing',
-  'failed',
-] as const;
-export type ConnectionState = (typeof CONNECTION_STATES)[number];
-
-export interface Transition {
-  from: ConnectionState;
-  to: ConnectionState;
-  reason: string;
-  at: number;
-}
-
-export interface ConnectionStatus {
-  state: ConnectionState;
-  /** Why the current state was entered, in words a person can read. */
-  reason: string;
-  /** When the current state was entered (env.now()). */
-  since: number;
-  /** Reconnection attempts since the last healthy stream. */
-  attempt: number;
-  /** When the scheduled reconnect fires, or null if none is scheduled. */
-  retryAt: number | null;
-  epoch: string | null;
-  heartbeatMs: number | null;
-  /** Set in `failed`: what the server said. */
-  error: string | null;
-}
-
-/** A stream came back after an outage: what the toast reports. */
-export interface Recovery {
-  /** From losing the stream to the first live data. */
-  outageMs: number;
-  /** Events the server replayed (0 after a reset). */
-  replayed: number;
-  /** Present when the server could not resume and sent a snapshot instead. */
-  reset: ResetData | null;
-}
-
-/** Where events go and where the resume cursor comes from (the store, via live-metrics.ts). */
-export interface ConnectionSink {
-  /** Cursor of the last event actually applied, read at every (re)connect. */
-  resumeCursor(): string | null;
-  onHello(hello: HelloData): void;
-  onMetric(event: MetricEvent, cursor: string): void;
-  onReset(reset: ResetData): void;
-  onStatus(status: ConnectionStatus, transition: Transition | null): void;
-  onRecovered(recovery: Recovery): void;
-}
 
 export interface ConnectionOptions {
   /** Stream URL without cursor, e.g. `/api/stream` or `/api/stream?feeds=cpu,rps`. */
   url: string;
   env: ConnectionEnv;
-  sink: ConnectionSink;
   /** Extra request headers (auth). Default none. */
   headers?: Record<string, string>;
   /** Largest backoff window. Default 30000 ms. */
@@ -88,210 +36,200 @@ export interface ConnectionOptions {
   healthyAfterMs?: number;
 }
 
-/** Statuses after which retrying cannot help (auth, not found, bad request…). */
-function isPermanent(status: number): boolean {
-  return status >= 400 && status < 500 && status !== 408 && status !== 429;
-}
-
-export class ConnectionManager {
+export class ConnectionManager implements StreamSource {
   private readonly env: ConnectionEnv;
-  private readonly sink: ConnectionSink;
   private readonly backoff: Backoff;
+  private readonly watchdog: StallWatchdog;
+  private readonly recovery = new RecoveryTracker();
   private readonly stallFactor: number;
   private readonly healthyAfterMs: number;
+  private listener: StreamListener | null = null;
   private status: ConnectionStatus;
   private abort: AbortController | null = null;
   /** Bumped on every request, so late callbacks from an aborted one are ignored. */
   private generation = 0;
   private retryTimer: unknown = null;
-  private readonly watchdog: StallWatchdog;
   private liveSince: number | null = null;
-  private outageStartedAt: number | null = null;
   private sentCursor = false;
-  private pendingReset: ResetData | null = null;
-  private replayed = 0;
-  private running = false;
   private unlisten: (() => void)[] = [];
 
   constructor(private readonly options: ConnectionOptions) {
     this.env = options.env;
-    this.sink = options.sink;
     this.stallFactor = options.stallFactor ?? 2.5;
+    this.healthyAfterMs = options.healthyAfterMs ?? 5000;
     this.watchdog = createStallWatchdog(
       options.env,
       () => this.stallMs,
       () => this.onStall(),
     );
-    this.healthyAfterMs = options.healthyAfterMs ?? 5000;
     this.backoff = createBackoff({ capMs: options.maxBackoffMs ?? 30_000, random: options.env.random });
-    this.status = {
-      state: 'connecting',
-      reason: 'starting',
-      since: this.env.now(),
-      attempt: 0,
-      retryAt: null,
-      epoch: null,
-      heartbeatMs: null,
-      error: null,
-    };
+    this.status = initialStatus(this.env.now());
   }
 
   getStatus(): ConnectionStatus {
     return this.status;
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
+  start(listener: StreamListener): void {
+    if (this.listener) return;
+    this.listener = listener;
     this.unlisten = [
       this.env.listen('online', () => this.onOnline()),
       this.env.listen('offline', () => this.onOffline()),
       this.env.listen('visible', () => this.onVisible()),
     ];
-    this.sink.onStatus(this.status, null);
+    listener.onStatus(this.status, null);
     if (!this.env.isOnline()) this.goOffline('browser is offline');
     else this.connect('starting');
   }
 
   stop(): void {
-    if (!this.running) return;
-    this.running = false;
+    if (!this.listener) return;
+    this.listener = null;
     this.unlisten.forEach((off) => off());
     this.unlisten = [];
     this.clearRetry();
-    this.watchdog.clear();
-    this.generation += 1;
-    this.abort?.abort();
-    this.abort = null;
+    this.dropRequest();
   }
 
-  /** The "Reconnect now" button, and a resume request from the store after a seq gap. */
   reconnectNow(reason = 'reconnect requested'): void {
-    if (!this.running) return;
+    if (!this.listener) return;
     if (this.status.state === 'failed') this.backoff.reset();
-    this.markOutage();
+    this.recovery.streamLost(this.env.now());
     this.connect(reason);
   }
 
   // ── requests ────────────────────────────────────────────────────────────────
 
   private connect(reason: string): void {
+    const listener = this.listener;
+    if (!listener) return;
     this.clearRetry();
-    this.watchdog.clear();
-    this.abort?.abort();
-    const generation = ++this.generation;
+    this.dropRequest();
+    const generation = this.generation;
     const abort = new AbortController();
     this.abort = abort;
     this.liveSince = null;
-    this.pendingReset = null;
-    this.replayed = 0;
+    this.recovery.attemptStarted();
 
-    const cursor = this.sink.resumeCursor();
+    // The transition comes first: a listener commits what the old stream delivered on it, so
+    // the cursor read next is that of the last event actually applied. Every re-attempt is
+    // logged; the very first attempt is already the initial `connecting`.
+    const to = this.recovery.inOutage ? 'reconnecting' : 'connecting';
+    if (to === 'reconnecting' || this.status.state !== to) this.transition(to, reason, { retryAt: null });
+    // The listener may have reacted by reconnecting (a gap found in what it committed) or stopping.
+    if (generation !== this.generation || this.listener !== listener) return;
+    const cursor = listener.resumeCursor();
     this.sentCursor = cursor !== null;
     const url = cursor
       ? `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}lastEventId=${encodeURIComponent(cursor)}`
       : this.options.url;
-    // Every re-attempt is logged; the very first attempt is already the initial `connecting`.
-    const to = this.outageStartedAt === null ? 'connecting' : 'reconnecting';
-    if (to === 'reconnecting' || this.status.state !== to) this.transition(to, reason, { retryAt: null });
 
     // The watchdog covers the wait for a response too: a stalled link may never answer at all.
     this.watchdog.feed();
     // The cursor goes in the header too: it is what a reconnecting native EventSource would send.
     const headers = { ...this.options.headers, ...(cursor ? { 'Last-Event-ID': cursor } : {}) };
+    const current = () => generation === this.generation;
     void runSseRequest(
       { url, headers, signal: abort.signal, fetch: this.env.fetch },
       {
-        onOpen: () => generation === this.generation && this.watchdog.feed(),
-        onBytes: () => generation === this.generation && this.watchdog.feed(),
-        onRetry: (ms) => generation === this.generation && this.backoff.setBase(ms),
-        onEvent: (message) => generation === this.generation && this.onMessage(message),
+        onOpen: () => current() && this.watchdog.feed(),
+        onBytes: () => current() && this.watchdog.feed(),
+        onRetry: (ms) => current() && this.backoff.setBase(ms),
+        onEvent: (message) => current() && this.onMessage(message),
       },
-    ).then((end) => {
-      if (generation === this.generation) this.onEnd(end);
-    });
+    ).then((end) => current() && this.onEnd(end));
+  }
+
+  /** Aborts the request in flight (if any) and makes its late callbacks no-ops. */
+  private dropRequest(): void {
+    this.watchdog.clear();
+    this.generation += 1;
+    this.abort?.abort();
+    this.abort = null;
   }
 
   private onMessage(message: SseMessage): void {
-    switch (message.event) {
-      case EVENT_TYPES.hello:
-        return this.onHello(JSON.parse(message.data) as HelloData);
-      case EVENT_TYPES.reset:
-        return this.onReset(JSON.parse(message.data) as ResetData);
-      case EVENT_TYPES.metric:
-        return this.onMetric(JSON.parse(message.data) as MetricEvent, message.id ?? '');
-      default:
-      // Unknown events are ignored, as the SSE spec does: newer servers may send more.
+    const decoded = decodeMessage(message);
+    if (decoded.kind === 'event') this.onEvent(decoded.event);
+    else if (decoded.kind === 'error') this.onProtocolError(decoded.error);
+    // 'ignored': an event this client does not know, as the SSE spec does.
+  }
+
+  private onEvent(event: WireEvent): void {
+    const listener = this.listener;
+    if (!listener) return;
+    switch (event.type) {
+      case 'hello': {
+        const { hello } = event;
+        this.status = { ...this.status, epoch: hello.epoch, heartbeatMs: hello.heartbeatMs };
+        listener.onHello(hello);
+        this.watchdog.feed();
+        this.recovery.helloReceived(hello.replayed);
+        if (this.sentCursor && !hello.resumed) {
+          // A reset follows in the same chunk: data is being replaced, not live yet.
+          this.transition('resyncing', 'server could not resume from our cursor');
+          return;
+        }
+        this.goLive(hello.resumed ? `resumed, ${hello.replayed} event(s) replayed` : 'stream open');
+        return;
+      }
+      case 'reset':
+        this.recovery.resetReceived(event.reset);
+        listener.onReset(event.reset);
+        this.transition('resyncing', `reset: ${event.reset.reason}`);
+        return;
+      case 'metric':
+        listener.onMetric(event.metric, event.cursor);
+        if (this.status.state === 'resyncing') this.goLive('snapshot applied, live data flowing');
+        return;
     }
   }
 
-  private onHello(hello: HelloData): void {
-    this.status = { ...this.status, epoch: hello.epoch, heartbeatMs: hello.heartbeatMs };
-    this.sink.onHello(hello);
-    this.watchdog.feed();
-    this.replayed = hello.replayed;
-    if (this.sentCursor && !hello.resumed) {
-      // A reset follows in the same chunk: data is being replaced, not live yet.
-      this.transition('resyncing', 'server could not resume from our cursor');
-      return;
-    }
-    this.goLive(hello.resumed ? `resumed, ${hello.replayed} event(s) replayed` : 'stream open');
-  }
-
-  private onReset(reset: ResetData): void {
-    this.pendingReset = reset;
-    this.sink.onReset(reset);
-    this.transition('resyncing', `reset: ${reset.reason}`);
-  }
-
-  private onMetric(event: MetricEvent, cursor: string): void {
-    this.sink.onMetric(event, cursor);
-    if (this.status.state === 'resyncing') this.goLive('snapshot applied, live data flowing');
+  /**
+   * A malformed event. A metric is dropped (its seq becomes a hole the replay fills); without a
+   * valid hello or reset the stream cannot be followed, so it is given up and retried later.
+   */
+  private onProtocolError(error: ProtocolError): void {
+    this.listener?.onProtocolError(error);
+    if (error.event === 'metric') return;
+    this.liveSince = null;
+    this.dropRequest();
+    this.recovery.streamLost(this.env.now());
+    this.scheduleRetry('reconnecting', `protocol error: ${error.message}`);
   }
 
   private goLive(reason: string): void {
     this.liveSince = this.env.now();
     this.transition('live', reason, { error: null, retryAt: null });
-    if (this.outageStartedAt !== null) {
-      this.sink.onRecovered({
-        outageMs: this.env.now() - this.outageStartedAt,
-        replayed: this.replayed,
-        reset: this.pendingReset,
-      });
-      this.outageStartedAt = null;
-    }
-    this.pendingReset = null;
+    const recovery = this.recovery.wentLive(this.env.now());
+    if (recovery) this.listener?.onRecovered(recovery);
   }
 
   private onEnd(end: TransportEnd): void {
     this.watchdog.clear();
     this.abort = null;
-    if (!this.running || end.kind === 'aborted') return;
+    if (!this.listener || end.kind === 'aborted') return;
     if (this.liveSince !== null && this.env.now() - this.liveSince >= this.healthyAfterMs) this.backoff.reset();
     this.liveSince = null;
-    this.markOutage();
+    this.recovery.streamLost(this.env.now());
 
-    if (end.kind === 'http') {
-      if (isPermanent(end.status)) {
-        this.transition('failed', `HTTP ${end.status}: ${end.message}`, { error: end.message, retryAt: null });
-        return;
-      }
-      const retryAfter =
-        end.status === 503 || end.status === 429 ? parseRetryAfter(end.retryAfter, this.env.now()) : null;
-      // Honour the server's Retry-After, with a little jitter so a crowd does not return at once.
-      const delay = retryAfter === null ? undefined : Math.round(retryAfter * (1 + 0.1 * this.env.random()));
-      this.scheduleRetry('reconnecting', `HTTP ${end.status}: ${end.message}`, delay);
+    if (end.kind === 'consumer-error') {
+      // A bug in this page, not the network's fault: retrying would replay the same events into
+      // the same bug. Say so, report it like an uncaught error, and wait for "Reconnect now".
+      const message = end.error instanceof Error ? end.error.message : String(end.error);
+      this.transition('failed', `client error: ${message}`, { error: message, retryAt: null });
+      this.env.reportError(end.error);
       return;
     }
-    this.scheduleRetry(
-      'reconnecting',
-      end.kind === 'ended' ? 'server ended the stream' : `network error: ${end.message}`,
-    );
+    const decision = decideAfterEnd(end, this.env.now(), this.env.random);
+    if (decision.kind === 'fail') this.transition('failed', decision.reason, { error: decision.error, retryAt: null });
+    else this.scheduleRetry('reconnecting', decision.reason, decision.delayMs);
   }
 
   // ── waiting ─────────────────────────────────────────────────────────────────
 
-  private scheduleRetry(state: 'reconnecting' | 'stale', reason: string, delayMs?: number): void {
+  private scheduleRetry(state: 'reconnecting' | 'stale', reason: string, delayMs: number | null = null): void {
     this.clearRetry();
     if (!this.env.isOnline()) {
       this.goOffline(`${reason}; browser is offline`);
@@ -311,10 +249,6 @@ export class ConnectionManager {
     this.transition('offline', reason, { retryAt: null });
   }
 
-  private markOutage(): void {
-    if (this.outageStartedAt === null) this.outageStartedAt = this.env.now();
-  }
-
   /** States in which nothing is connected and we only wait for a timer or a signal. */
   private get waiting(): boolean {
     return this.status.state === 'reconnecting' || this.status.state === 'stale' || this.status.state === 'offline';
@@ -328,11 +262,9 @@ export class ConnectionManager {
 
   /** No bytes for stallMs: the only way to notice a half-open link. */
   private onStall(): void {
-    this.generation += 1;
-    this.abort?.abort();
-    this.abort = null;
+    this.dropRequest();
     this.liveSince = null;
-    this.markOutage();
+    this.recovery.streamLost(this.env.now());
     this.scheduleRetry('stale', `no bytes for ${(this.stallMs / 1000).toFixed(1)} s`);
   }
 
@@ -367,7 +299,7 @@ export class ConnectionManager {
       since: from === to ? this.status.since : now,
       attempt: patch.attempt ?? this.backoff.attempt,
     };
-    this.sink.onStatus(this.status, { from, to, reason, at: now });
+    this.listener?.onStatus(this.status, { from, to, reason, at: now });
   }
 
   private clearRetry(): void {

@@ -1,20 +1,20 @@
 import { createParser } from 'eventsource-parser';
+import type { SseMessage } from '@/lib/sse/wire';
 
 /**
  * One SSE request over fetch: status and headers are visible (a native EventSource hides them),
  * headers can be sent (auth-ready), and the request can be aborted. Framework-free; the
  * connection manager decides what each outcome means.
+ *
+ * Two kinds of failure are kept apart on purpose: the network's (the read failed) and the
+ * consumer's (a handler threw while handling an event). A bug downstream must not look like a
+ * flaky link and be retried forever.
  */
-
-export interface SseMessage {
-  event: string;
-  id: string | undefined;
-  data: string;
-}
 
 export interface TransportHandlers {
   /** The server answered 200 with an event stream; events follow. */
   onOpen(response: Response): void;
+  /** One parsed event, not yet decoded (lib/sse/decode.ts does that). */
   onEvent(message: SseMessage): void;
   onRetry(ms: number): void;
   /** Any bytes arrived, heartbeats included: the stall watchdog's food. */
@@ -29,7 +29,9 @@ export type TransportEnd =
   /** DNS, refused, reset, or a body cut mid-stream. */
   | { kind: 'network'; message: string }
   /** We aborted it (stop, stall, reconnect now). */
-  | { kind: 'aborted' };
+  | { kind: 'aborted' }
+  /** A handler threw: the request was cancelled, and the error is handed back untouched. */
+  | { kind: 'consumer-error'; error: unknown };
 
 export interface TransportRequest {
   url: string;
@@ -48,6 +50,9 @@ async function errorMessage(response: Response): Promise<string> {
   return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
 }
 
+const networkEnd = (request: TransportRequest, error: unknown): TransportEnd =>
+  request.signal.aborted ? { kind: 'aborted' } : { kind: 'network', message: String(error) };
+
 export async function runSseRequest(request: TransportRequest, handlers: TransportHandlers): Promise<TransportEnd> {
   let response: Response;
   try {
@@ -58,7 +63,7 @@ export async function runSseRequest(request: TransportRequest, handlers: Transpo
       signal: request.signal,
     });
   } catch (error) {
-    return request.signal.aborted ? { kind: 'aborted' } : { kind: 'network', message: String(error) };
+    return networkEnd(request, error);
   }
 
   const type = response.headers.get('content-type') ?? '';
@@ -67,21 +72,36 @@ export async function runSseRequest(request: TransportRequest, handlers: Transpo
     return { kind: 'http', status: response.status, retryAfter: response.headers.get('retry-after'), message };
   }
 
-  handlers.onOpen(response);
-  const parser = createParser({
-    onEvent: (event) => handlers.onEvent({ event: event.event ?? 'message', id: event.id, data: event.data }),
-    onRetry: handlers.onRetry,
-  });
   const reader = response.body.getReader();
+  const parser = createParser({
+    onEvent: ({ event, id, data }) =>
+      handlers.onEvent({ data, ...(event === undefined ? {} : { event }), ...(id === undefined ? {} : { id }) }),
+    onRetry: (ms) => handlers.onRetry(ms),
+  });
   const decoder = new TextDecoder();
+  const consumerFailed = (error: unknown): TransportEnd => {
+    reader.cancel().catch(() => {}); // Nothing to learn from how the cancel went.
+    return { kind: 'consumer-error', error };
+  };
+
   try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return { kind: 'ended' };
-      handlers.onBytes();
-      parser.feed(decoder.decode(value, { stream: true }));
-    }
+    handlers.onOpen(response);
   } catch (error) {
-    return request.signal.aborted ? { kind: 'aborted' } : { kind: 'network', message: String(error) };
+    return consumerFailed(error);
+  }
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      return networkEnd(request, error);
+    }
+    if (chunk.done) return { kind: 'ended' };
+    try {
+      handlers.onBytes();
+      parser.feed(decoder.decode(chunk.value, { stream: true }));
+    } catch (error) {
+      return consumerFailed(error);
+    }
   }
 }

@@ -1,9 +1,11 @@
 /**
- * Server-Sent Events wire encoding (WHATWG HTML §9.2), shared by the server and the tests.
+ * Server-Sent Events wire encoding (WHATWG HTML §9.2), shared by the server and the tests. The
+ * decoding side (parsed event → typed payload) is decode.ts.
  *
  * Pure functions over strings: no Node or browser APIs, so the same framing rules are used by
- * both stream bindings (the route handler and the raw stream path) and the unit tests. The
- * benchmark's reference server writes the same format by hand, on purpose: it shares no app code.
+ * both stream bindings (the route handler and the raw stream path) and the tests. The
+ * benchmark's reference server (e2e/bench/reference-server.mjs, plain JavaScript) writes the
+ * same format by hand, on purpose: it shares no app code.
  */
 
 /** Headers every SSE response carries. `no-transform` stops Next (and proxies) from gzipping. */
@@ -19,6 +21,7 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 export const EVENT_TYPES = { hello: 'hello', metric: 'metric', reset: 'reset' } as const;
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
+/** One SSE event, as encoded by the server and as parsed by the client's transport. */
 export interface SseMessage {
   /** Sets the client's last-event-ID; omitted when undefined (the client keeps its previous one). */
   id?: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFrameBuffer } from './frame-buffer';
-import type { Incoming } from './metrics-store';
+import type { Incoming } from './metrics-state';
 
 const item = (seq: number): Incoming => ({
   kind: 'metric',

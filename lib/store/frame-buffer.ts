@@ -1,4 +1,4 @@
-import type { Incoming } from './metrics-store';
+import type { Incoming } from './metrics-state';
 
 /**
  * Buffers incoming events and commits them once per animation frame: a replay burst of 600

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { MetricEvent } from '@/lib/metrics/events';
+import type { WireMetric } from '@/lib/sse/payloads';
 import { FeedTrack } from './merge';
 
-const event = (seq: number): MetricEvent => ({ feed: 'cpu', seq, ts: seq * 1000, value: seq % 7 });
+const event = (seq: number): WireMetric => ({ feed: 'cpu', seq, ts: seq * 1000, value: seq % 7 });
 const fresh = () => {
   const track = new FeedTrack({ windowMs: 10_000_000, maxPoints: 100_000 });
   track.load({ firstSeq: 1, ts: [], value: [] }, 'ep.0');
@@ -17,7 +17,7 @@ const state = (t: FeedTrack) => ({
   lastCursor: t.lastCursor,
 });
 
-function feed(track: FeedTrack, events: readonly MetricEvent[]) {
+function feed(track: FeedTrack, events: readonly WireMetric[]) {
   let applied = 0;
   let duplicates = 0;
   for (const e of events) {

@@ -1,4 +1,4 @@
-import type { FeedWindow, MetricEvent } from '@/lib/metrics/events';
+import type { WireFeedWindow, WireMetric } from '@/lib/sse/payloads';
 import { SeriesWindow, type SeriesWindowOptions } from './series-window';
 
 /**
@@ -19,7 +19,7 @@ interface PendingPoint {
 }
 
 /** Bound on points waiting behind a hole; past it the hole is given up and a resume asked for. */
-export const MAX_PENDING = 10_000;
+const MAX_PENDING = 10_000;
 
 export class FeedTrack {
   /** Highest seq applied with nothing missing before it; 0 until the first point. */
@@ -44,7 +44,7 @@ export class FeedTrack {
   }
 
   /** Returns how many points were applied (0 for a duplicate or a point that has to wait). */
-  apply(event: MetricEvent, cursor: string): number | 'duplicate' {
+  apply(event: WireMetric, cursor: string): number | 'duplicate' {
     if (!this.started) {
       this.started = true;
       this.lastSeq = event.seq - 1;
@@ -67,7 +67,7 @@ export class FeedTrack {
   }
 
   /** Takes a snapshot window as the new baseline (initial load or reset). */
-  load(window: FeedWindow, cursor: string): void {
+  load(window: WireFeedWindow, cursor: string): void {
     this.series.replaceFrom(window.ts, window.value);
     this.pending.clear();
     this.holeReported = false;

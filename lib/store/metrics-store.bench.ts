@@ -1,11 +1,12 @@
 import { bench, describe } from 'vitest';
 import { FEED_NAMES } from '@/lib/metrics/feeds';
-import { createMetricsStore, type Incoming } from './metrics-store';
+import type { Incoming } from './metrics-state';
+import { createMetricsStore } from './metrics-store';
 
 /** `npm run bench` runs this: how many events per second the store merges (target ≥ 1,000,000). */
 
 const BATCH = 1000;
-const store = createMetricsStore(FEED_NAMES, { windowMs: 300_000, maxPoints: 3000 });
+const store = createMetricsStore({ feeds: FEED_NAMES, windowMs: 300_000, maxPoints: 3000 });
 let seq = 0;
 let offset = 0;
 

@@ -1,15 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { FeedName } from '@/lib/metrics/feeds';
-import type { MetricEvent, ResetData, Snapshot } from '@/lib/metrics/events';
-import { createMetricsStore, type Incoming } from './metrics-store';
+import type { WireReset, WireSnapshot } from '@/lib/sse/payloads';
+import type { Incoming } from './metrics-state';
+import { createMetricsStore } from './metrics-store';
 
-const FEEDS: FeedName[] = ['cpu', 'rps'];
-const m = (feed: FeedName, seq: number, offset: number, epoch = 'ep1'): Incoming => ({
+const FEEDS = ['cpu', 'rps'];
+const m = (feed: string, seq: number, offset: number, epoch = 'ep1'): Incoming => ({
   kind: 'metric',
-  event: { feed, seq, ts: seq * 1000, value: seq } satisfies MetricEvent,
+  event: { feed, seq, ts: seq * 1000, value: seq },
   cursor: `${epoch}.${offset}`,
 });
-const snapshot = (epoch: string, cursor: string, firstSeq: number, ts: number[]): Snapshot => ({
+const snapshot = (epoch: string, cursor: string, firstSeq: number, ts: number[]): WireSnapshot => ({
   epoch,
   cursor,
   windowMs: 300_000,
@@ -17,19 +17,28 @@ const snapshot = (epoch: string, cursor: string, firstSeq: number, ts: number[])
 });
 
 function setup(now = () => 100_000) {
-  const onGap = vi.fn();
-  const store = createMetricsStore(FEEDS, { now, onGap });
-  store.hydrate(snapshot('ep1', 'ep1.4', 1, [1000, 2000]));
-  return { store, onGap, state: () => store.api.getState() };
+  const store = createMetricsStore({ feeds: FEEDS, snapshot: snapshot('ep1', 'ep1.4', 1, [1000, 2000]), now });
+  return { store, state: () => store.api.getState() };
 }
 
 describe('metrics store', () => {
-  it('hydrates from a snapshot: windows, summaries and the cursor, without counting a reset', () => {
+  it('starts from a snapshot in its initial state (what the server renders), without counting a reset', () => {
     const { store, state } = setup();
     expect(store.series('cpu').ts).toEqual([1000, 2000]);
-    expect(state().feeds.cpu).toMatchObject({ lastSeq: 2, lastValue: 1, points: 2 });
-    expect(state().cursor).toBe('ep1.4');
+    expect(store.api.getInitialState()).toBe(state());
+    expect(state().feeds.cpu).toEqual({ lastSeq: 2, lastValue: 1, trendFrom: 1, points: 2, revision: 0 });
+    expect(state()).toMatchObject({ epoch: 'ep1', cursor: 'ep1.4', lastEventAt: null });
     expect(state().counters).toEqual({ eventsApplied: 0, duplicatesDropped: 0, gaps: 0, resets: 0 });
+  });
+
+  it('accepts a feed it was not told about, and shows announced feeds before any data', () => {
+    const store = createMetricsStore({ feeds: ['cpu'] });
+    expect(store.api.getState().feeds).toEqual({
+      cpu: { lastSeq: 0, lastValue: null, trendFrom: null, points: 0, revision: 0 },
+    });
+    expect(store.commit([m('brand_new', 7, 1)])).toEqual({ resets: [], newGaps: [] });
+    expect(store.api.getState().feeds.brand_new).toMatchObject({ lastSeq: 7, lastValue: 7, points: 1 });
+    expect(store.series('brand_new').ts).toEqual([7000]);
   });
 
   it('applies a batch as one state update and counts duplicates', () => {
@@ -40,43 +49,40 @@ describe('metrics store', () => {
     expect(listener).toHaveBeenCalledTimes(1);
     expect(state().counters).toMatchObject({ eventsApplied: 2, duplicatesDropped: 2, gaps: 0 });
     expect(state().cursor).toBe('ep1.6');
-    expect(state().feeds.cpu.revision).toBe(2);
+    expect(state().feeds.cpu?.revision).toBe(1);
     expect(store.series('cpu').ts).toEqual([1000, 2000, 3000]);
   });
 
-  it('a gap is counted once, asks for a resume, and is healed by the replay', () => {
-    const { store, state, onGap } = setup();
+  it('a gap is counted once, reported for a resume, and is healed by the replay', () => {
+    const { store, state } = setup();
     store.commit([m('cpu', 3, 5), m('rps', 3, 6)]);
     // cpu seq 4 (offset 7) never arrives; 5 does.
-    store.commit([m('rps', 4, 8), m('cpu', 5, 9), m('rps', 5, 10)]);
-    store.commit([m('cpu', 6, 11)]);
+    expect(store.commit([m('rps', 4, 8), m('cpu', 5, 9), m('rps', 5, 10)]).newGaps).toEqual(['cpu']);
+    expect(store.commit([m('cpu', 6, 11)]).newGaps).toEqual([]);
     expect(state().counters.gaps).toBe(1);
-    expect(onGap).toHaveBeenCalledTimes(1);
-    expect(onGap).toHaveBeenCalledWith('cpu');
-    expect(state().feeds.cpu.lastSeq).toBe(3);
+    expect(state().feeds.cpu?.lastSeq).toBe(3);
     // Resume from just before the hole, not from the newest event.
     expect(store.resumeCursor()).toBe('ep1.5');
     // The replay from ep1.5: cpu 4..6 fill the hole; rps repeats are duplicates.
     store.commit([m('rps', 4, 8), m('cpu', 4, 7), m('rps', 5, 10)]);
-    expect(state().feeds.cpu.lastSeq).toBe(6);
+    expect(state().feeds.cpu?.lastSeq).toBe(6);
     expect(store.series('cpu').ts).toEqual([1000, 2000, 3000, 4000, 5000, 6000]);
     expect(store.resumeCursor()).toBe('ep1.11');
     expect(state().counters.gaps).toBe(1);
   });
 
   it('a reorder healed within one batch is not a gap', () => {
-    const { store, state, onGap } = setup();
-    store.commit([m('cpu', 4, 7), m('cpu', 3, 5)]);
+    const { store, state } = setup();
+    expect(store.commit([m('cpu', 4, 7), m('cpu', 3, 5)]).newGaps).toEqual([]);
     expect(state().counters.gaps).toBe(0);
-    expect(onGap).not.toHaveBeenCalled();
-    expect(state().feeds.cpu.lastSeq).toBe(4);
+    expect(state().feeds.cpu?.lastSeq).toBe(4);
   });
 
   it('a reset replaces the windows and reports the history that could not be recovered', () => {
     const { store, state } = setup();
     store.commit([m('cpu', 3, 5), m('rps', 3, 6)]);
-    const reset: ResetData = { reason: 'epoch_changed', ...snapshot('ep2', 'ep2.6', 1, [15_000, 16_000, 17_000]) };
-    const [outcome] = store.commit([{ kind: 'reset', reset }]);
+    const reset: WireReset = { reason: 'epoch_changed', ...snapshot('ep2', 'ep2.6', 1, [15_000, 16_000, 17_000]) };
+    const [outcome] = store.commit([{ kind: 'reset', reset }]).resets;
     // Our last point was at 3 s, the new server's first at 15 s: across a restart all 12 s are lost.
     expect(outcome).toEqual({ reason: 'epoch_changed', lostMs: 12_000 });
     expect(state()).toMatchObject({ epoch: 'ep2', cursor: 'ep2.6', counters: { resets: 1 } });
@@ -84,36 +90,27 @@ describe('metrics store', () => {
     expect(store.series('cpu').ts).toEqual([1000, 2000, 3000, 15_000, 16_000, 17_000]);
     // Seqs restart with the new epoch.
     store.commit([m('cpu', 4, 7, 'ep2')]);
-    expect(state().feeds.cpu.lastSeq).toBe(4);
+    expect(state().feeds.cpu?.lastSeq).toBe(4);
   });
 
   it('within one epoch, a normal interval between our last point and the snapshot is no loss', () => {
     const { store } = setup();
-    const reset: ResetData = { reason: 'cursor_evicted', ...snapshot('ep1', 'ep1.20', 10, [3000, 4000, 5000]) };
-    expect(store.commit([{ kind: 'reset', reset }])).toEqual([{ reason: 'cursor_evicted', lostMs: 0 }]);
+    const reset: WireReset = { reason: 'cursor_evicted', ...snapshot('ep1', 'ep1.20', 10, [3000, 4000, 5000]) };
+    expect(store.commit([{ kind: 'reset', reset }]).resets).toEqual([{ reason: 'cursor_evicted', lostMs: 0 }]);
   });
 
   it('reports nothing lost when the reset snapshot still covers our last point', () => {
     const { store } = setup();
-    const reset: ResetData = { reason: 'cursor_evicted', ...snapshot('ep1', 'ep1.20', 1, [1000, 2000, 3000, 4000]) };
-    expect(store.commit([{ kind: 'reset', reset }])).toEqual([{ reason: 'cursor_evicted', lostMs: 0 }]);
+    const reset: WireReset = { reason: 'cursor_evicted', ...snapshot('ep1', 'ep1.20', 1, [1000, 2000, 3000, 4000]) };
+    expect(store.commit([{ kind: 'reset', reset }]).resets).toEqual([{ reason: 'cursor_evicted', lostMs: 0 }]);
   });
 
   it('keeps memory bounded however long it runs', () => {
-    const store = createMetricsStore(['cpu'], { windowMs: 60_000_000, maxPoints: 100 });
+    const store = createMetricsStore({ feeds: ['cpu'], windowMs: 60_000_000, maxPoints: 100 });
     for (let batch = 0; batch < 200; batch += 1) {
       store.commit(Array.from({ length: 50 }, (_, i) => m('cpu', batch * 50 + i + 1, batch * 50 + i + 1)));
     }
     expect(store.series('cpu').length).toBe(100);
     expect(store.api.getState().counters.eventsApplied).toBe(10_000);
-  });
-
-  it('tracks outages for the charts', () => {
-    const { store, state } = setup();
-    store.outageStarted(5);
-    store.outageStarted(6);
-    store.outageEnded(9);
-    store.outageEnded(10);
-    expect(state().outages).toEqual([{ from: 5, to: 9 }]);
   });
 });

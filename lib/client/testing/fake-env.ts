@@ -39,6 +39,7 @@ export function createFakeEnv() {
     visible: new Set(),
   };
   const requests: FakeRequest[] = [];
+  const reportedErrors: unknown[] = [];
 
   const fetchImpl = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
     new Promise<Response>((resolve, reject) => {
@@ -92,11 +93,14 @@ export function createFakeEnv() {
       listeners[signal].add(callback);
       return () => listeners[signal].delete(callback);
     },
+    reportError: (error) => reportedErrors.push(error),
   };
 
   return {
     env,
     requests,
+    /** What `env.reportError` received: bugs in handlers, reported instead of retried. */
+    reportedErrors,
     get now() {
       return now;
     },

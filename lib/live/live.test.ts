@@ -1,10 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { HelloData, ResetData, Snapshot } from '@/lib/metrics/events';
-import { encodeJsonEvent, encodeRetry } from '@/lib/sse/wire';
-import { createLiveMetrics, recoveryMessage, type LiveMetrics } from './live-metrics';
-import { createFakeEnv, settle, type FakeEnv } from './testing/fake-env';
+import { ConnectionManager } from '@/lib/client/connection';
+import { createFakeEnv, settle, type FakeEnv } from '@/lib/client/testing/fake-env';
+import type { WireHello, WireReset, WireSnapshot } from '@/lib/sse/payloads';
+import { encodeEvent, encodeJsonEvent, encodeRetry } from '@/lib/sse/wire';
+import { createLive, type Live } from './live';
 
-const hello = (patch: Partial<HelloData> = {}) =>
+/** createLive end to end: a real ConnectionManager on a fake world, the real stores, frames by hand. */
+
+const hello = (patch: Partial<WireHello> = {}) =>
   encodeRetry(1000) +
   encodeJsonEvent('hello', {
     epoch: 'ep1',
@@ -18,7 +21,7 @@ const hello = (patch: Partial<HelloData> = {}) =>
   });
 const metric = (seq: number, offset: number, epoch = 'ep1') =>
   encodeJsonEvent('metric', { feed: 'cpu', seq, ts: seq * 1000, value: seq }, `${epoch}.${offset}`);
-const snapshot: Snapshot = {
+const snapshot: WireSnapshot = {
   epoch: 'ep1',
   cursor: 'ep1.2',
   windowMs: 300_000,
@@ -27,13 +30,14 @@ const snapshot: Snapshot = {
 
 let fake: FakeEnv;
 let frames: (() => void)[];
-let live: LiveMetrics;
+let live: Live;
 const frame = () => frames.splice(0).forEach((callback) => callback());
 
 beforeEach(() => {
   fake = createFakeEnv();
   frames = [];
-  live = createLiveMetrics({
+  live = createLive({
+    source: new ConnectionManager({ url: '/api/stream', env: fake.env }),
     feeds: ['cpu'],
     snapshot,
     env: fake.env,
@@ -41,7 +45,7 @@ beforeEach(() => {
   });
 });
 
-describe('createLiveMetrics', () => {
+describe('createLive', () => {
   it('opens one stream however often it is retained, and resumes from the snapshot cursor', async () => {
     // React StrictMode in dev: effect, cleanup, effect.
     const release = live.retain();
@@ -58,7 +62,7 @@ describe('createLiveMetrics', () => {
   it('commits events once per frame and resumes from the last applied event after a cut', async () => {
     live.retain();
     const stream = fake.last().open();
-    stream.send(hello() + metric(3, 3) + metric(4, 4));
+    stream.send(hello({ serverTime: fake.now }) + metric(3, 3) + metric(4, 4));
     await settle();
     expect(live.metrics.api.getState().counters.eventsApplied).toBe(0);
     frame();
@@ -74,7 +78,7 @@ describe('createLiveMetrics', () => {
     fake
       .last()
       .open()
-      .send(hello({ replayed: 2 }) + metric(6, 6) + metric(7, 7));
+      .send(hello({ replayed: 2, serverTime: fake.now }) + metric(6, 6) + metric(7, 7));
     await settle();
     const { recovery, reconnects, connection } = live.status.getState();
     expect(connection.state).toBe('live');
@@ -83,8 +87,8 @@ describe('createLiveMetrics', () => {
       kind: 'recovered',
       message: 'Back live: recovered 2 events after a 0.5 s outage',
     });
-    expect(live.metrics.api.getState().outages).toHaveLength(1);
-    expect(live.metrics.api.getState().outages[0]?.to).not.toBeNull();
+    // One outage for the charts, in server time, from the cut to going live.
+    expect(live.status.getState().outages).toEqual([{ from: 1_000_000, to: 1_000_500 }]);
   });
 
   it('reports a resync with the history that could not be recovered', async () => {
@@ -95,7 +99,7 @@ describe('createLiveMetrics', () => {
     stream.cut();
     await settle();
     await fake.advance(live.status.getState().connection.retryAt! - fake.now);
-    const reset: ResetData = {
+    const reset: WireReset = {
       reason: 'epoch_changed',
       epoch: 'ep2',
       cursor: 'ep2.3',
@@ -132,25 +136,40 @@ describe('createLiveMetrics', () => {
       .send(hello({ replayed: 2 }) + metric(4, 4) + metric(5, 5));
     await settle();
     frame();
-    expect(live.metrics.api.getState().feeds.cpu.lastSeq).toBe(5);
+    expect(live.metrics.api.getState().feeds.cpu?.lastSeq).toBe(5);
     expect(live.metrics.api.getState().counters.gaps).toBe(1);
   });
 });
 
-describe('recoveryMessage', () => {
-  it('says what happened in words', () => {
-    expect(recoveryMessage({ outageMs: 4200, replayed: 37, reset: null }, null)).toBe(
-      'Back live: recovered 37 events after a 4.2 s outage',
-    );
-    expect(recoveryMessage({ outageMs: 900, replayed: 1, reset: null }, null)).toBe(
-      'Back live: recovered 1 event after a 0.9 s outage',
-    );
-    const reset = {} as ResetData;
-    expect(recoveryMessage({ outageMs: 1, replayed: 0, reset }, { reason: 'cursor_evicted', lostMs: 12_000 })).toBe(
-      'Resynced: 12.0 s of data could not be recovered',
-    );
-    expect(recoveryMessage({ outageMs: 1, replayed: 0, reset }, { reason: 'cursor_evicted', lostMs: 0 })).toBe(
-      'Resynced from a snapshot: no data lost',
-    );
+describe('createLive: a feed the page was not told about', () => {
+  it('is accepted and shown, not a crash (a catalogue edited while `npm run dev` runs)', async () => {
+    live.retain();
+    fake
+      .last()
+      .open()
+      .send(hello() + encodeJsonEvent('metric', { feed: 'brand_new', seq: 1, ts: 5000, value: 9 }, 'ep1.3'));
+    await settle();
+    frame();
+    expect(live.metrics.api.getState().feeds.brand_new).toMatchObject({ lastSeq: 1, lastValue: 9, points: 1 });
+    expect(live.status.getState().connection.state).toBe('live');
+    expect(fake.reportedErrors).toEqual([]);
+  });
+});
+
+describe('createLive: malformed events', () => {
+  it('counts a malformed event as a protocol error for the inspector, and resumes to fill its hole', async () => {
+    live.retain();
+    const stream = fake.last().open();
+    stream.send(hello() + encodeEvent({ id: 'ep1.3', event: 'metric', data: '{oops' }) + metric(4, 4));
+    await settle();
+    frame();
+    expect(live.status.getState()).toMatchObject({
+      protocolErrors: 1,
+      lastProtocolError: 'malformed metric event (json): data is not JSON: "{oops"',
+      connection: { state: 'reconnecting', reason: 'gap in cpu: resuming to fill it' },
+    });
+    // The dropped seq 3 is a hole like any other: a resume from before it was requested.
+    expect(live.metrics.api.getState().counters.gaps).toBe(1);
+    expect(fake.last().headers['Last-Event-ID']).toBe('ep1.2');
   });
 });

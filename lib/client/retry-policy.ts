@@ -1,0 +1,51 @@
+import type { TransportEnd } from './sse-transport';
+
+/**
+ * What to do after a request ended, decided in one place: give up for good, or retry (after the
+ * server's `Retry-After` when it gave one, else after the backoff's next delay). Pure; the
+ * connection manager only carries the decision out.
+ */
+
+export type RetryDecision =
+  | { kind: 'fail'; reason: string; error: string }
+  /** `delayMs` null: use the backoff's next delay. */
+  | { kind: 'retry'; reason: string; delayMs: number | null };
+
+/** Statuses after which retrying cannot help (auth, not found, bad request…). 408 and 429 are about timing. */
+export function isPermanent(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/** `Retry-After` as ms: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP date always names a weekday and month; this keeps Date.parse from reading "-1" as a year.
+  const date = /[a-z]{3}/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/** Share of the server's Retry-After added at random, so a crowd told "2 s" does not return at once. */
+export const RETRY_AFTER_JITTER = 0.1;
+
+export function decideAfterEnd(
+  end: Extract<TransportEnd, { kind: 'ended' | 'http' | 'network' }>,
+  now: number,
+  random: () => number,
+): RetryDecision {
+  switch (end.kind) {
+    case 'ended':
+      return { kind: 'retry', reason: 'server ended the stream', delayMs: null };
+    case 'network':
+      return { kind: 'retry', reason: `network error: ${end.message}`, delayMs: null };
+    case 'http': {
+      const reason = `HTTP ${end.status}: ${end.message}`;
+      if (isPermanent(end.status)) return { kind: 'fail', reason, error: end.message };
+      // Only 503 and 429 define Retry-After as "come back then".
+      const retryAfter = end.status === 503 || end.status === 429 ? parseRetryAfter(end.retryAfter, now) : null;
+      const delayMs = retryAfter === null ? null : Math.round(retryAfter * (1 + RETRY_AFTER_JITTER * random()));
+      return { kind: 'retry', reason, delayMs };
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it, vi } from 'vitest';
+import { initialStatus, type ConnectionState, type ConnectionStatus } from '@/lib/client/connection-status';
+import type { StreamListener, StreamSource } from '@/lib/client/stream-source';
+import { ProtocolError } from '@/lib/sse/decode';
+import type { WireReset } from '@/lib/sse/payloads';
+import { createMetricsStore } from '@/lib/store/metrics-store';
+import { createBinding } from './binding';
+import { createStatusStore, MAX_TRANSITIONS } from './status-store';
+
+/** The binding alone, with a hand-driven source: what goes where, and what goes back up. */
+
+function setup() {
+  let now = 10_000;
+  const frames: (() => void)[] = [];
+  const source = { start: vi.fn(), stop: vi.fn(), reconnectNow: vi.fn() } satisfies StreamSource;
+  const metrics = createMetricsStore({
+    feeds: ['cpu'],
+    snapshot: {
+      epoch: 'ep1',
+      cursor: 'ep1.2',
+      windowMs: 60_000,
+      feeds: { cpu: { firstSeq: 1, ts: [1, 2], value: [1, 2] } },
+    },
+    now: () => now,
+  });
+  const status = createStatusStore(now);
+  const binding = createBinding({
+    source,
+    metrics,
+    status,
+    env: { now: () => now },
+    scheduleFrame: (callback) => frames.push(callback),
+  });
+  let current: ConnectionStatus = initialStatus(now);
+  const transition = (to: ConnectionState, reason = 'test') => {
+    const from = current.state;
+    current = { ...current, state: to, reason };
+    binding.listener.onStatus(current, { from, to, reason, at: now });
+  };
+  const metric = (seq: number) => binding.listener.onMetric({ feed: 'cpu', seq, ts: seq, value: seq }, `ep1.${seq}`);
+  return {
+    source,
+    metrics,
+    status,
+    listener: binding.listener as StreamListener,
+    binding,
+    frame: () => frames.splice(0).forEach((callback) => callback()),
+    frames,
+    transition,
+    metric,
+    advance: (ms: number) => void (now += ms),
+  };
+}
+
+describe('createBinding', () => {
+  it('buffers metrics until the frame; reading the resume cursor is a pure read', () => {
+    const t = setup();
+    t.metric(3);
+    t.metric(4);
+    expect(t.listener.resumeCursor()).toBe('ep1.2');
+    expect(t.metrics.api.getState().counters.eventsApplied).toBe(0);
+    t.frame();
+    expect(t.metrics.api.getState().counters.eventsApplied).toBe(2);
+    expect(t.listener.resumeCursor()).toBe('ep1.4');
+  });
+
+  it('commits what the old stream delivered on every transition, before a reconnect reads the cursor', () => {
+    const t = setup();
+    t.transition('live');
+    t.metric(3);
+    t.transition('reconnecting', 'cut');
+    expect(t.metrics.api.getState().counters.eventsApplied).toBe(1);
+    expect(t.listener.resumeCursor()).toBe('ep1.3');
+  });
+
+  it('asks the source for a resume when a commit finds a new gap, once per gap', () => {
+    const t = setup();
+    t.metric(4);
+    t.frame();
+    expect(t.source.reconnectNow).toHaveBeenCalledWith('gap in cpu: resuming to fill it');
+    t.metric(5);
+    t.frame();
+    expect(t.source.reconnectNow).toHaveBeenCalledTimes(1);
+  });
+
+  it('applies a reset at once, and words the recovery from what the store measured', () => {
+    const t = setup();
+    const reset: WireReset = {
+      reason: 'epoch_changed',
+      epoch: 'ep2',
+      cursor: 'ep2.1',
+      windowMs: 60_000,
+      feeds: { cpu: { firstSeq: 1, ts: [5002], value: [1] } },
+    };
+    t.listener.onReset(reset);
+    expect(t.metrics.api.getState().counters.resets).toBe(1);
+    t.listener.onRecovered({ outageMs: 5000, replayed: 0, reset });
+    expect(t.status.getState().recovery).toEqual({
+      id: 1,
+      kind: 'resynced',
+      message: 'Resynced: 5.0 s of data could not be recovered',
+      at: 10_000,
+    });
+    t.listener.onRecovered({ outageMs: 1200, replayed: 3, reset: null });
+    expect(t.status.getState().recovery).toMatchObject({
+      id: 2,
+      kind: 'recovered',
+      message: 'Back live: recovered 3 events after a 1.2 s outage',
+    });
+  });
+
+  it('keeps the status, the last transitions, outages in server time, and the clock offset', () => {
+    const t = setup();
+    t.listener.onHello({
+      epoch: 'ep1',
+      heartbeatMs: 1000,
+      feeds: ['cpu'],
+      resumed: false,
+      replayed: 0,
+      bus: 'memory',
+      serverTime: 10_250,
+    });
+    t.transition('live');
+    t.transition('reconnecting');
+    t.advance(1000);
+    t.transition('live');
+    const state = t.status.getState();
+    expect(state.clockOffsetMs).toBe(250);
+    expect(state.connection.state).toBe('live');
+    expect(state.transitions.map((x) => x.to)).toEqual(['live', 'reconnecting', 'live']);
+    expect(state.outages).toEqual([{ from: 10_250, to: 11_250 }]);
+    for (let i = 0; i < 40; i += 1) t.transition(i % 2 ? 'live' : 'stale');
+    expect(t.status.getState().transitions).toHaveLength(MAX_TRANSITIONS);
+  });
+
+  it('counts protocol errors for the inspector', () => {
+    const t = setup();
+    t.listener.onProtocolError(new ProtocolError('metric', 'json', 'data is not JSON: "x"'));
+    expect(t.status.getState()).toMatchObject({
+      protocolErrors: 1,
+      lastProtocolError: 'malformed metric event (json): data is not JSON: "x"',
+    });
+  });
+
+  it('passes the user\'s "Reconnect now" up with a reason', () => {
+    const t = setup();
+    t.binding.reconnectNow();
+    expect(t.source.reconnectNow).toHaveBeenCalledWith('reconnect requested by the user');
+  });
+});

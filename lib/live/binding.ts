@@ -1,0 +1,97 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type { ConnectionEnv } from '@/lib/client/connection-env';
+import { OUTAGE_STATES } from '@/lib/client/connection-status';
+import type { StreamListener, StreamSource } from '@/lib/client/stream-source';
+import { createFrameBuffer, type ScheduleFrame } from '@/lib/store/frame-buffer';
+import type { Incoming, ResetOutcome } from '@/lib/store/metrics-state';
+import type { MetricsStore } from '@/lib/store/metrics-store';
+import { closeOutage, openOutage } from './outages';
+import { recoveryMessage } from './recovery-message';
+import { MAX_TRANSITIONS, type LiveStatusState } from './status-store';
+
+/**
+ * The binding: the one place where a stream source meets the stores.
+ *
+ *   source ──events──▶ frame buffer ──batch per frame──▶ metrics store ──▶ components
+ *          ──status, recovery, protocol errors──────────▶ status store  ──▶ components
+ *
+ * Two things go back up, both named in lib/client/stream-source.ts: the source *pulls*
+ * `resumeCursor()` (a pure read of the store), and the binding *commands* `reconnectNow` when a
+ * commit reports a new gap (only a resume from before the hole can fill it).
+ *
+ * The frame buffer is flushed at two boundaries, explicitly here (never as a side effect of a
+ * read): on a reset (everything after it builds on the snapshot) and on every connection
+ * transition (a new attempt must resume from what the old stream delivered).
+ */
+
+export interface BindingOptions {
+  source: StreamSource;
+  metrics: MetricsStore;
+  status: StoreApi<LiveStatusState>;
+  env: Pick<ConnectionEnv, 'now'>;
+  /** Default `requestAnimationFrame` with a timer fallback (frame-buffer.ts). */
+  scheduleFrame?: ScheduleFrame;
+}
+
+export interface Binding {
+  /** What the source delivers to. */
+  readonly listener: StreamListener;
+  /** The user's "Reconnect now". */
+  reconnectNow(): void;
+}
+
+export function createBinding({ source, metrics, status, env, scheduleFrame }: BindingOptions): Binding {
+  let lastReset: ResetOutcome | null = null;
+  let hellos = 0;
+  let noticeId = 0;
+  const serverNow = () => env.now() + status.getState().clockOffsetMs;
+
+  const commit = (items: Incoming[]) => {
+    const result = metrics.commit(items);
+    lastReset = result.resets.at(-1) ?? lastReset;
+    const [feed] = result.newGaps;
+    // Upstream command: a hole only a resume can fill (the store's resumeCursor() starts before it).
+    if (feed !== undefined) source.reconnectNow(`gap in ${feed}: resuming to fill it`);
+  };
+  const buffer = createFrameBuffer(commit, scheduleFrame);
+
+  const listener: StreamListener = {
+    resumeCursor: () => metrics.resumeCursor(),
+    onHello(hello) {
+      hellos += 1;
+      metrics.setEpoch(hello.epoch);
+      status.setState({ clockOffsetMs: hello.serverTime - env.now(), reconnects: Math.max(0, hellos - 1) });
+    },
+    onMetric: (event, cursor) => buffer.push({ kind: 'metric', event, cursor }),
+    onReset(reset) {
+      buffer.push({ kind: 'reset', reset });
+      buffer.flush();
+    },
+    onStatus(connection, transition) {
+      if (!transition) return status.setState({ connection });
+      buffer.flush();
+      const state = status.getState();
+      let { outages } = state;
+      if (OUTAGE_STATES.has(transition.to)) outages = openOutage(outages, serverNow());
+      if (transition.to === 'live') outages = closeOutage(outages, serverNow());
+      status.setState({
+        connection,
+        transitions: [...state.transitions.slice(-(MAX_TRANSITIONS - 1)), transition],
+        outages,
+      });
+    },
+    onRecovered(recovery) {
+      noticeId += 1;
+      const message = recoveryMessage(recovery, recovery.reset ? lastReset : null);
+      const kind = recovery.reset ? 'resynced' : 'recovered';
+      status.setState({ recovery: { id: noticeId, kind, message, at: env.now() } });
+      lastReset = null;
+    },
+    onProtocolError(error) {
+      const { protocolErrors } = status.getState();
+      status.setState({ protocolErrors: protocolErrors + 1, lastProtocolError: error.message });
+    },
+  };
+
+  return { listener, reconnectNow: () => source.reconnectNow('reconnect requested by the user') };
+}
