@@ -4,12 +4,14 @@ import { publishRawStreamHandler } from './raw-stream-handler';
 import { getRuntime } from './runtime';
 import { installShutdownHandlers } from './shutdown';
 
-/** Called once per server process from `instrumentation.ts`: validate config, start, handle signals. */
+/**
+ * Called once per server process from `instrumentation.ts`: validate config, start, handle
+ * signals, and publish the raw stream handler for `raw-server.mjs` (a no-op for `next start`).
+ */
 export function bootServer(): void {
   try {
     const runtime = getRuntime();
     installShutdownHandlers(runtime);
-    // Unused by `next start`; `npm run start:raw` serves /api/stream with it.
     publishRawStreamHandler();
     const { env } = runtime;
     console.log(

@@ -31,7 +31,10 @@ export class NodeResponseSink implements StreamSink {
   }
 
   onGone(callback: () => void): void {
+    // A client that left before the stream was set up gets no more 'close': report it on the
+    // next microtask, once the caller has registered the connection it is about to close.
+    if (this.res.destroyed || (this.res.socket?.destroyed ?? true)) queueMicrotask(callback);
     // 'close' also follows our own end(); the connection's close is idempotent.
-    this.res.once('close', callback);
+    else this.res.once('close', callback);
   }
 }
