@@ -282,4 +282,12 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     expect(published).toMatchObject({ event: { feed: 'cpu', seq: 1 } });
     expect(published!.cursor.startsWith(`${other.epoch()}.`)).toBe(true);
   });
+  it('upgrades from a log of an older version (a plain string epoch key): one new epoch, then works', async () => {
+    await redis.command('SET', 'legacy:epoch', 'oldepoch1');
+    await redis.command('XADD', 'legacy:events', '*', 'f', 'cpu', 's', '7', 't', '1', 'v', '1');
+    const b = await bus({ prefix: 'legacy' });
+    expect(b.epoch()).not.toBe('oldepoch1');
+    const [event] = await b.publish(tick(Date.now()));
+    expect(event).toMatchObject({ event: { feed: 'cpu', seq: 1 } });
+  });
 });
