@@ -290,4 +290,17 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     const [event] = await b.publish(tick(Date.now()));
     expect(event).toMatchObject({ event: { feed: 'cpu', seq: 1 } });
   });
+  it('answers a pre-loss cursor with epoch_changed even before its own check noticed the loss', async () => {
+    const b = await bus({ prefix: 'unnoticed', checkEveryMs: 60_000 });
+    const [event] = await b.publish(tick(Date.now()));
+    const before = b.epoch();
+    // The log is lost (as by FLUSHALL or an eviction) and b's next scheduled check is far away.
+    await redis.command('DEL', b.keys.epoch, b.keys.stream);
+    const sub = await b.subscribe({ feeds: ALL, cursor: event!.cursor }, () => {});
+    expect(sub.start.kind).toBe('reset');
+    if (sub.start.kind !== 'reset') return;
+    expect(sub.start.reset.reason).toBe('epoch_changed');
+    expect(sub.start.reset.epoch).not.toBe(before);
+    expect(sub.start.reset.epoch).toBe(b.epoch());
+  });
 });
