@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FEED_NAMES, type FeedName } from '@/lib/metrics/feeds';
 import type { BusEvent, Sample } from '@/lib/server/bus';
-import { RedisBus } from '@/lib/server/redis/redis-bus';
+import { RedisBus, type InterruptReason } from '@/lib/server/redis/redis-bus';
 import { createLeaderLease, type LeaderLease } from '@/lib/server/redis/leader-lease';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 
@@ -34,6 +34,7 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
       id?: string;
       now?: () => number;
       checkEveryMs?: number;
+      onInterrupt?: (reason: InterruptReason) => void;
     } = {},
   ) {
     const b = new RedisBus({
@@ -45,6 +46,7 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
       blockMs: 200,
       ...(options.now ? { now: options.now } : {}),
       ...(options.checkEveryMs ? { checkEveryMs: options.checkEveryMs } : {}),
+      ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}),
     });
     open.push(b);
     b.start();
@@ -302,5 +304,15 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     expect(sub.start.reset.reason).toBe('epoch_changed');
     expect(sub.start.reset.epoch).not.toBe(before);
     expect(sub.start.reset.epoch).toBe(b.epoch());
+  });
+  it('interrupts its subscriptions on every outage, not only the first', async () => {
+    const interrupts: InterruptReason[] = [];
+    const b = await bus({ leader: false, onInterrupt: (reason) => interrupts.push(reason) });
+    for (let outage = 1; outage <= 2; outage += 1) {
+      b.redis.disconnect(true); // the link drops and comes back
+      await expect.poll(() => interrupts.length, { timeout: 5000 }).toBe(outage);
+      await expect.poll(() => b.healthy(), { timeout: 10_000 }).toBe(true);
+    }
+    expect(interrupts).toEqual(['unavailable', 'unavailable']);
   });
 });
