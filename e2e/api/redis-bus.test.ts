@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FEED_NAMES, type FeedName } from '@/lib/metrics/feeds';
 import type { BusEvent, Sample } from '@/lib/server/bus';
-import { RedisBus } from '@/lib/server/redis/redis-bus';
+import { RedisBus, type InterruptReason } from '@/lib/server/redis/redis-bus';
 import { createLeaderLease, type LeaderLease } from '@/lib/server/redis/leader-lease';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 
@@ -34,6 +34,7 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
       id?: string;
       now?: () => number;
       checkEveryMs?: number;
+      onInterrupt?: (reason: InterruptReason) => void;
     } = {},
   ) {
     const b = new RedisBus({
@@ -45,6 +46,7 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
       blockMs: 200,
       ...(options.now ? { now: options.now } : {}),
       ...(options.checkEveryMs ? { checkEveryMs: options.checkEveryMs } : {}),
+      ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}),
     });
     open.push(b);
     b.start();
@@ -281,5 +283,36 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     const [published] = await a.publish(tick(3));
     expect(published).toMatchObject({ event: { feed: 'cpu', seq: 1 } });
     expect(published!.cursor.startsWith(`${other.epoch()}.`)).toBe(true);
+  });
+  it('upgrades from a log of an older version (a plain string epoch key): one new epoch, then works', async () => {
+    await redis.command('SET', 'legacy:epoch', 'oldepoch1');
+    await redis.command('XADD', 'legacy:events', '*', 'f', 'cpu', 's', '7', 't', '1', 'v', '1');
+    const b = await bus({ prefix: 'legacy' });
+    expect(b.epoch()).not.toBe('oldepoch1');
+    const [event] = await b.publish(tick(Date.now()));
+    expect(event).toMatchObject({ event: { feed: 'cpu', seq: 1 } });
+  });
+  it('answers a pre-loss cursor with epoch_changed even before its own check noticed the loss', async () => {
+    const b = await bus({ prefix: 'unnoticed', checkEveryMs: 60_000 });
+    const [event] = await b.publish(tick(Date.now()));
+    const before = b.epoch();
+    // The log is lost (as by FLUSHALL or an eviction) and b's next scheduled check is far away.
+    await redis.command('DEL', b.keys.epoch, b.keys.stream);
+    const sub = await b.subscribe({ feeds: ALL, cursor: event!.cursor }, () => {});
+    expect(sub.start.kind).toBe('reset');
+    if (sub.start.kind !== 'reset') return;
+    expect(sub.start.reset.reason).toBe('epoch_changed');
+    expect(sub.start.reset.epoch).not.toBe(before);
+    expect(sub.start.reset.epoch).toBe(b.epoch());
+  });
+  it('interrupts its subscriptions on every outage, not only the first', async () => {
+    const interrupts: InterruptReason[] = [];
+    const b = await bus({ leader: false, onInterrupt: (reason) => interrupts.push(reason) });
+    for (let outage = 1; outage <= 2; outage += 1) {
+      b.redis.disconnect(true); // the link drops and comes back
+      await expect.poll(() => interrupts.length, { timeout: 5000 }).toBe(outage);
+      await expect.poll(() => b.healthy(), { timeout: 10_000 }).toBe(true);
+    }
+    expect(interrupts).toEqual(['unavailable', 'unavailable']);
   });
 });

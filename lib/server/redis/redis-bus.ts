@@ -89,6 +89,8 @@ export class RedisBus implements EventBus, BusFaults {
   private readerOk = true;
   private length = 0;
   private wasHealthy = false;
+  /** An epoch check succeeded since the command connection last (re)connected. */
+  private confirmed = false;
   private started = false;
 
   /** Builds the parts; no connection and no timer until `start()`. */
@@ -142,8 +144,16 @@ export class RedisBus implements EventBus, BusFaults {
     // Errors are reported through health (and logged once per outage there); ioredis reconnects.
     this.redis.on('error', () => {});
     this.readerConnection.on('error', () => {});
-    this.redis.on('ready', () => void this.fence.check());
-    this.redis.on('close', () => this.updateHealth());
+    this.redis.on('ready', () => {
+      this.updateHealth();
+      void this.fence.check();
+    });
+    this.redis.on('close', () => {
+      // Whatever is on the other side after a reconnect (a restarted, emptied, restored Redis)
+      // must pass an epoch check before this instance serves streams again.
+      this.confirmed = false;
+      this.updateHealth();
+    });
     this.redis.connect().catch(() => {});
     this.readerConnection.connect().catch(() => {});
     this.fence.start();
@@ -165,7 +175,9 @@ export class RedisBus implements EventBus, BusFaults {
   }
 
   healthy(): boolean {
-    return this.currentEpoch !== '' && this.redis.status === 'ready' && this.fence.ok && this.readerOk;
+    return (
+      this.currentEpoch !== '' && this.redis.status === 'ready' && this.confirmed && this.fence.ok && this.readerOk
+    );
   }
 
   async publish(samples: readonly Sample[]): Promise<Batch> {
@@ -256,7 +268,8 @@ export class RedisBus implements EventBus, BusFaults {
   /** A fence answer: same epoch (keep going), or a new one (move the reader, end the streams). */
   private adopt(answer: FenceAnswer): void {
     this.length = answer.length;
-    if (answer.epoch === this.currentEpoch) return;
+    this.confirmed = true;
+    if (answer.epoch === this.currentEpoch) return this.updateHealth();
     const previous = this.currentEpoch;
     this.currentEpoch = answer.epoch;
     this.readerToken = this.reader.moveTo(answer.last, answer.n);

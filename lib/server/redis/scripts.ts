@@ -57,6 +57,9 @@ end
  */
 export const FENCE = `${PRELUDE}
 local rid = run_id()
+-- A record of another type (e.g. the plain string of an older version of this app) is no record.
+local kind = redis.call('TYPE', KEYS[1])['ok']
+if kind ~= 'hash' and kind ~= 'none' then redis.call('DEL', KEYS[1]) end
 -- A write first, as a probe: a log nobody can append to (OOM under noeviction, READONLY after
 -- a failover) must make instances degraded, not silently frozen. It must come first: once a
 -- script has written, Redis lets it go on writing even when out of memory.
