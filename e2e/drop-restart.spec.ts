@@ -40,8 +40,11 @@ for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
 
     await page.locator('details summary').click();
     const states = await statesVisited(page);
-    expect(states.indexOf('resyncing')).toBeGreaterThan(states.indexOf('reconnecting'));
-    expect(states.at(-1)).toBe('live');
+    const resyncing = states.indexOf('resyncing');
+    expect(resyncing).toBeGreaterThan(states.indexOf('reconnecting'));
+    // Then live (not necessarily the last entry: a page starved by a busy machine may have
+    // tripped its watchdog since, and that is another spec's subject).
+    expect(states.indexOf('live', resyncing)).toBeGreaterThan(resyncing);
     const epochAfter = (await (await fetch(`${server.url}/api/health`)).json()) as { epoch: string };
     expect(epochAfter.epoch).not.toBe(epochBefore.epoch);
     expect(appErrors).toEqual([]);

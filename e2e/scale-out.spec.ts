@@ -29,10 +29,7 @@ const test = base.extend<{ cluster: Cluster }>({
   cluster: async ({}, use) => {
     const redis = await startRedis();
     const env = { REDIS_URL: redis.url, METRICS_INTERVAL_MS: '250', SSE_HEARTBEAT_MS: '1000', SSE_RETRY_MS: '500' };
-    const instances = [
-      await startNextServer({ env: { ...env, INSTANCE_ID: 'a' } }),
-      await startNextServer({ env: { ...env, INSTANCE_ID: 'b' } }),
-    ];
+    const instances = await Promise.all(['a', 'b'].map((id) => startNextServer({ env: { ...env, INSTANCE_ID: id } })));
     const nginx = await startNginx(instances.map((i) => i.port));
     await use({ redis, instances, nginx });
     await nginx.stop();
@@ -66,8 +63,10 @@ test(`through nginx over HTTP/2, ${TABS} tabs stay live across the death of an i
   cluster,
   appErrors,
 }) => {
-  // Two servers, Redis, nginx and eight dashboards on a shared 2-core machine: a slow test.
-  test.slow();
+  // Two servers, Redis, nginx and eight dashboards: the slowest spec. Measured with a core
+  // pinned and a load average of 30 on 2 cores: about 7 min (the cluster's start-up alone took
+  // 86 s). Every wait in it is for a state; this is only the ceiling for a failing run.
+  test.setTimeout(10 * 60_000);
   const tabs = [page];
   for (let i = 1; i < TABS; i += 1) {
     const tab = await context.newPage();
@@ -75,15 +74,18 @@ test(`through nginx over HTTP/2, ${TABS} tabs stay live across the death of an i
     tabs.push(tab);
   }
 
-  for (const tab of tabs) await tab.goto(cluster.nginx.url);
-  for (const tab of tabs) {
-    await expect(badge(tab)).toHaveAttribute('data-state', 'live');
-    // Over HTTP/2: every tab's page, stream and requests share one connection.
-    const protocol = await tab.evaluate(
-      () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol,
-    );
-    expect(protocol).toBe('h2');
-  }
+  // The tabs are independent: open and check them side by side, not one after another.
+  await Promise.all(
+    tabs.map(async (tab) => {
+      await tab.goto(cluster.nginx.url);
+      await expect(badge(tab)).toHaveAttribute('data-state', 'live');
+      // Over HTTP/2: every tab's page, stream and requests share one connection.
+      const protocol = await tab.evaluate(
+        () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol,
+      );
+      expect(protocol).toBe('h2');
+    }),
+  );
   // All live at once, and all updating: at least two ticks of every feed in the first tab.
   await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(2 * FEEDS.length);
   await expectAllUpdating(tabs);
@@ -106,10 +108,14 @@ test(`through nginx over HTTP/2, ${TABS} tabs stay live across the death of an i
     tabs.map((tab) => expect(badge(tab)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS })),
   );
   await expectAllUpdating(tabs, RECOVERY_TIMEOUT_MS);
-  for (const [i, tab] of tabs.entries()) {
-    expect(await counter(tab, 'resets'), `tab ${i + 1}: resets`).toBe(0);
-    expect(await counter(tab, 'gaps'), `tab ${i + 1}: gaps`).toBe(0);
-    expect(await counter(tab, 'duplicates-dropped'), `tab ${i + 1}: duplicates`).toBe(0);
-  }
+  const faults = await Promise.all(
+    tabs.map(async (tab, i) => ({
+      tab: i + 1,
+      resets: await counter(tab, 'resets'),
+      gaps: await counter(tab, 'gaps'),
+      duplicates: await counter(tab, 'duplicates-dropped'),
+    })),
+  );
+  expect(faults).toEqual(tabs.map((_, i) => ({ tab: i + 1, resets: 0, gaps: 0, duplicates: 0 })));
   expect(appErrors).toEqual([]);
 });
