@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNextServer, type NextServer } from '../fixtures/next-server';
+import { STREAM_PATHS, startNextServer, type NextServer } from '../fixtures/next-server';
 
-/** CORS on /api: same-origin by default, an allowlist with credentials, 403 for anyone else. */
+/**
+ * CORS on /api: same-origin by default, an allowlist with credentials, 403 for anyone else. On
+ * both stream paths: the raw one answers /api/stream itself, outside proxy.ts, and must agree.
+ */
 
-describe('CORS', () => {
+describe.each(STREAM_PATHS)('CORS (%s path)', (streamPath) => {
   let server: NextServer;
   const ALLOWED = 'https://ops.example.com';
   beforeAll(async () => {
-    server = await startNextServer({ env: { CORS_ORIGINS: ALLOWED } });
+    server = await startNextServer({ env: { CORS_ORIGINS: ALLOWED }, streamPath });
   });
   afterAll(() => server?.stop('SIGKILL'));
 
@@ -36,13 +39,33 @@ describe('CORS', () => {
     expect(preflight.headers.get('access-control-allow-headers')).toContain('Last-Event-ID');
   });
 
+  it('the stream itself: same-origin opens, an allowed origin gets CORS headers, nosniff on both', async () => {
+    for (const [origin, allowOrigin] of [
+      [server.url, null],
+      [ALLOWED, ALLOWED],
+    ] as const) {
+      const controller = new AbortController();
+      const response = await fetch(`${server.url}/api/stream?feeds=cpu`, {
+        headers: { origin },
+        signal: controller.signal,
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe(allowOrigin);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      controller.abort();
+    }
+  });
+
   it('any other origin is refused with 403 JSON before a stream opens', async () => {
     for (const path of ['/api/feeds', '/api/stream', '/api/snapshot']) {
       const response = await fetch(`${server.url}${path}`, { headers: { origin: 'https://evil.example' } });
       expect(response.status).toBe(403);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('cors_denied');
     }
-    const health = (await (await fetch(`${server.url}/api/health`)).json()) as { streams: { opened: number } };
-    expect(health.streams.opened).toBe(0);
+    const before = (await (await fetch(`${server.url}/api/health`)).json()) as { streams: { opened: number } };
+    const response = await fetch(`${server.url}/api/stream`, { headers: { origin: 'https://evil.example' } });
+    expect(response.status).toBe(403);
+    const after = (await (await fetch(`${server.url}/api/health`)).json()) as { streams: { opened: number } };
+    expect(after.streams.opened).toBe(before.streams.opened);
   });
 });

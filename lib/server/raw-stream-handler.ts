@@ -1,8 +1,10 @@
 import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SSE_HEADERS } from '@/lib/sse/wire';
+import { decideCors, parseCorsOrigins } from '@/lib/server/security/cors';
+import { originMatchesHost } from '@/lib/server/security/same-origin';
 import { admitStream } from './admission';
-import { methodNotAllowedAnswer, type PlainAnswer } from './http';
+import { errorAnswer, methodNotAllowedAnswer, type PlainAnswer } from './http';
 import { NodeResponseSink } from './node-response-sink';
 import { openStream, requestCursor } from './open-stream';
 import { getRuntime } from './runtime';
@@ -27,7 +29,33 @@ export type RawStreamHandler = (req: IncomingMessage, res: ServerResponse) => vo
 /** The `globalThis` key `raw-server.mjs` reads; keep the two in step. */
 export const RAW_STREAM_HANDLER_KEY = '__realtimeDashboardRawStreamHandler';
 
+/**
+ * What proxy.ts and next.config.js give every route, done here because this path bypasses both:
+ * the CORS decision (same-origin by default, CORS_ORIGINS allowlist) and `nosniff`.
+ */
+const corsOrigins = parseCorsOrigins(process.env.CORS_ORIGINS);
+const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff' } as const;
+
+function corsHeaders(req: IncomingMessage): Record<string, string> | 'denied' {
+  const origin = typeof req.headers.origin === 'string' ? req.headers.origin : null;
+  const host = (req.headers['x-forwarded-host'] as string | undefined) ?? req.headers.host ?? null;
+  const same = origin !== null && originMatchesHost(origin, host);
+  const decision = decideCors(req.method ?? 'GET', origin, same, corsOrigins);
+  if (decision.kind === 'denied') return 'denied';
+  return decision.kind === 'same-origin' ? {} : decision.headers;
+}
+
 export const handleRawStream: RawStreamHandler = (req, res) => {
+  const cors = corsHeaders(req);
+  if (cors === 'denied') {
+    return writeAnswer(
+      res,
+      errorAnswer(403, 'cors_denied', 'This origin may not call the API (see CORS_ORIGINS).', { Vary: 'Origin' }),
+    );
+  }
+  for (const [key, value] of Object.entries({ ...BASE_HEADERS, ...cors })) res.setHeader(key, value);
+  if (req.method === 'OPTIONS' && Object.keys(cors).length > 0)
+    return writeAnswer(res, { status: 204, headers: {}, body: '' });
   if (req.method !== 'GET') return writeAnswer(res, methodNotAllowedAnswer('GET'));
   const runtime = getRuntime();
   // Only the query matters; the base is a placeholder so relative request targets parse.
