@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFaults } from '../fixtures/faults';
+import { createFaults, KIT_FAULTS_TOKEN } from '../fixtures/faults';
 import { waitForHealth } from '../fixtures/health';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { connectSse } from '../fixtures/sse-client';
@@ -91,12 +91,24 @@ describe('fault route, with ENABLE_FAULTS=1', () => {
     after.close();
   });
 
+  const post = (body: string, headers: Record<string, string>) =>
+    fetch(`${server.url}/api/faults`, { method: 'POST', body, headers });
+  const code = async (response: Response) => ((await response.json()) as { error: { code: string } }).error.code;
+  const json = { 'content-type': 'application/json', 'x-fault-token': KIT_FAULTS_TOKEN };
+
   it('rejects a bad body with 400 and a wrong method with 405', async () => {
-    const bad = await fetch(`${server.url}/api/faults`, { method: 'POST', body: '{"action":"explode"}' });
-    expect(bad.status).toBe(400);
-    const notJson = await fetch(`${server.url}/api/faults`, { method: 'POST', body: 'drop' });
-    expect(notJson.status).toBe(400);
-    const get = await fetch(`${server.url}/api/faults`);
+    expect((await post('{"action":"explode"}', json)).status).toBe(400);
+    expect((await post('drop', json)).status).toBe(400);
+    const get = await fetch(`${server.url}/api/faults`, { headers: { 'x-fault-token': KIT_FAULTS_TOKEN } });
     expect(get.status).toBe(405);
+  });
+
+  it('needs the process token and a JSON content type: a cross-site text/plain POST is refused (no CSRF)', async () => {
+    const noToken = await post('{"action":"drop"}', { 'content-type': 'application/json' });
+    expect([noToken.status, await code(noToken)]).toEqual([403, 'fault_token']);
+    const wrongToken = await post('{"action":"drop"}', { ...json, 'x-fault-token': 'guess-guess-guess-guess' });
+    expect(wrongToken.status).toBe(403);
+    const plain = await post('{"action":"drop"}', { 'content-type': 'text/plain', 'x-fault-token': KIT_FAULTS_TOKEN });
+    expect([plain.status, await code(plain)]).toEqual([415, 'unsupported_media_type']);
   });
 });

@@ -2,6 +2,7 @@ import 'server-only';
 import { EnvError } from './env';
 import { publishRawStreamHandler } from './raw-stream-handler';
 import { getRuntime } from './runtime';
+import { FAULT_TOKEN_HEADER, processFaultToken } from './security/fault-guard';
 import { installShutdownHandlers } from './shutdown';
 
 /**
@@ -17,6 +18,14 @@ export function bootServer(): void {
     console.log(
       `[realtime] bus=${runtime.bus.kind} epoch=${runtime.bus.epoch()} interval=${env.METRICS_INTERVAL_MS}ms heartbeat=${env.SSE_HEARTBEAT_MS}ms replay=${env.SSE_REPLAY_CAPACITY}`,
     );
+    if (env.ENABLE_FAULTS) {
+      // Loud on purpose: a fault route left on in production lets anyone with the token cut streams.
+      const { token, generated } = processFaultToken();
+      console.warn(
+        `[faults] WARNING: ENABLE_FAULTS is on. Test-only fault routes answer POSTs with ` +
+          `${FAULT_TOKEN_HEADER}: ${generated ? token : '(the FAULTS_TOKEN you set)'}. Never enable this in production.`,
+      );
+    }
   } catch (error) {
     if (error instanceof EnvError) {
       console.error(error.message);

@@ -60,7 +60,7 @@ export const envSchema = z.object({
     .regex(/^[\w:.-]{1,64}$/, 'letters, digits and : . _ - only')
     .optional()
     .transform((value) => value ?? 'rtd'),
-  /** Name of this instance in the producer lease and /api/health. Default `<hostname>-<pid>`. */
+  /** Name of this instance in the producer lease and /api/health. Default `i-<8 random hex digits>`. */
   INSTANCE_ID: z.string().max(128).optional(),
 });
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { parseEnv, type ServerEnv } from './env';
 import type { EventBus } from './bus';
 import { MemoryBus } from './memory-bus';
@@ -87,7 +87,9 @@ function registryFor(env: ServerEnv): ConnectionRegistry {
 }
 
 export function createRuntime(env: ServerEnv): Runtime {
-  const instanceId = env.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+  // A random default, not `<hostname>-<pid>`: /api/health shows it, and it should not tell the
+  // world which machine and process answered.
+  const instanceId = env.INSTANCE_ID ?? `i-${randomBytes(4).toString('hex')}`;
   return env.REDIS_URL ? createRedisRuntime(env, env.REDIS_URL, instanceId) : createMemoryRuntime(env, instanceId);
 }
 

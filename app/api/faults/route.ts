@@ -1,6 +1,7 @@
 import { faultSchema, runFault } from '@/lib/server/faults';
 import { json, jsonError } from '@/lib/server/http';
 import { getRuntime } from '@/lib/server/runtime';
+import { checkFaultRequest, processFaultToken } from '@/lib/server/security/fault-guard';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -12,8 +13,9 @@ export const runtime = 'nodejs';
 async function handle(request: Request): Promise<Response> {
   const rt = getRuntime();
   if (!rt.env.ENABLE_FAULTS) return jsonError(404, 'not_found', 'Not found.');
-  if (request.method !== 'POST')
-    return jsonError(405, 'method_not_allowed', 'Use POST on this endpoint.', { Allow: 'POST' });
+  // Second lock: POST + application/json + this process's X-Fault-Token (fault-guard.ts says why).
+  const guard = checkFaultRequest(request, processFaultToken().token);
+  if (!guard.ok) return jsonError(guard.status, guard.code, guard.message, guard.headers);
 
   let body: unknown;
   try {

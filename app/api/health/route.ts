@@ -24,7 +24,6 @@ export function GET(): Response {
       },
       instance: rt.instanceId,
       uptimeMs: Date.now() - rt.startedAt,
-      pid: process.pid,
     },
     { status: rt.draining ? 503 : 200 },
   );

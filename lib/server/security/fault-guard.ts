@@ -22,6 +22,16 @@ export function faultToken(fromEnv: string | undefined): { token: string; genera
   return { token: randomBytes(18).toString('base64url'), generated: true };
 }
 
+const GLOBAL_KEY = '__realtimeDashboardFaultToken';
+type GlobalWithToken = typeof globalThis & { [GLOBAL_KEY]?: { token: string; generated: boolean } };
+
+/** This process's token: one per process (on `globalThis`, like the runtime), made on first use. */
+export function processFaultToken(): { token: string; generated: boolean } {
+  const g = globalThis as GlobalWithToken;
+  g[GLOBAL_KEY] ??= faultToken(process.env.FAULTS_TOKEN);
+  return g[GLOBAL_KEY];
+}
+
 export function checkFaultRequest(request: Request, token: string): FaultGuardResult {
   if (request.method !== 'POST') {
     return { ok: false, status: 405, code: 'method_not_allowed', message: 'Use POST.', headers: { Allow: 'POST' } };
