@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
+import { health, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse, isContiguous, seqsByFeed } from '../fixtures/sse-client';
 
@@ -8,37 +9,19 @@ import { connectSse, isContiguous, seqsByFeed } from '../fixtures/sse-client';
  * resumed on B with no reset, no gap and no duplicate, and production back within 5 s.
  */
 
-/** Polls in a hook, where expect.poll is not available. */
-async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-interface Health {
-  status: string;
-  epoch: string;
-  instance: string;
-  producer: { leader: boolean };
-  bus: { kind: string };
-}
-
 describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances on one Redis', () => {
   let redis: RedisServer;
   let a: NextServer;
   let b: NextServer;
-  const health = async (server: NextServer) => (await (await fetch(`${server.url}/api/health`)).json()) as Health;
 
   beforeAll(async () => {
     redis = await startRedis();
     const env = { REDIS_URL: redis.url, METRICS_INTERVAL_MS: '100', SSE_HEARTBEAT_MS: '1000' };
     a = await startNextServer({ env: { ...env, INSTANCE_ID: 'a' } });
     // A is the producer before B exists, so killing A exercises the failover.
-    await until(async () => (await health(a)).producer.leader);
+    await until(async () => (await health(a)).producer.leader, 10_000, 'A to lead');
     b = await startNextServer({ env: { ...env, INSTANCE_ID: 'b' } });
-    await until(async () => (await health(b)).status === 'ok');
+    await until(async () => (await health(b)).status === 'ok', 10_000, 'B ok');
   });
 
   afterAll(async () => {
@@ -86,7 +69,6 @@ describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances on
 describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose Redis goes away', () => {
   let redis: RedisServer;
   let app: NextServer;
-  const health = async () => (await (await fetch(`${app.url}/api/health`)).json()) as Health;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -99,12 +81,12 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
   });
 
   it('says degraded, tells streams to retry without a 5xx, and recovers by itself', async () => {
-    await expect.poll(async () => (await health()).status).toBe('ok');
+    await expect.poll(async () => (await health(app)).status).toBe('ok');
     const open = await connectSse(`${app.url}/api/stream?feeds=cpu`);
     await open.waitFor((c) => c.metrics().length >= 1, 5000, 'a metric');
 
     await redis.stop();
-    await expect.poll(async () => (await health()).status, { timeout: 10_000 }).toBe('degraded');
+    await expect.poll(async () => (await health(app)).status, { timeout: 10_000 }).toBe('degraded');
     // Open streams are ended, so their clients come back and learn the state.
     expect(await open.ended).not.toBe('aborted');
     const refused = await connectSse(`${app.url}/api/stream?feeds=cpu`);
@@ -114,7 +96,7 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
     expect((await fetch(`${app.url}/api/stream?feeds=nope`)).status).toBe(400);
 
     await redis.start();
-    await expect.poll(async () => (await health()).status, { timeout: 15_000 }).toBe('ok');
+    await expect.poll(async () => (await health(app)).status, { timeout: 15_000 }).toBe('ok');
     const back = await connectSse(`${app.url}/api/stream?feeds=cpu`);
     // Redis came back empty: a new epoch, and production (this instance takes the lease again).
     await back.waitFor((c) => c.metrics().length >= 1, 10_000, 'a metric after recovery');
@@ -127,7 +109,7 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
     await redis.stop();
     const lonely = await startNextServer({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
     try {
-      expect((await (await fetch(`${lonely.url}/api/health`)).json()) as Health).toMatchObject({
+      expect(await health(lonely)).toMatchObject({
         status: 'degraded',
         bus: { kind: 'redis' },
       });
@@ -144,7 +126,6 @@ describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances af
   let redis: RedisServer;
   let a: NextServer;
   let b: NextServer;
-  const health = async (server: NextServer) => (await (await fetch(`${server.url}/api/health`)).json()) as Health;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -153,7 +134,7 @@ describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances af
       startNextServer({ env: { ...env, INSTANCE_ID: 'a' } }),
       startNextServer({ env: { ...env, INSTANCE_ID: 'b' } }),
     ]);
-    await until(async () => (await health(a)).status === 'ok' && (await health(b)).status === 'ok');
+    await until(async () => (await health(a)).status === 'ok' && (await health(b)).status === 'ok', 10_000, 'both ok');
   });
 
   afterAll(async () => {
