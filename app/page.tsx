@@ -1,5 +1,6 @@
 import 'server-only';
 import { FEEDS, FEED_NAMES } from '@/lib/metrics/feeds';
+import { catalogueDrift } from '@/lib/server/catalogue-check';
 import { getRuntime } from '@/lib/server/runtime';
 import { Dashboard } from './_components/dashboard';
 
@@ -14,9 +15,26 @@ import { Dashboard } from './_components/dashboard';
 export const dynamic = 'force-dynamic';
 
 export default async function HomePage() {
-  const { bus } = getRuntime();
+  const { bus, feedNames } = getRuntime();
+  const drift = catalogueDrift(feedNames, FEED_NAMES);
   // Without a reachable bus (Redis down) the page still renders; the stream fills it in later.
   const snapshot = bus.healthy() ? await bus.snapshot(new Set(FEED_NAMES)).catch(() => undefined) : undefined;
   const feeds = FEEDS.map(({ name, label, unit, decimals }) => ({ name, label, unit, decimals }));
-  return <Dashboard feeds={feeds} snapshot={snapshot} />;
+  if (!drift) return <Dashboard feeds={feeds} snapshot={snapshot} />;
+  return (
+    <>
+      {/* Dev-only situation (see catalogue-check.ts): say it plainly rather than show an empty card. */}
+      <p
+        role="alert"
+        data-testid="catalogue-notice"
+        className="mx-auto mt-4 max-w-5xl rounded-md border border-amber-400 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
+      >
+        The feed catalogue changed since this server started
+        {drift.added.length > 0 ? ` (new: ${drift.added.join(', ')})` : ''}
+        {drift.removed.length > 0 ? ` (removed: ${drift.removed.join(', ')})` : ''}. Restart the server (
+        <code>npm run dev</code>) to stream it.
+      </p>
+      <Dashboard feeds={feeds} snapshot={snapshot} />
+    </>
+  );
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
+import { FEED_NAMES } from '@/lib/metrics/feeds';
 import { parseEnv, type ServerEnv } from './env';
 import type { EventBus } from './bus';
 import { MemoryBus } from './memory-bus';
@@ -25,6 +26,12 @@ export interface Runtime {
   lease: LeaderLease | null;
   instanceId: string;
   startedAt: number;
+  /**
+   * The feed catalogue the producer was started with. Under `npm run dev` an edit of
+   * lib/metrics/feeds.ts reloads the page's modules but not this runtime (it lives on
+   * `globalThis`): catalogue-check.ts compares the two so the page can say a restart is needed.
+   */
+  feedNames: readonly string[];
   /** Set on SIGTERM/SIGINT: new streams are refused, open ones have been ended. */
   draining: boolean;
 }
@@ -45,6 +52,7 @@ function createMemoryRuntime(env: ServerEnv, instanceId: string): Runtime {
     instanceId,
     registry: registryFor(env),
     startedAt: Date.now(),
+    feedNames: FEED_NAMES,
     draining: false,
   };
 }
@@ -79,7 +87,17 @@ function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Ru
     },
   });
   lease.start();
-  return { env, bus, producer, lease, instanceId, registry, startedAt: Date.now(), draining: false };
+  return {
+    env,
+    bus,
+    producer,
+    lease,
+    instanceId,
+    registry,
+    startedAt: Date.now(),
+    feedNames: FEED_NAMES,
+    draining: false,
+  };
 }
 
 function registryFor(env: ServerEnv): ConnectionRegistry {
