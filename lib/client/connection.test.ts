@@ -68,7 +68,7 @@ describe('reconnecting', () => {
     expect(h.recoveries).toEqual([{ outageMs: 500, replayed: 3, reset: null }]);
   });
 
-  it('backs off exponentially with full jitter from the server retry, capped', async () => {
+  it('backs off exponentially with full jitter from the server retry, within the early cap at first', async () => {
     h.fake.setRandom(1);
     h.start({ maxBackoffMs: 8000 });
     const delays: number[] = [];
@@ -79,7 +79,7 @@ describe('reconnecting', () => {
       delays.push(at - h.fake.now);
       await h.fake.advance(at - h.fake.now);
     }
-    expect(delays).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+    expect(delays).toEqual([1000, 2000, 4000, 4000, 4000, 4000]);
     expect(h.status().attempt).toBe(6);
   });
 
@@ -122,6 +122,54 @@ describe('reconnecting', () => {
     stream.end();
     await settle();
     expect(h.status().retryAt! - h.fake.now).toBe(1000);
+  });
+
+  it('a stream healthy for 5 s resets the backoff even when it ends in a stall', async () => {
+    h.fake.setRandom(1);
+    h.start({ healthyAfterMs: 5000 });
+    for (const wait of [1000, 2000]) {
+      h.fake.last().refuse();
+      await settle();
+      await h.fake.advance(wait);
+    }
+    const stream = h.fake.last().open();
+    stream.send(hello());
+    await settle();
+    for (let i = 0; i < 6; i += 1) {
+      stream.send(encodeComment('keep-alive'));
+      await h.fake.advance(900);
+    }
+    // Then silence: the watchdog declares it stale; the retry starts from the base again.
+    await h.fake.advance(2500);
+    expect(h.state()).toBe('stale');
+    expect(h.status().retryAt! - h.fake.now).toBe(1000);
+  });
+
+  it('"Reconnect now" while the server is still down never pushes the next attempt later', async () => {
+    h.fake.setRandom(1);
+    h.start();
+    for (const wait of [1000, 2000]) {
+      h.fake.last().refuse();
+      await settle();
+      await h.fake.advance(wait);
+    }
+    h.fake.last().refuse();
+    await settle();
+    const pending = h.status().retryAt!;
+    expect(pending - h.fake.now).toBe(4000);
+    await h.fake.advance(1000);
+    h.manager.reconnectNow('user asked');
+    h.fake.last().refuse();
+    await settle();
+    // The manual attempt failed too: the next one is no later than the one it replaced.
+    expect(h.status().retryAt!).toBeLessThanOrEqual(pending);
+  });
+
+  it('a Retry-After still counts as an attempt', async () => {
+    h.start();
+    h.fake.last().respond(503, '', { 'Retry-After': '1' });
+    await settle();
+    expect(h.status().attempt).toBe(1);
   });
 
   it('honours 503 Retry-After instead of its own backoff', async () => {

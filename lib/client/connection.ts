@@ -1,6 +1,6 @@
 import { decodeMessage, type ProtocolError, type WireEvent } from '@/lib/sse/decode';
 import type { SseMessage } from '@/lib/sse/wire';
-import { createBackoff, type Backoff } from './backoff';
+import { createBackoff, MAX_TIMER_MS, type Backoff } from './backoff';
 import type { ConnectionEnv } from './connection-env';
 import { initialStatus, type ConnectionState, type ConnectionStatus } from './connection-status';
 import { RecoveryTracker } from './recovery-tracker';
@@ -50,6 +50,8 @@ export class ConnectionManager implements StreamSource {
   private generation = 0;
   private retryTimer: unknown = null;
   private liveSince: number | null = null;
+  /** The retry a "Reconnect now" replaced (its time), until that manual attempt goes live or fails. */
+  private replacedRetryAt: number | null = null;
   private sentCursor = false;
   private unlisten: (() => void)[] = [];
 
@@ -95,6 +97,9 @@ export class ConnectionManager implements StreamSource {
   reconnectNow(reason = 'reconnect requested'): void {
     if (!this.listener) return;
     if (this.status.state === 'failed') this.backoff.reset();
+    // Remember the attempt this one replaces: if it fails too, the next wait ends no later.
+    const pending = this.status.retryAt;
+    this.replacedRetryAt = pending !== null && pending > this.env.now() ? pending : null;
     this.recovery.streamLost(this.env.now());
     this.connect(reason);
   }
@@ -201,6 +206,7 @@ export class ConnectionManager implements StreamSource {
 
   private goLive(reason: string): void {
     this.liveSince = this.env.now();
+    this.replacedRetryAt = null;
     this.transition('live', reason, { error: null, retryAt: null });
     const recovery = this.recovery.wentLive(this.env.now());
     if (recovery) this.listener?.onRecovered(recovery);
@@ -210,9 +216,7 @@ export class ConnectionManager implements StreamSource {
     this.watchdog.clear();
     this.abort = null;
     if (!this.listener || end.kind === 'aborted') return;
-    if (this.liveSince !== null && this.env.now() - this.liveSince >= this.healthyAfterMs) this.backoff.reset();
-    this.liveSince = null;
-    this.recovery.streamLost(this.env.now());
+    this.streamEnded();
 
     if (end.kind === 'consumer-error') {
       // A bug in this page, not the network's fault: retrying would replay the same events into
@@ -222,9 +226,22 @@ export class ConnectionManager implements StreamSource {
       this.env.reportError(end.error);
       return;
     }
-    const decision = decideAfterEnd(end, this.env.now(), this.env.random);
+    const decision = decideAfterEnd(end, this.env.now(), this.env.random, {
+      floorMs: this.backoff.baseMs,
+      capMs: this.backoff.capMs,
+    });
     if (decision.kind === 'fail') this.transition('failed', decision.reason, { error: decision.error, retryAt: null });
     else this.scheduleRetry('reconnecting', decision.reason, decision.delayMs);
+  }
+
+  /**
+   * A stream that was healthy for `healthyAfterMs` resets the backoff however it ended (a clean
+   * end, an error, a stall): after ten minutes live, the next outage starts from the base again.
+   */
+  private streamEnded(): void {
+    if (this.liveSince !== null && this.env.now() - this.liveSince >= this.healthyAfterMs) this.backoff.reset();
+    this.liveSince = null;
+    this.recovery.streamLost(this.env.now());
   }
 
   // ── waiting ─────────────────────────────────────────────────────────────────
@@ -235,7 +252,14 @@ export class ConnectionManager implements StreamSource {
       this.goOffline(`${reason}; browser is offline`);
       return;
     }
-    const delay = delayMs ?? this.backoff.next();
+    // A server's Retry-After replaces the backoff's delay but still counts as an attempt.
+    const backoffDelay = this.backoff.next();
+    let delay = Math.min(delayMs ?? backoffDelay, MAX_TIMER_MS);
+    // "Reconnect now" must never push the next attempt later than the one it replaced.
+    if (this.replacedRetryAt !== null) {
+      delay = Math.max(0, Math.min(delay, this.replacedRetryAt - this.env.now()));
+      this.replacedRetryAt = null;
+    }
     const retryAt = this.env.now() + delay;
     this.retryTimer = this.env.setTimeout(() => {
       this.retryTimer = null;
@@ -263,8 +287,7 @@ export class ConnectionManager implements StreamSource {
   /** No bytes for stallMs: the only way to notice a half-open link. */
   private onStall(): void {
     this.dropRequest();
-    this.liveSince = null;
-    this.recovery.streamLost(this.env.now());
+    this.streamEnded();
     this.scheduleRetry('stale', `no bytes for ${(this.stallMs / 1000).toFixed(1)} s`);
   }
 

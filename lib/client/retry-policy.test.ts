@@ -30,14 +30,16 @@ describe('parseRetryAfter', () => {
   });
 });
 
+const BOUNDS = { floorMs: 1000, capMs: 30_000 };
+
 describe('decideAfterEnd', () => {
   it('retries after the backoff when the stream ended or the network failed', () => {
-    expect(decideAfterEnd({ kind: 'ended' }, NOW, () => 0.5)).toEqual({
+    expect(decideAfterEnd({ kind: 'ended' }, NOW, () => 0.5, BOUNDS)).toEqual({
       kind: 'retry',
       reason: 'server ended the stream',
       delayMs: null,
     });
-    expect(decideAfterEnd({ kind: 'network', message: 'reset' }, NOW, () => 0.5)).toEqual({
+    expect(decideAfterEnd({ kind: 'network', message: 'reset' }, NOW, () => 0.5, BOUNDS)).toEqual({
       kind: 'retry',
       reason: 'network error: reset',
       delayMs: null,
@@ -45,7 +47,7 @@ describe('decideAfterEnd', () => {
   });
 
   it('fails for good on a permanent status, with the server message', () => {
-    expect(decideAfterEnd(http(401), NOW, () => 0.5)).toEqual({
+    expect(decideAfterEnd(http(401), NOW, () => 0.5, BOUNDS)).toEqual({
       kind: 'fail',
       reason: 'HTTP 401: nope',
       error: 'nope',
@@ -53,14 +55,23 @@ describe('decideAfterEnd', () => {
   });
 
   it('waits Retry-After (plus up to 10 % jitter) on 503 and 429 only', () => {
-    expect(decideAfterEnd(http(503, '2'), NOW, () => 0)).toMatchObject({ kind: 'retry', delayMs: 2000 });
-    expect(decideAfterEnd(http(429, '2'), NOW, () => 1)).toMatchObject({ kind: 'retry', delayMs: 2200 });
+    expect(decideAfterEnd(http(503, '2'), NOW, () => 0, BOUNDS)).toMatchObject({ kind: 'retry', delayMs: 2000 });
+    expect(decideAfterEnd(http(429, '2'), NOW, () => 1, BOUNDS)).toMatchObject({ kind: 'retry', delayMs: 2200 });
     // Retry-After on other statuses is not a promise to be back: the backoff decides.
-    expect(decideAfterEnd(http(500, '2'), NOW, () => 1)).toEqual({
+    expect(decideAfterEnd(http(500, '2'), NOW, () => 1, BOUNDS)).toEqual({
       kind: 'retry',
       reason: 'HTTP 500: nope',
       delayMs: null,
     });
-    expect(decideAfterEnd(http(503, 'soon'), NOW, () => 1)).toMatchObject({ delayMs: null });
+    expect(decideAfterEnd(http(503, 'soon'), NOW, () => 1, BOUNDS)).toMatchObject({ delayMs: null });
+  });
+
+  it('bounds Retry-After: a past date or 0 waits the base, a huge value waits the cap', () => {
+    const past = new Date(NOW - 60_000).toUTCString();
+    expect(decideAfterEnd(http(503, past), NOW, () => 0, BOUNDS)).toMatchObject({ delayMs: 1000 });
+    expect(decideAfterEnd(http(503, '0'), NOW, () => 0, BOUNDS)).toMatchObject({ delayMs: 1000 });
+    expect(decideAfterEnd(http(503, '3000000'), NOW, () => 1, BOUNDS)).toMatchObject({ delayMs: 30_000 });
+    const inFive = new Date(NOW + 5000).toUTCString();
+    expect(decideAfterEnd(http(429, inFive), NOW, () => 0, BOUNDS)).toMatchObject({ delayMs: 5000 });
   });
 });

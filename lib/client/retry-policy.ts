@@ -29,10 +29,25 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
 /** Share of the server's Retry-After added at random, so a crowd told "2 s" does not return at once. */
 export const RETRY_AFTER_JITTER = 0.1;
 
+/**
+ * Bounds on a server's `Retry-After`: at least the base delay (a date in the past or `0` must not
+ * become a hot loop) and at most the backoff cap (a huge value must not park the client for
+ * hours, nor exceed what a timer can hold).
+ */
+export interface RetryAfterBounds {
+  floorMs: number;
+  capMs: number;
+}
+
+export function boundRetryAfter(ms: number, { floorMs, capMs }: RetryAfterBounds): number {
+  return Math.min(Math.max(ms, floorMs), capMs);
+}
+
 export function decideAfterEnd(
   end: Extract<TransportEnd, { kind: 'ended' | 'http' | 'network' }>,
   now: number,
   random: () => number,
+  bounds: RetryAfterBounds,
 ): RetryDecision {
   switch (end.kind) {
     case 'ended':
@@ -44,7 +59,10 @@ export function decideAfterEnd(
       if (isPermanent(end.status)) return { kind: 'fail', reason, error: end.message };
       // Only 503 and 429 define Retry-After as "come back then".
       const retryAfter = end.status === 503 || end.status === 429 ? parseRetryAfter(end.retryAfter, now) : null;
-      const delayMs = retryAfter === null ? null : Math.round(retryAfter * (1 + RETRY_AFTER_JITTER * random()));
+      const delayMs =
+        retryAfter === null
+          ? null
+          : Math.round(boundRetryAfter(retryAfter * (1 + RETRY_AFTER_JITTER * random()), bounds));
       return { kind: 'retry', reason, delayMs };
     }
   }
