@@ -1,0 +1,357 @@
+import { describe, expect, it } from 'vitest';
+import { createTabSharing } from './tab-sharing';
+import { contiguous, createHarness, type HarnessTab } from './testing/tab-harness';
+
+/** Tab sharing in a fake browser: election, handover, fallbacks, catch-up. */
+
+const names = (tabs: HarnessTab[]) => tabs.map((h) => h.tab.name);
+
+describe('election with Web Locks', () => {
+  it('elects the first tab; the others follow, and the server sees one stream', async () => {
+    const h = createHarness();
+    const [a, b, c] = [h.openTab(), h.openTab(), h.openTab()];
+    await h.browser.settle();
+    expect(h.roles()).toEqual(['leader', 'follower', 'follower']);
+    expect(a.sharing.mode()).toBe('locks');
+    expect(h.server.openConnections).toBe(1);
+    h.server.publish(5);
+    await h.browser.settle();
+    for (const tab of [a, b, c]) {
+      expect(tab.store.cursor()).toBe('epa.5');
+      expect(contiguous(tab.store)).toBe(true);
+      expect(tab.store.duplicates).toBe(0);
+    }
+    expect(b.roles.at(-1)).toMatchObject({ role: 'follower', leaderId: a.tab.name });
+  });
+
+  it('hands over at once when the leader closes; the new leader resumes from its own cursor', async () => {
+    const h = createHarness();
+    const [a, b, c] = [h.openTab(), h.openTab(), h.openTab()];
+    await h.browser.settle();
+    h.server.publish(10);
+    await h.browser.settle();
+    h.close(a);
+    await h.browser.settle();
+    expect(names(h.leaders())).toEqual([b.tab.name]);
+    expect(h.server.connects.at(-1)).toEqual({ tab: b.tab.name, cursor: 'epa.10' });
+    h.server.publish(10);
+    await h.browser.settle();
+    expect(h.allAtHead()).toBe(true);
+    for (const tab of [b, c]) {
+      expect(contiguous(tab.store)).toBe(true);
+      expect(tab.store.resets).toBe(0);
+    }
+    expect(h.server.maxOpen).toBe(1);
+  });
+
+  it('hands over when the leader crashes without a goodbye (the browser releases its lock)', async () => {
+    const h = createHarness();
+    const [a, b, c] = [h.openTab(), h.openTab(), h.openTab()];
+    await h.browser.settle();
+    h.server.publish(3);
+    await h.browser.settle();
+    h.crash(a);
+    // Events published while nobody streams are replayed to the new leader.
+    h.server.publish(4);
+    await h.browser.settle();
+    expect(names(h.leaders())).toEqual([b.tab.name]);
+    h.server.publish(2);
+    await h.browser.settle();
+    expect(h.allAtHead()).toBe(true);
+    expect(contiguous(b.store) && contiguous(c.store)).toBe(true);
+    expect(c.store.duplicates).toBe(0);
+  });
+
+  it('resign() on pagehide hands the lead over; rejoin() follows and catches up on what was missed', async () => {
+    const h = createHarness();
+    const [a, b] = [h.openTab(), h.openTab()];
+    await h.browser.settle();
+    a.sharing.resign();
+    await h.browser.settle();
+    expect(a.sharing.role()).toBe('follower');
+    expect(b.sharing.role()).toBe('leader');
+    expect(a.streaming).toBe(false);
+    h.server.publish(6);
+    await h.browser.settle();
+    // Frozen in the back/forward cache: it missed those, but it is not a candidate either.
+    expect(a.store.cursor()).toBe('epa.0');
+    a.sharing.rejoin();
+    await h.browser.settle();
+    expect(a.sharing.role()).toBe('follower');
+    expect(a.store.cursor()).toBe('epa.6');
+    expect(contiguous(a.store)).toBe(true);
+    expect(a.store.hydrations).toBe(0);
+  });
+
+  it('passes "Reconnect now" from a follower to the leader', async () => {
+    const h = createHarness();
+    const [a, b] = [h.openTab(), h.openTab()];
+    await h.browser.settle();
+    b.sharing.requestReconnect('button in tab b');
+    await h.browser.settle();
+    expect(a.reconnects).toEqual(['button in tab b']);
+    expect(b.reconnects).toEqual([]);
+  });
+
+  it("shows followers the leader's status, including a newcomer that missed the transition", async () => {
+    const h = createHarness();
+    const a = h.openTab();
+    await h.browser.settle();
+    const status = {
+      state: 'reconnecting' as const,
+      reason: 'network error',
+      since: h.browser.now,
+      attempt: 2,
+      retryAt: h.browser.now + 4000,
+      epoch: 'epa',
+      heartbeatMs: 15000,
+      error: null,
+      clockOffsetMs: 0,
+      transition: null,
+    };
+    a.sharing.publishStatus(status);
+    const b = h.openTab();
+    await h.browser.settle();
+    expect(b.statuses).toEqual([status]);
+  });
+});
+
+describe('fallbacks', () => {
+  it('without Web Locks: elects by lease, and hands over within 3 s of a crash', async () => {
+    const h = createHarness({ locks: false });
+    const [a, b, c] = [h.openTab(), h.openTab(), h.openTab()];
+    // Nobody answers the first probe (1 s), then a claim stands (0.3 s).
+    await h.browser.advance(1300);
+    expect(h.leaders()).toHaveLength(1);
+    expect(a.sharing.mode()).toBe('lease');
+    const leader = h.leaders()[0]!;
+    h.server.publish(5);
+    await h.browser.advance(100);
+    h.crash(leader);
+    const crashedAt = h.browser.now;
+    while (h.leaders().length === 0 && h.browser.now - crashedAt < 10_000) await h.browser.advance(50);
+    expect(h.browser.now - crashedAt).toBeLessThanOrEqual(3000);
+    expect(h.leaders()).toHaveLength(1);
+    h.server.publish(5);
+    await h.browser.advance(100);
+    expect(h.allAtHead()).toBe(true);
+    for (const tab of [a, b, c].filter((t) => t !== leader)) expect(contiguous(tab.store)).toBe(true);
+  });
+
+  it('without Web Locks: a leader that closes says goodbye, and another claims at once', async () => {
+    const h = createHarness({ locks: false });
+    h.openTab();
+    h.openTab();
+    await h.browser.advance(1300);
+    const leader = h.leaders()[0]!;
+    h.close(leader);
+    await h.browser.advance(400);
+    expect(h.leaders()).toHaveLength(1);
+  });
+
+  it('without BroadcastChannel: runs solo, with its own stream, and says so', async () => {
+    const h = createHarness({ channel: false });
+    const a = h.openTab();
+    const b = h.openTab();
+    await h.browser.settle();
+    expect(h.roles()).toEqual(['solo', 'solo']);
+    expect(a.roles[0]).toMatchObject({ role: 'solo', mode: 'none' });
+    expect(a.roles[0]?.reason).toMatch(/BroadcastChannel/);
+    expect(h.server.openConnections).toBe(2);
+    a.sharing.requestReconnect();
+    expect(a.reconnects).toHaveLength(1);
+    expect(b.streaming).toBe(true);
+  });
+
+  it('falls back to the lease when the lock manager refuses', async () => {
+    const h = createHarness();
+    const tab = h.browser.openTab();
+    const refusing = { request: () => Promise.reject(new DOMException('denied', 'SecurityError')) };
+    const roles: string[] = [];
+    const sharing = createTabSharing({
+      env: { ...tab.env, locks: refusing },
+      cursor: () => null,
+      onRole: (change) => roles.push(`${change.role}/${change.mode}`),
+    });
+    sharing.start();
+    await h.browser.advance(1300);
+    expect(sharing.mode()).toBe('lease');
+    expect(roles).toEqual(['electing/lease', 'leader/lease']);
+  });
+
+  it('a follower whose leader stops answering runs its own stream, and follows again when it answers', async () => {
+    const h = createHarness();
+    const [a, b] = [h.openTab(), h.openTab()];
+    await h.browser.settle();
+    h.browser.partition(a.tab);
+    await h.browser.advance(3000);
+    expect(b.sharing.role()).toBe('solo');
+    expect(b.roles.at(-1)?.reason).toMatch(/does not answer/);
+    expect(b.streaming).toBe(true);
+    h.browser.heal(a.tab);
+    await h.browser.advance(1100);
+    expect(b.sharing.role()).toBe('follower');
+    expect(b.streaming).toBe(false);
+  });
+});
+
+describe('split-brain guard', () => {
+  it('two leaders that meet (a healed partition, lease mode) leave one within a heartbeat', async () => {
+    const h = createHarness({ locks: false });
+    const [a, b, c] = [h.openTab(), h.openTab(), h.openTab()];
+    await h.browser.advance(1300);
+    const first = h.leaders()[0]!;
+    const cut = first === a ? b : a;
+    h.browser.partition(cut.tab);
+    await h.browser.advance(4000);
+    expect(h.leaders()).toHaveLength(2);
+    h.browser.heal(cut.tab);
+    await h.browser.advance(1100);
+    expect(h.leaders()).toHaveLength(1);
+    h.server.publish(4);
+    await h.browser.advance(100);
+    expect(h.allAtHead()).toBe(true);
+    expect([a, b, c].every((t) => contiguous(t.store))).toBe(true);
+  });
+});
+
+describe('protocol robustness', () => {
+  it('ignores and counts malformed messages and other versions; the stream goes on', async () => {
+    const h = createHarness();
+    const [a, b] = [h.openTab(), h.openTab()];
+    await h.browser.settle();
+    for (const junk of [
+      null,
+      'hello',
+      42,
+      { v: 1 },
+      { v: 1, from: 'x', kind: 'item', term: 1, item: { kind: 'metric' } },
+    ]) {
+      h.browser.inject('rtd-live', junk);
+    }
+    h.browser.inject('rtd-live', { v: 2, from: 'future-tab', kind: 'teleport' });
+    h.server.publish(3);
+    await h.browser.settle();
+    expect(b.sharing.stats()).toMatchObject({ malformed: 5, otherVersion: 1 });
+    expect(a.sharing.stats()).toMatchObject({ malformed: 5, otherVersion: 1 });
+    expect(b.store.cursor()).toBe('epa.3');
+  });
+});
+
+describe('catch-up by cursor', () => {
+  it('a tab opened mid-stream fills the gap between its snapshot and the live events', async () => {
+    const h = createHarness();
+    const a = h.openTab();
+    await h.browser.settle();
+    h.server.publish(5);
+    // b's first paint is at epa.5, but its script runs later: events 6–8 go by before it joins.
+    const b = h.openTab();
+    h.server.publish(3);
+    await h.browser.settle();
+    h.server.publish(2);
+    await h.browser.settle();
+    expect(b.store.cursor()).toBe('epa.10');
+    expect(contiguous(b.store)).toBe(true);
+    expect(b.store.duplicates).toBe(0);
+    expect(b.store.hydrations).toBe(0);
+    expect(a.sharing.stats().replaysServed).toBeGreaterThan(0);
+  });
+
+  it('a follower behind the new leader catches up from it (every tab keeps a ring)', async () => {
+    const h = createHarness();
+    const [a, b, c] = [h.openTab(), h.openTab(), h.openTab()];
+    await h.browser.settle();
+    h.server.publish(3);
+    await h.browser.settle();
+    // c misses 4–6 (a partition), then the leader crashes: b, which has them, takes over.
+    h.browser.partition(c.tab);
+    h.server.publish(3);
+    await h.browser.settle();
+    h.browser.heal(c.tab);
+    h.crash(a);
+    await h.browser.settle();
+    expect(b.sharing.role()).toBe('leader');
+    expect(h.server.connects.at(-1)).toEqual({ tab: b.tab.name, cursor: 'epa.6' });
+    h.server.publish(1);
+    await h.browser.settle();
+    expect(c.store.cursor()).toBe('epa.7');
+    expect(contiguous(c.store)).toBe(true);
+    expect(c.store.resets).toBe(0);
+    expect(c.store.hydrations).toBe(0);
+  });
+
+  it('when the leader no longer holds the missing events, the follower is told to load a snapshot', async () => {
+    const h = createHarness({}, { ringCapacity: 5 });
+    const [, b] = [h.openTab(), h.openTab()];
+    await h.browser.settle();
+    h.browser.partition(b.tab);
+    h.server.publish(20);
+    await h.browser.settle();
+    h.browser.heal(b.tab);
+    b.sharing.requestCatchUp();
+    await h.browser.settle();
+    expect(b.failedCatchUps).toEqual(['epa.0']);
+    expect(b.store.cursor()).toBe('epa.20');
+  });
+
+  it('a follower left in an old epoch, past what the ring holds, resyncs once from a snapshot', async () => {
+    const h = createHarness({}, { ringCapacity: 5 });
+    const [a, b] = [h.openTab(), h.openTab()];
+    await h.browser.settle();
+    h.server.publish(3);
+    await h.browser.settle();
+    h.browser.partition(b.tab);
+    h.server.restart();
+    a.sharing.requestReconnect('server restarted');
+    h.server.publish(20);
+    await h.browser.settle();
+    h.browser.heal(b.tab);
+    await h.browser.advance(5000);
+    expect(b.failedCatchUps).toEqual(['epa.3']);
+    // Once resynced, the leader's heartbeats no longer look like news.
+    expect(b.sharing.stats().catchUpsSent).toBe(2);
+    expect(b.store.cursor()).toBe('epb.20');
+    expect(b.store.resets).toBe(1);
+  });
+
+  it('re-sends events a follower dropped before the reset that explains them (found by the property test)', async () => {
+    const h = createHarness({ locks: false });
+    const a = h.openTab();
+    await h.browser.advance(1300);
+    const b = h.openTab();
+    await h.browser.settle();
+    b.sharing.resign();
+    // a gets the new epoch's reset while b sleeps, then a sleeps too, and the server moves on.
+    h.restartServer();
+    a.sharing.resign();
+    h.server.publish(1);
+    await h.browser.settle();
+    // Both wake at once: a wins the claim, streams epb.1, and b receives it live while its store
+    // is still in epoch epa (so the merge drops it), before the replay brings the reset.
+    a.sharing.rejoin();
+    b.sharing.rejoin();
+    await h.browser.advance(3000);
+    h.server.publish(2);
+    await h.browser.advance(3000);
+    expect(a.sharing.role()).toBe('leader');
+    expect(b.store.cursor()).toBe('epb.3');
+    expect(b.store.hasHole).toBe(false);
+    expect(b.store.resets).toBe(1);
+  });
+
+  it('an epoch change during the handover reaches every tab as one reset', async () => {
+    const h = createHarness();
+    const [a, b, c] = [h.openTab(), h.openTab(), h.openTab()];
+    await h.browser.settle();
+    h.server.publish(4);
+    await h.browser.settle();
+    h.crash(a);
+    h.server.restart();
+    h.server.publish(7);
+    await h.browser.settle();
+    for (const tab of [b, c]) {
+      expect(tab.store.cursor()).toBe('epb.7');
+      expect(tab.store.resets).toBe(1);
+    }
+  });
+});
