@@ -10,7 +10,12 @@ import { ledger, openTabs, reaches, settledLeader } from './tab-helpers';
 
 test.setTimeout(120_000);
 
-test('leader link cut: every tab shows reconnecting, then live, with no gap', async ({ context, page, chaos, server }) => {
+test('leader link cut: every tab shows reconnecting, then live, with no gap', async ({
+  context,
+  page,
+  chaos,
+  server,
+}) => {
   const pages = await openTabs(context, page, 3);
   for (const tab of pages) await expect(badge(tab)).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
   const leader = await settledLeader(pages);

@@ -1,7 +1,7 @@
 import type { ConnectionStatus } from '@/lib/client/connection-status';
 import type { StreamListener } from '@/lib/client/stream-source';
 import type { FollowerMessage } from '@/lib/client/tabs/tab-sharing';
-import type { WireReset } from '@/lib/sse/payloads';
+import type { WireMetric, WireReset } from '@/lib/sse/payloads';
 
 /**
  * A follower tab's side of a shared stream: what the leader tab broadcasts, delivered to this
@@ -22,12 +22,43 @@ export interface FollowerApplyOptions {
   listener: StreamListener;
   /** Resolves with the snapshot, or null when it could not be loaded (the next gap asks again). */
   loadSnapshot(): Promise<Parameters<NonNullable<StreamListener['onSnapshot']>>[0] | null>;
+  /** Whether a catch-up answer is awaited (`TabSharing.catchingUp`); live events wait meanwhile. */
+  holding(): boolean;
+  setTimeout(callback: () => void, ms: number): unknown;
 }
 
-export function createFollowerApply({ listener, loadSnapshot }: FollowerApplyOptions): FollowerApply {
+/** How often held events check whether the catch-up answer came (it is bounded by its own timeout). */
+const HOLD_CHECK_MS = 100;
+
+export function createFollowerApply(options: FollowerApplyOptions): FollowerApply {
+  const { listener, loadSnapshot, holding } = options;
   /** The last reset applied: the recovery toast of a resync names it, as a leader's would. */
   let lastReset: WireReset | null = null;
   let loading = false;
+  /**
+   * Live metrics received while a catch-up answer is awaited (a tab that just joined, or that
+   * found a hole). Applied before it, they would open a hole in the store that the answer fills
+   * a moment later, but a commit in between would count it as a gap. Order does not matter to
+   * the merge, only that both land before the hole is judged.
+   */
+  let held: { event: WireMetric; cursor: string }[] = [];
+  let checking = false;
+
+  const release = () => {
+    const items = held;
+    held = [];
+    for (const { event, cursor } of items) listener.onMetric(event, cursor);
+  };
+  const check = () => {
+    checking = false;
+    if (!holding()) return release();
+    checking = true;
+    options.setTimeout(check, HOLD_CHECK_MS);
+  };
+  const hold = (event: WireMetric, cursor: string) => {
+    held.push({ event, cursor });
+    if (!checking) check();
+  };
 
   const snapshotOnce = () => {
     if (loading) return;
@@ -43,8 +74,15 @@ export function createFollowerApply({ listener, loadSnapshot }: FollowerApplyOpt
     apply(message) {
       switch (message.kind) {
         case 'item':
-          if (message.item.kind === 'metric') listener.onMetric(message.item.event, message.item.cursor);
-          else {
+          if (message.item.kind === 'metric') {
+            if (holding()) hold(message.item.event, message.item.cursor);
+            else {
+              listener.onMetric(message.item.event, message.item.cursor);
+              // The answer's events came first in this task; what waited for them follows.
+              if (held.length) queueMicrotask(release);
+            }
+          } else {
+            release();
             lastReset = message.item.reset;
             listener.onReset(message.item.reset);
           }

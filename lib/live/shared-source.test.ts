@@ -71,7 +71,8 @@ function world(sharing: { ringCapacity?: number } = {}) {
   let head = 0;
   const tabs: Tab[] = [];
 
-  const open = (options: FakeTabOptions = {}): Tab => {
+  /** `renderedAt`: the seq the tab's server-rendered snapshot ends at (default the head now). */
+  const open = (options: FakeTabOptions = {}, renderedAt = head): Tab => {
     const fake = browser.openTab(options);
     const streams: FakeStream[] = [];
     const connectionEnv = {
@@ -95,7 +96,7 @@ function world(sharing: { ringCapacity?: number } = {}) {
     const live = createLive({
       source,
       feeds: ['cpu'],
-      snapshot: snapshotAt(head),
+      snapshot: snapshotAt(renderedAt),
       env: fake.env,
       scheduleFrame: (callback) => queueMicrotask(callback),
     });
@@ -207,6 +208,24 @@ describe('shared source', () => {
     }
   });
 
+  it('a tab rendered before events it never heard catches up from the leader without counting a gap', async () => {
+    const w = world();
+    const a = w.open();
+    await w.browser.advance(50);
+    w.goLive(a.streams[0]!);
+    w.emit(6);
+    await w.browser.advance(50);
+    // Rendered at seq 2, hydrated now: 3–6 come from the leader's ring, 7–9 live meanwhile.
+    const late = w.open({}, 2);
+    w.emit(3);
+    await w.browser.advance(50);
+    w.emit(1);
+    await w.browser.advance(50);
+    expect(state(late).feeds.cpu?.lastSeq).toBe(10);
+    expect(state(late).counters).toEqual({ eventsApplied: 8, duplicatesDropped: 0, gaps: 0, resets: 0 });
+    expect(late.snapshotRequests).toBe(0);
+  });
+
   it('a follower the leader cannot catch up (ring too short) merges /api/snapshot: no reset', async () => {
     const w = world({ ringCapacity: 3 });
     const a = w.open();
@@ -219,7 +238,8 @@ describe('shared source', () => {
     await w.browser.advance(3000);
     expect(late.snapshotRequests).toBeGreaterThanOrEqual(1);
     expect(state(late).feeds.cpu?.lastSeq).toBe(10);
-    expect(state(late).counters).toMatchObject({ resets: 0, duplicatesDropped: 0 });
+    // Live events held while the catch-up was pending are in the snapshot too: dropped, not applied.
+    expect(state(late).counters).toMatchObject({ resets: 0, gaps: 0, eventsApplied: 8 });
     expect(role(late)).toBe('follower');
   });
 

@@ -107,7 +107,12 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
         onRole: (change) => onRole(listener, change),
       });
       sharing = current;
-      const follower = createFollowerApply({ listener, loadSnapshot });
+      const follower = createFollowerApply({
+        listener,
+        loadSnapshot,
+        holding: () => current.catchingUp(),
+        setTimeout: tabEnv.setTimeout,
+      });
       teardown = [
         current.onMessage((message) => follower.apply(message)),
         current.onRequest((request) => stream?.reconnectNow(request.reason)),
