@@ -39,6 +39,8 @@ export interface StreamListener {
    * tab's last resort when its leader can no longer fill a hole (lib/live/shared-source.ts).
    */
   onSnapshot?(snapshot: WireSnapshot): void;
+  /** Optional: server clock minus client clock, when it comes from elsewhere than `onHello` (a leader tab). */
+  onClockOffset?(offsetMs: number): void;
   /** Optional: the role this tab plays in sharing one stream between tabs (docs/tab-sharing.md). */
   onSharing?(sharing: RoleChange): void;
 }

@@ -96,6 +96,7 @@ export function createBinding({ source, metrics, status, env, scheduleFrame }: B
       buffer.flush();
       settle(metrics.mergeSnapshot(snapshot));
     },
+    onClockOffset: (clockOffsetMs) => status.setState({ clockOffsetMs }),
     onSharing: (sharing) => status.setState({ sharing }),
   };
 

@@ -88,8 +88,10 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
           }
           return;
         case 'status': {
-          const { transition, clockOffsetMs: _offset, ...rest } = message.status;
+          const { transition, clockOffsetMs, ...rest } = message.status;
           const status: ConnectionStatus = rest;
+          // The leader's hello measured it; every tab shares the client clock (Date.now).
+          if (clockOffsetMs !== null) listener.onClockOffset?.(clockOffsetMs);
           listener.onStatus(status, transition);
           return;
         }

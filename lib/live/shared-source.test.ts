@@ -137,6 +137,15 @@ function world(sharing: { ringCapacity?: number } = {}) {
     goLive(stream: FakeStream) {
       const listener = stream.listener;
       if (!listener) throw new Error('stream not open');
+      listener.onHello({
+        epoch: 'ep1',
+        heartbeatMs: 1000,
+        feeds: ['cpu'],
+        resumed: true,
+        replayed: 0,
+        bus: 'memory',
+        serverTime: browser.now + 5000,
+      });
       const from = Number(stream.startCursor?.split('.')[1] ?? 0);
       for (let seq = from + 1; seq <= head; seq += 1) {
         listener.onMetric({ feed: 'cpu', seq, ts: seq * 1000, value: seq }, `ep1.${seq}`);
@@ -171,6 +180,8 @@ describe('shared source', () => {
       expect(state(tab).counters).toEqual({ eventsApplied: 5, duplicatesDropped: 0, gaps: 0, resets: 0 });
       expect(tab.live.status.getState().connection.state).toBe('live');
       expect(tab.live.status.getState().transitions.at(-1)).toMatchObject({ to: 'live' });
+      // The leader's clock offset, for lag and outage times on the server's clock.
+      expect(tab.live.status.getState().clockOffsetMs).toBe(5000);
     }
   });
 
