@@ -1,5 +1,6 @@
 'use client';
 
+import { stuckConnectingMessage } from '@/lib/live/connecting-patience';
 import type { ConnectionState } from '@/lib/live/status-store';
 import { useLive, useLiveStatus, useMetrics } from '@/lib/live/react';
 import { useNow } from '@/lib/live/use-now';
@@ -28,9 +29,13 @@ export function ConnectionBadge() {
   const reason = useLiveStatus((s) => s.connection.reason);
   const retryAt = useLiveStatus((s) => s.connection.retryAt);
   const error = useLiveStatus((s) => s.connection.error);
+  const since = useLiveStatus((s) => s.connection.since);
+  const role = useLiveStatus((s) => s.sharing.role);
+  const sharingMode = useLiveStatus((s) => s.sharing.mode);
   const lastEventAt = useMetrics((s) => s.lastEventAt);
   const now = useNow();
   const look = LOOK[state];
+  const stuck = now !== null ? stuckConnectingMessage(state, since, role, now) : null;
   const retryIn = retryAt !== null && now !== null ? Math.max(0, Math.ceil((retryAt - now) / 1000)) : null;
 
   return (
@@ -45,6 +50,8 @@ export function ConnectionBadge() {
         aria-label={`Connection: ${look.label}`}
         title={reason}
         data-reason={reason}
+        data-role={role}
+        data-sharing={sharingMode}
         className={`inline-flex items-center gap-2 rounded-full bg-white px-3 py-1 font-medium ring-4 focus:outline-none focus-visible:ring-sky-500 dark:bg-slate-900 ${look.ring}`}
       >
         <span
@@ -63,7 +70,12 @@ export function ConnectionBadge() {
           {error}
         </span>
       )}
-      {CAN_RECONNECT.has(state) && (
+      {stuck && (
+        <span data-testid="connecting-stuck" className="text-slate-600 dark:text-slate-400">
+          {stuck}
+        </span>
+      )}
+      {(CAN_RECONNECT.has(state) || stuck) && (
         <button
           type="button"
           onClick={() => live.reconnectNow()}

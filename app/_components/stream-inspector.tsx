@@ -25,6 +25,7 @@ export function StreamInspector() {
   const transitions = useLiveStatus((s) => s.transitions);
   const protocolErrors = useLiveStatus((s) => s.protocolErrors);
   const lastProtocolError = useLiveStatus((s) => s.lastProtocolError);
+  const sharing = useLiveStatus((s) => s.sharing);
   const now = useNow();
   const lag = lastEventTs !== null && now !== null ? `${Math.max(0, now + offset - lastEventTs)} ms` : '—';
 
@@ -45,6 +46,9 @@ export function StreamInspector() {
           <Row label="epoch" value={epoch ?? '—'} />
           <Row label="cursor" value={cursor ?? '—'} testId="inspector-cursor" />
           <Row label="lag (now − ts of last event)" value={lag} />
+          <Row label="tab role" value={`${sharing.role} (${sharing.mode})`} testId="inspector-role" />
+          <Row label="why" value={sharing.reason} testId="inspector-role-reason" />
+          {sharing.role === 'follower' && <Row label="leader tab" value={sharing.leaderId ?? '—'} />}
         </dl>
         <div>
           <h3 className="mb-1 text-slate-500 dark:text-slate-400">Recent transitions</h3>

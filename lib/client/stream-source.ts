@@ -1,7 +1,8 @@
 import type { ProtocolError } from '@/lib/sse/decode';
-import type { WireHello, WireMetric, WireReset } from '@/lib/sse/payloads';
+import type { WireHello, WireMetric, WireReset, WireSnapshot } from '@/lib/sse/payloads';
 import type { ConnectionStatus, Transition } from './connection-status';
 import type { Recovery } from './recovery-tracker';
+import type { RoleChange } from './tabs/tab-sharing';
 
 /**
  * The seam between "where events come from" and "what is done with them".
@@ -28,6 +29,20 @@ export interface StreamListener {
   onRecovered(recovery: Recovery): void;
   /** A malformed event was dropped (counted and shown; never a network error, never a crash). */
   onProtocolError(error: ProtocolError): void;
+  /**
+   * Optional: commit anything buffered, so the next `resumeCursor()` is the last event applied.
+   * A tab taking over a shared stream calls it before reading where to resume from.
+   */
+  flush?(): void;
+  /**
+   * Optional: recent history to merge (same epoch) or replace with (another epoch). A follower
+   * tab's last resort when its leader can no longer fill a hole (lib/live/shared-source.ts).
+   */
+  onSnapshot?(snapshot: WireSnapshot): void;
+  /** Optional: server clock minus client clock, when it comes from elsewhere than `onHello` (a leader tab). */
+  onClockOffset?(offsetMs: number): void;
+  /** Optional: the role this tab plays in sharing one stream between tabs (docs/tab-sharing.md). */
+  onSharing?(sharing: RoleChange): void;
 }
 
 export interface StreamSource {

@@ -3,7 +3,7 @@ import type { ConnectionEnv } from '@/lib/client/connection-env';
 import { OUTAGE_STATES } from '@/lib/client/connection-status';
 import type { StreamListener, StreamSource } from '@/lib/client/stream-source';
 import { createFrameBuffer, type ScheduleFrame } from '@/lib/store/frame-buffer';
-import type { Incoming, ResetOutcome } from '@/lib/store/metrics-state';
+import type { CommitResult, Incoming, ResetOutcome } from '@/lib/store/metrics-state';
 import type { MetricsStore } from '@/lib/store/metrics-store';
 import { closeOutage, openOutage } from './outages';
 import { recoveryMessage } from './recovery-message';
@@ -46,8 +46,8 @@ export function createBinding({ source, metrics, status, env, scheduleFrame }: B
   let noticeId = 0;
   const serverNow = () => env.now() + status.getState().clockOffsetMs;
 
-  const commit = (items: Incoming[]) => {
-    const result = metrics.commit(items);
+  const commit = (items: Incoming[]) => settle(metrics.commit(items));
+  const settle = (result: CommitResult) => {
     lastReset = result.resets.at(-1) ?? lastReset;
     const [feed] = result.newGaps;
     // Upstream command: a hole only a resume can fill (the store's resumeCursor() starts before it).
@@ -91,6 +91,13 @@ export function createBinding({ source, metrics, status, env, scheduleFrame }: B
       const { protocolErrors } = status.getState();
       status.setState({ protocolErrors: protocolErrors + 1, lastProtocolError: error.message });
     },
+    flush: () => buffer.flush(),
+    onSnapshot(snapshot) {
+      buffer.flush();
+      settle(metrics.mergeSnapshot(snapshot));
+    },
+    onClockOffset: (clockOffsetMs) => status.setState({ clockOffsetMs }),
+    onSharing: (sharing) => status.setState({ sharing }),
   };
 
   return { listener, reconnectNow: () => source.reconnectNow('reconnect requested by the user') };

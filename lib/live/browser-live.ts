@@ -1,28 +1,31 @@
-import { ConnectionManager } from '@/lib/client/connection';
 import { browserEnv } from '@/lib/client/connection-env';
+import { browserTabEnv } from '@/lib/client/tabs/tab-env';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { createLive, type Live } from './live';
+import { createSharedSource } from './shared-source';
 
 /**
- * A `Live` for this browser tab: its own `ConnectionManager` on the real window, fetch and
- * timers. Creating it touches nothing (no request, no timer) until `retain()`, so it is also
- * safe to create during server rendering, where it is never retained.
+ * A `Live` for this browser tab on the real window, fetch and timers. Its source is shared by
+ * the tabs of this browser profile and origin (shared-source.ts): one tab leads and runs the only
+ * `ConnectionManager`, the others follow over a BroadcastChannel; where sharing is impossible the
+ * tab runs its own stream, as before. Creating it touches nothing (no request, no timer, no
+ * channel, no lock) until `retain()`, so it is also safe to create during server rendering,
+ * where it is never retained.
  *
- * The choice of source is made here and nowhere else: sharing one stream between tabs means
- * returning a `Live` over a different `StreamSource`.
+ * The choice of source is made here and nowhere else.
  */
 
 export interface BrowserLiveOptions {
   feeds: readonly string[];
   snapshot?: WireSnapshot | undefined;
-  /** Default `/api/stream` (all feeds: one multiplexed stream per tab). */
+  /** Default `/api/stream` (all feeds: one multiplexed stream per browser). */
   url?: string;
 }
 
 export function createBrowserLive({ feeds, snapshot, url = '/api/stream' }: BrowserLiveOptions): Live {
   const env = browserEnv();
   return createLive({
-    source: new ConnectionManager({ url, env }),
+    source: createSharedSource({ url, connectionEnv: env, tabEnv: browserTabEnv() }),
     feeds,
     env,
     ...(snapshot ? { snapshot } : {}),

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { initialStatus, type ConnectionStatus, type Transition } from '@/lib/client/connection-status';
+import type { RoleChange } from '@/lib/client/tabs/tab-sharing';
 import type { Outage } from './outages';
 
 /** Re-exported for the components, which read the connection only through lib/live. */
@@ -33,6 +34,8 @@ export interface LiveStatusState {
   /** Malformed events dropped so far, and the last one's description. */
   protocolErrors: number;
   lastProtocolError: string | null;
+  /** This tab's part in sharing one stream between tabs (docs/tab-sharing.md); `electing` until known. */
+  sharing: RoleChange;
 }
 
 export const MAX_TRANSITIONS = 30;
@@ -47,5 +50,6 @@ export function createStatusStore(now: number): StoreApi<LiveStatusState> {
     outages: [],
     protocolErrors: 0,
     lastProtocolError: null,
+    sharing: { role: 'electing', mode: 'none', reason: 'starting', leaderId: null },
   }));
 }

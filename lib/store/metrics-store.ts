@@ -38,6 +38,14 @@ export interface MetricsStore {
   resumeCursor(): string | null;
   /** The epoch of the data that follows (from `hello`); kept until a reset proves a restart. */
   setEpoch(epoch: string): void;
+  /**
+   * Merges a snapshot (`GET /api/snapshot`) into what is held, for a tab that missed events and
+   * cannot get them otherwise (a follower whose leader no longer has them). Same epoch: the
+   * points not applied yet are applied like stream events (holes fill, nothing is a duplicate,
+   * nothing counts as a reset). Another epoch, or a window that no longer reaches back to what
+   * is held (history lost in between), cannot be merged honestly: it is applied as a reset.
+   */
+  mergeSnapshot(snapshot: WireSnapshot): CommitResult;
 }
 
 export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsStore {
@@ -102,10 +110,36 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
     return result;
   }
 
+  function mergeSnapshot(snapshot: WireSnapshot): CommitResult {
+    const items: Extract<Incoming, { kind: 'metric' }>[] = [];
+    const sameEpoch = api.getState().epoch === snapshot.epoch;
+    let bridged = sameEpoch;
+    for (const [feed, window] of Object.entries(snapshot.feeds)) {
+      const track = tracks.get(feed);
+      const newest = window.firstSeq + window.ts.length - 1;
+      if (track.started && newest > track.lastSeq && window.firstSeq > track.lastSeq + 1) bridged = false;
+      window.ts.forEach((ts, i) => {
+        const seq = window.firstSeq + i;
+        const value = window.value[i] ?? 0;
+        // Only what is missing: what is held (or waits behind a hole) would count as a duplicate.
+        if (!track.started || (seq > track.lastSeq && !track.pending.has(seq)))
+          items.push({ kind: 'metric', event: { feed, seq, ts, value }, cursor: snapshot.cursor });
+      });
+    }
+    if (!bridged)
+      return commit([
+        { kind: 'reset', reset: { ...snapshot, reason: sameEpoch ? 'cursor_evicted' : 'epoch_changed' } },
+      ]);
+    // In time order, as the stream would have delivered them.
+    items.sort((a, b) => a.event.ts - b.event.ts);
+    return commit(items);
+  }
+
   return {
     api,
     series: (feed) => tracks.get(feed).series,
     commit,
+    mergeSnapshot,
     resumeCursor: () => tracks.cursorBeforeOldestHole() ?? api.getState().cursor,
     setEpoch(epoch) {
       tracks.dataEpoch ??= epoch;

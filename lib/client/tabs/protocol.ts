@@ -1,6 +1,14 @@
 import type { FeedName } from '@/lib/metrics/feeds';
-import type { FeedWindow, MetricEvent, ResetData, ResetReason } from '@/lib/metrics/events';
+import type {
+  WireFeedWindow as FeedWindow,
+  WireMetric as MetricEvent,
+  WireReset as ResetData,
+} from '@/lib/sse/payloads';
 import { CURSOR_MAX_LENGTH } from '@/lib/sse/cursor';
+
+// The wire payload types (feed names are plain strings: a newer server may carry feeds this build
+// does not know, and the store accepts them; issue 12 item 7).
+type ResetReason = ResetData['reason'];
 
 /**
  * The tab channel protocol, version 1: what tabs of one browser profile and origin say to each

@@ -117,6 +117,12 @@ export interface TabSharing {
   requestReconnect(reason?: string): void;
   /** Follower: the store found a hole; ask the leader for what is missing. */
   requestCatchUp(): void;
+  /**
+   * Follower: a catch-up request may still be answered (bounded by `probeTimeoutMs`). Live
+   * events that arrive meanwhile are ahead of what the answer brings; a binding may hold them
+   * until it came, so its store does not count a hole the answer is about to fill.
+   */
+  catchingUp(): boolean;
   /** Stops leading and standing for election (pagehide, freeze): another tab takes over at once. */
   resign(): void;
   /** Stands again after `resign()` (pageshow, resume), catching up on what was missed. */
@@ -467,6 +473,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
       else if (role !== 'closed') dispatch({ kind: 'reconnect', reason, from: id });
     },
     requestCatchUp: () => requestCatchUp('gap'),
+    catchingUp: () => (role === 'follower' || role === 'electing') && catchUp.inFlight(),
     resign() {
       if (paused || role === 'closed' || mode === 'none') return;
       paused = true;

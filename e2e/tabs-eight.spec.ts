@@ -1,0 +1,27 @@
+import { badge, expect, serverLastSeqs, test } from './fixtures';
+import { ledger, openTabs, reaches, serverStreams, settledLeader } from './tab-helpers';
+
+/**
+ * Issue 12 item 1: 8 tabs of one browser on plain HTTP/1.1 (`next start`, six connections per
+ * origin). Without sharing, tabs 7 and 8 never get a stream. With it, every tab is live and
+ * updating, and the server holds exactly one stream for the whole browser.
+ */
+
+test.setTimeout(120_000);
+
+test('8 tabs share one stream: every tab live and updating, one server stream', async ({ context, page, server }) => {
+  const pages = await openTabs(context, page, 8);
+  for (const tab of pages) await expect(badge(tab)).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
+  const leader = await settledLeader(pages);
+  await expect(badge(leader)).toHaveAttribute('data-sharing', 'locks');
+  await expect.poll(() => serverStreams(server.url)).toBe(1);
+
+  // Every tab keeps up with the server, not only the leader.
+  const target = await serverLastSeqs(server.url);
+  for (const tab of pages) await reaches(tab, target);
+  expect(await serverStreams(server.url)).toBe(1);
+  for (const tab of pages) {
+    const { gaps, resets } = await ledger(tab);
+    expect({ gaps, resets }).toEqual({ gaps: 0, resets: 0 });
+  }
+});

@@ -1,0 +1,43 @@
+import { badge, expect, serverLastSeqs, test } from './fixtures';
+import { ledger, openTabs, reaches, role, serverStreams, settledLeader } from './tab-helpers';
+
+/**
+ * Issue 12 item 2: the leader tab closes; another tab leads within ~3 s and resumes from the
+ * cursor of the last event it applied. In every remaining tab: no reset, no gap, and no event
+ * applied twice (events applied grow exactly as the feeds' last seqs do).
+ */
+
+test.setTimeout(90_000);
+
+test('leader closed: another tab leads within ~3 s and every tab continues without reset, gap or duplicate', async ({
+  context,
+  page,
+  server,
+}) => {
+  const pages = await openTabs(context, page, 4);
+  for (const tab of pages) await expect(badge(tab)).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
+  const leader = await settledLeader(pages);
+  const rest = pages.filter((tab) => tab !== leader);
+  await reaches(rest[0]!, await serverLastSeqs(server.url));
+  const before = await Promise.all(rest.map(ledger));
+
+  const closedAt = Date.now();
+  await leader.close();
+  await expect.poll(async () => (await Promise.all(rest.map(role))).includes('leader'), { timeout: 3_000 }).toBe(true);
+  const handoverMs = Date.now() - closedAt;
+  test.info().annotations.push({ type: 'handover', description: `${handoverMs} ms` });
+  await settledLeader(rest);
+  // The old stream is gone and one new one is open (two at most while the old one closes).
+  expect(await serverStreams(server.url)).toBeLessThanOrEqual(2);
+  await expect.poll(() => serverStreams(server.url)).toBe(1);
+
+  const target = await serverLastSeqs(server.url);
+  for (const [i, tab] of rest.entries()) {
+    await expect(badge(tab)).toHaveAttribute('data-state', 'live');
+    await reaches(tab, target);
+    const after = await ledger(tab);
+    expect({ gaps: after.gaps, resets: after.resets }).toEqual({ gaps: before[i]!.gaps, resets: 0 });
+    // Exactly one application per seq advanced: nothing skipped, nothing applied twice.
+    expect(after.applied - before[i]!.applied).toBe(after.seqSum - before[i]!.seqSum);
+  }
+});

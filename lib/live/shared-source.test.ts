@@ -1,0 +1,267 @@
+import { describe, expect, it } from 'vitest';
+import type { ConnectionEnv } from '@/lib/client/connection-env';
+import type { ConnectionState, ConnectionStatus } from '@/lib/client/connection-status';
+import type { StreamListener, StreamSource } from '@/lib/client/stream-source';
+import {
+  createFakeBrowser,
+  type FakeBrowser,
+  type FakeTab,
+  type FakeTabOptions,
+} from '@/lib/client/tabs/testing/fake-browser';
+import type { WireSnapshot } from '@/lib/sse/payloads';
+import { createLive, type Live } from './live';
+import { createSharedSource, type SharedSource } from './shared-source';
+
+/**
+ * The shared source end to end, minus the network: several tabs of one fake browser, each with
+ * the real tab sharing, binding and stores; the stream a leader opens is a hand-driven fake that
+ * plays a one-feed server (seq n has cursor `ep1.n`).
+ */
+
+class FakeStream implements StreamSource {
+  listener: StreamListener | null = null;
+  startCursor: string | null = null;
+  readonly reconnects: string[] = [];
+  start(listener: StreamListener) {
+    this.listener = listener;
+    this.startCursor = listener.resumeCursor();
+    listener.onStatus(status('connecting', 0), null);
+  }
+  stop() {
+    this.listener = null;
+  }
+  reconnectNow(reason: string) {
+    this.reconnects.push(reason);
+  }
+}
+
+const status = (state: ConnectionState, since: number): ConnectionStatus => ({
+  state,
+  reason: state,
+  since,
+  attempt: 0,
+  retryAt: null,
+  epoch: 'ep1',
+  heartbeatMs: 1000,
+  error: null,
+});
+
+const windowOf = (first: number, last: number) => {
+  const seqs = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+  return { firstSeq: first, ts: seqs.map((seq) => seq * 1000), value: seqs };
+};
+const snapshotAt = (last: number, first = 1): WireSnapshot => ({
+  epoch: 'ep1',
+  cursor: `ep1.${last}`,
+  windowMs: 300_000,
+  feeds: { cpu: windowOf(first, last) },
+});
+
+interface Tab {
+  fake: FakeTab;
+  live: Live;
+  source: SharedSource;
+  streams: FakeStream[];
+  release: () => void;
+  snapshotRequests: number;
+}
+
+function world(sharing: { ringCapacity?: number } = {}) {
+  const browser: FakeBrowser = createFakeBrowser();
+  let head = 0;
+  const tabs: Tab[] = [];
+
+  /** `renderedAt`: the seq the tab's server-rendered snapshot ends at (default the head now). */
+  const open = (options: FakeTabOptions = {}, renderedAt = head): Tab => {
+    const fake = browser.openTab(options);
+    const streams: FakeStream[] = [];
+    const connectionEnv = {
+      now: fake.env.now,
+      fetch: () => {
+        tab.snapshotRequests += 1;
+        return Promise.resolve(Response.json(snapshotAt(head)));
+      },
+    } as Pick<ConnectionEnv, 'now' | 'fetch'> as ConnectionEnv;
+    const source = createSharedSource({
+      connectionEnv,
+      tabEnv: fake.env,
+      sharing,
+      followLifecycle: () => () => {},
+      createStream: () => {
+        const stream = new FakeStream();
+        streams.push(stream);
+        return stream;
+      },
+    });
+    const live = createLive({
+      source,
+      feeds: ['cpu'],
+      snapshot: snapshotAt(renderedAt),
+      env: fake.env,
+      scheduleFrame: (callback) => queueMicrotask(callback),
+    });
+    const tab: Tab = { fake, live, source, streams, release: live.retain(), snapshotRequests: 0 };
+    tabs.push(tab);
+    return tab;
+  };
+
+  /** The stream currently open in some tab (exactly one while one tab leads). */
+  const openStreams = () => tabs.flatMap((tab) => tab.streams.filter((stream) => stream.listener !== null));
+  const leaderStream = () => {
+    const [stream, ...others] = openStreams();
+    expect(others).toHaveLength(0);
+    if (!stream?.listener) throw new Error('no stream open');
+    return stream.listener;
+  };
+
+  return {
+    browser,
+    open,
+    openStreams,
+    get head() {
+      return head;
+    },
+    /** The server publishes `count` events on the open stream. */
+    emit(count: number) {
+      const listener = leaderStream();
+      for (let i = 0; i < count; i += 1) {
+        head += 1;
+        listener.onMetric({ feed: 'cpu', seq: head, ts: head * 1000, value: head }, `ep1.${head}`);
+      }
+    },
+    /** The server publishes without any tab hearing it (while no stream is open). */
+    emitUnheard(count: number) {
+      head += count;
+    },
+    /** A (re)opened stream: the server replays from its cursor, then goes live. */
+    goLive(stream: FakeStream) {
+      const listener = stream.listener;
+      if (!listener) throw new Error('stream not open');
+      listener.onHello({
+        epoch: 'ep1',
+        heartbeatMs: 1000,
+        feeds: ['cpu'],
+        resumed: true,
+        replayed: 0,
+        bus: 'memory',
+        serverTime: browser.now + 5000,
+      });
+      const from = Number(stream.startCursor?.split('.')[1] ?? 0);
+      for (let seq = from + 1; seq <= head; seq += 1) {
+        listener.onMetric({ feed: 'cpu', seq, ts: seq * 1000, value: seq }, `ep1.${seq}`);
+      }
+      listener.onStatus(status('live', browser.now), {
+        from: 'connecting',
+        to: 'live',
+        reason: 'hello',
+        at: browser.now,
+      });
+    },
+  };
+}
+
+const state = (tab: Tab) => tab.live.metrics.api.getState();
+const role = (tab: Tab) => tab.live.status.getState().sharing.role;
+
+describe('shared source', () => {
+  it('opens one stream for three tabs; every tab applies its events and shows its state', async () => {
+    const w = world();
+    const [a, b, c] = [w.open(), w.open(), w.open()];
+    await w.browser.advance(50);
+    expect([role(a), role(b), role(c)]).toEqual(['leader', 'follower', 'follower']);
+    expect(w.openStreams()).toHaveLength(1);
+    expect(a.streams).toHaveLength(1);
+
+    w.goLive(a.streams[0]!);
+    w.emit(5);
+    await w.browser.advance(50);
+    for (const tab of [a, b, c]) {
+      expect(state(tab).feeds.cpu?.lastSeq).toBe(5);
+      expect(state(tab).counters).toEqual({ eventsApplied: 5, duplicatesDropped: 0, gaps: 0, resets: 0 });
+      expect(tab.live.status.getState().connection.state).toBe('live');
+      expect(tab.live.status.getState().transitions.at(-1)).toMatchObject({ to: 'live' });
+      // The leader's clock offset, for lag and outage times on the server's clock.
+      expect(tab.live.status.getState().clockOffsetMs).toBe(5000);
+    }
+  });
+
+  it('"Reconnect now" in a follower reaches the stream in the leader tab', async () => {
+    const w = world();
+    const [a, b] = [w.open(), w.open()];
+    await w.browser.advance(50);
+    b.live.reconnectNow();
+    await w.browser.advance(50);
+    expect(a.streams[0]?.reconnects).toEqual(['reconnect requested by the user']);
+  });
+
+  it('leader closed: the next tab leads, resumes from its own cursor, and no tab gets a gap, reset or duplicate', async () => {
+    const w = world();
+    const [a, b, c] = [w.open(), w.open(), w.open()];
+    await w.browser.advance(50);
+    w.goLive(a.streams[0]!);
+    w.emit(10);
+    await w.browser.advance(50);
+
+    a.release();
+    await w.browser.advance(50);
+    expect(role(b)).toBe('leader');
+    expect(role(c)).toBe('follower');
+    const [stream] = b.streams;
+    expect(stream?.startCursor).toBe('ep1.10');
+    // Events published while nobody streamed come back as the new stream's replay.
+    w.emitUnheard(4);
+    w.goLive(stream!);
+    w.emit(3);
+    await w.browser.advance(50);
+    for (const tab of [b, c]) {
+      expect(state(tab).feeds.cpu?.lastSeq).toBe(17);
+      expect(state(tab).counters).toEqual({ eventsApplied: 17, duplicatesDropped: 0, gaps: 0, resets: 0 });
+    }
+  });
+
+  it('a tab rendered before events it never heard catches up from the leader without counting a gap', async () => {
+    const w = world();
+    const a = w.open();
+    await w.browser.advance(50);
+    w.goLive(a.streams[0]!);
+    w.emit(6);
+    await w.browser.advance(50);
+    // Rendered at seq 2, hydrated now: 3–6 come from the leader's ring, 7–9 live meanwhile.
+    const late = w.open({}, 2);
+    w.emit(3);
+    await w.browser.advance(50);
+    w.emit(1);
+    await w.browser.advance(50);
+    expect(state(late).feeds.cpu?.lastSeq).toBe(10);
+    expect(state(late).counters).toEqual({ eventsApplied: 8, duplicatesDropped: 0, gaps: 0, resets: 0 });
+    expect(late.snapshotRequests).toBe(0);
+  });
+
+  it('a follower the leader cannot catch up (ring too short) merges /api/snapshot: no reset', async () => {
+    const w = world({ ringCapacity: 3 });
+    const a = w.open();
+    await w.browser.advance(50);
+    w.goLive(a.streams[0]!);
+    w.emit(2);
+    // A tab rendered from an old snapshot, opened after the leader's ring moved on.
+    const late = w.open();
+    w.emit(8);
+    await w.browser.advance(3000);
+    expect(late.snapshotRequests).toBeGreaterThanOrEqual(1);
+    expect(state(late).feeds.cpu?.lastSeq).toBe(10);
+    // Live events held while the catch-up was pending are in the snapshot too: dropped, not applied.
+    expect(state(late).counters).toMatchObject({ resets: 0, gaps: 0, eventsApplied: 8 });
+    expect(role(late)).toBe('follower');
+  });
+
+  it('without BroadcastChannel a tab runs its own stream and says why', async () => {
+    const w = world();
+    const a = w.open();
+    const lonely = w.open({ channel: false });
+    await w.browser.advance(50);
+    expect(role(a)).toBe('leader');
+    expect(lonely.live.status.getState().sharing).toMatchObject({ role: 'solo', mode: 'none' });
+    expect(lonely.live.status.getState().sharing.reason).toMatch(/BroadcastChannel is unavailable/);
+    expect(lonely.streams).toHaveLength(1);
+  });
+});

@@ -1,0 +1,140 @@
+import { ConnectionManager } from '@/lib/client/connection';
+import type { ConnectionEnv } from '@/lib/client/connection-env';
+import type { StreamListener, StreamSource } from '@/lib/client/stream-source';
+import { followPageLifecycle } from '@/lib/client/tabs/page-lifecycle';
+import type { TabEnv } from '@/lib/client/tabs/tab-env';
+import {
+  createTabSharing,
+  type RoleChange,
+  type TabSharing,
+  type TabSharingOptions,
+} from '@/lib/client/tabs/tab-sharing';
+import { snapshotSchema, type WireSnapshot } from '@/lib/sse/payloads';
+import { createFollowerApply } from './follower-apply';
+import { leaderListener } from './leader-listener';
+
+/**
+ * A `StreamSource` shared by every tab of this browser profile and origin: one SSE stream, not
+ * one per tab (HTTP/1.1 allows six connections per origin; the seventh tab would never load).
+ * docs/tab-sharing.md explains the roles, the protocol and the handover.
+ *
+ *   leader / solo  → runs its own stream (a fresh `ConnectionManager` per leadership) and feeds
+ *                    the binding through `leaderListener`, which also publishes to the other tabs
+ *   follower       → runs no stream; `createFollowerApply` feeds the binding what the leader sent
+ *
+ * The binding cannot tell the difference: it gets the same calls either way. Two things go up:
+ * `reconnectNow` (the user's button goes to whichever tab runs the stream; a hole in a follower's
+ * store asks the leader to catch it up) and `resumeCursor` (where a new leader resumes).
+ */
+
+export interface SharedSourceOptions {
+  /** Stream URL (without cursor). Default `/api/stream`. */
+  url?: string;
+  /** Snapshot URL for a follower the leader cannot catch up. Default `/api/snapshot`. */
+  snapshotUrl?: string;
+  connectionEnv: ConnectionEnv;
+  tabEnv: TabEnv;
+  /** BroadcastChannel name and lock prefix. Default `rtd-live`. */
+  channelName?: string;
+  /** Election timings and ring size (tab-sharing.ts states their defaults). Default those. */
+  sharing?: Partial<
+    Pick<TabSharingOptions, 'heartbeatMs' | 'leaseMs' | 'probeTimeoutMs' | 'claimWindowMs' | 'ringCapacity'>
+  >;
+  /** This tab's own stream, when it leads. Default a `ConnectionManager` on `url`. */
+  createStream?: () => StreamSource;
+  /** Hands the lead over on pagehide/freeze. Default `followPageLifecycle` on window and document. */
+  followLifecycle?: (sharing: TabSharing) => () => void;
+}
+
+export interface SharedSource extends StreamSource {
+  /** The sharing while started (stream inspector, tests); null when stopped. */
+  sharing(): TabSharing | null;
+}
+
+/** A hole in the store: the binding's reconnect reason says so (lib/live/binding.ts). */
+const GAP_REASON = /^gap in /;
+
+export function createSharedSource(options: SharedSourceOptions): SharedSource {
+  const { connectionEnv, tabEnv } = options;
+  const url = options.url ?? '/api/stream';
+  const snapshotUrl = options.snapshotUrl ?? '/api/snapshot';
+  const createStream = options.createStream ?? (() => new ConnectionManager({ url, env: connectionEnv }));
+  const followLifecycle = options.followLifecycle ?? ((sharing: TabSharing) => followPageLifecycle(sharing));
+
+  let sharing: TabSharing | null = null;
+  let stream: StreamSource | null = null;
+  let teardown: (() => void)[] = [];
+
+  const loadSnapshot = async (): Promise<WireSnapshot | null> => {
+    try {
+      const response = await connectionEnv.fetch(snapshotUrl, { cache: 'no-store' });
+      if (!response.ok) return null;
+      const parsed = snapshotSchema.safeParse(await response.json());
+      return parsed.success ? parsed.data : null;
+    } catch {
+      // Offline or cut: the leader's next announce shows this tab behind again, and it asks again.
+      return null;
+    }
+  };
+
+  const onRole = (listener: StreamListener, change: RoleChange) => {
+    listener.onSharing?.(change);
+    const streams = change.role === 'leader' || change.role === 'solo';
+    const current = sharing;
+    if (streams && !stream && current) {
+      // A fresh manager per leadership: no stale backoff or outage bookkeeping from an old term.
+      stream = createStream();
+      stream.start(leaderListener(listener, current, connectionEnv.now));
+    } else if (!streams && stream) {
+      stream.stop();
+      stream = null;
+    }
+  };
+
+  return {
+    sharing: () => sharing,
+    start(listener) {
+      if (sharing) return;
+      const current = createTabSharing({
+        ...options.sharing,
+        env: tabEnv,
+        ...(options.channelName ? { channelName: options.channelName } : {}),
+        // The cursor of the last event actually applied: commit what waits for the next frame first.
+        cursor: () => {
+          listener.flush?.();
+          return listener.resumeCursor();
+        },
+        onRole: (change) => onRole(listener, change),
+      });
+      sharing = current;
+      const follower = createFollowerApply({
+        listener,
+        loadSnapshot,
+        holding: () => current.catchingUp(),
+        setTimeout: tabEnv.setTimeout,
+      });
+      teardown = [
+        current.onMessage((message) => follower.apply(message)),
+        current.onRequest((request) => stream?.reconnectNow(request.reason)),
+        followLifecycle(current),
+      ];
+      current.start();
+    },
+    stop() {
+      if (!sharing) return;
+      teardown.forEach((off) => off());
+      teardown = [];
+      // Closing says goodbye and releases the lock first, so another tab takes over at once.
+      const closing = sharing;
+      sharing = null;
+      closing.close();
+      stream?.stop();
+      stream = null;
+    },
+    reconnectNow(reason) {
+      if (stream) stream.reconnectNow(reason);
+      else if (GAP_REASON.test(reason)) sharing?.requestCatchUp();
+      else sharing?.requestReconnect(reason);
+    },
+  };
+}
