@@ -79,6 +79,8 @@ test(`through nginx over HTTP/2, ${TABS} tabs stay live across the death of an i
     tabs.map(async (tab) => {
       await tab.goto(cluster.nginx.url);
       await expect(badge(tab)).toHaveAttribute('data-state', 'live');
+      // Fully loaded (the chart code too) before an instance dies: the stream is the subject.
+      await expect(tab.locator('[data-feed] canvas')).toHaveCount(FEEDS.length);
       // Over HTTP/2: every tab's page, stream and requests share one connection.
       const protocol = await tab.evaluate(
         () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol,
