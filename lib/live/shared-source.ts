@@ -10,6 +10,7 @@ import {
   type TabSharingOptions,
 } from '@/lib/client/tabs/tab-sharing';
 import { snapshotSchema, type WireSnapshot } from '@/lib/sse/payloads';
+import { check } from '@/lib/sse/validate';
 import { createFollowerApply } from './follower-apply';
 import { leaderListener } from './leader-listener';
 
@@ -69,8 +70,8 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
     try {
       const response = await connectionEnv.fetch(snapshotUrl, { cache: 'no-store' });
       if (!response.ok) return null;
-      const parsed = snapshotSchema.safeParse(await response.json());
-      return parsed.success ? parsed.data : null;
+      const parsed = check(snapshotSchema, await response.json());
+      return parsed.ok ? parsed.value : null;
     } catch {
       // Offline or cut: the leader's next announce shows this tab behind again, and it asks again.
       return null;
