@@ -1,3 +1,4 @@
+import { FEEDS } from '../lib/metrics/feeds';
 import { badge, expect, RECOVERY_TIMEOUT_MS, test } from './fixtures';
 
 /**
@@ -45,11 +46,13 @@ test('a chart chunk lost in a drop is loaded again when the link is back, and th
   await expect(badge(page)).not.toHaveAttribute('data-state', 'live');
   await expect(page.locator('[data-testid^="chart-"] canvas')).toHaveCount(0);
   // Meanwhile the server-rendered sparklines still show the history.
-  await expect(page.getByTestId('sparkline')).toHaveCount(8);
+  await expect(page.getByTestId('sparkline')).toHaveCount(FEEDS.length);
 
   chaos.refuse(false);
   await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
-  await expect(page.locator('[data-testid^="chart-"] canvas')).toHaveCount(8, { timeout: RECOVERY_TIMEOUT_MS });
+  await expect(page.locator('[data-testid^="chart-"] canvas')).toHaveCount(FEEDS.length, {
+    timeout: RECOVERY_TIMEOUT_MS,
+  });
   await expect(page.getByTestId('sparkline')).toHaveCount(0);
   expect(await page.getByTestId('chart-cpu').getAttribute('data-points')).not.toBe('0');
   // The failed loads were retried by the page, not given up on: the chunk was requested again.

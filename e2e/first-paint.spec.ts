@@ -1,3 +1,4 @@
+import { FEEDS } from '../lib/metrics/feeds';
 import { badge, expect, serverLastSeqs, test } from './fixtures';
 
 /**
@@ -19,7 +20,7 @@ test.describe('without JavaScript', () => {
     await page.goto('/');
 
     const cards = page.locator('[data-feed]');
-    await expect(cards).toHaveCount(8);
+    await expect(cards).toHaveCount(FEEDS.length);
     for (const card of await cards.all()) {
       const feed = await card.getAttribute('data-feed');
       expect(Number(await card.getAttribute('data-last-seq')), feed!).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { FEEDS } from '../lib/metrics/feeds';
 import { badge, counter, expect, openLive, test, transitions } from './fixtures';
 
 /**
@@ -32,7 +33,7 @@ test('a reload resumes from the snapshot cursor: every event after the first pai
   const cursor = /data-testid="inspector-cursor"[^>]*>([^<]+)</.exec(html)?.[1];
   const painted = htmlLastSeqs(html);
   expect(cursor).toMatch(/^[a-z0-9]+\.\d+/);
-  expect(Object.keys(painted)).toHaveLength(8);
+  expect(Object.keys(painted)).toHaveLength(FEEDS.length);
 
   await expect(badge(page)).toHaveAttribute('data-state', 'live');
   // The one stream of the reloaded page asked to resume from the painted snapshot's cursor.
