@@ -91,6 +91,21 @@ test(`through nginx over HTTP/2, ${TABS} tabs stay live across the death of an i
   // All live at once, and all updating: at least two ticks of every feed in the first tab.
   await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(2 * FEEDS.length);
   await expectAllUpdating(tabs);
+  // No loss in any tab: no reset, no gap. Dropped duplicates are not asserted: a follower tab that
+  // joins mid-stream gets the events it lacks from the leader tab's replay ring while live ones
+  // keep coming, so it may receive an event twice; the idempotent merge drops (and counts) the
+  // second copy, and nothing is applied twice (tabs-handover.spec.ts checks that by seq).
+  const ledger = () =>
+    Promise.all(
+      tabs.map(async (tab, i) => ({
+        tab: i + 1,
+        resets: await counter(tab, 'resets'),
+        gaps: await counter(tab, 'gaps'),
+      })),
+    );
+  const clean = tabs.map((_, i) => ({ tab: i + 1, resets: 0, gaps: 0 }));
+  // Before the fault: joining tabs (followers catching up from the leader tab) left no hole.
+  expect(await ledger()).toEqual(clean);
 
   // Find the instance holding the most streams, and kill it.
   let serving: NextServer | undefined;
@@ -110,14 +125,6 @@ test(`through nginx over HTTP/2, ${TABS} tabs stay live across the death of an i
     tabs.map((tab) => expect(badge(tab)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS })),
   );
   await expectAllUpdating(tabs, RECOVERY_TIMEOUT_MS);
-  const faults = await Promise.all(
-    tabs.map(async (tab, i) => ({
-      tab: i + 1,
-      resets: await counter(tab, 'resets'),
-      gaps: await counter(tab, 'gaps'),
-      duplicates: await counter(tab, 'duplicates-dropped'),
-    })),
-  );
-  expect(faults).toEqual(tabs.map((_, i) => ({ tab: i + 1, resets: 0, gaps: 0, duplicates: 0 })));
+  expect(await ledger()).toEqual(clean);
   expect(appErrors).toEqual([]);
 });

@@ -90,6 +90,12 @@ export interface TabSharingOptions {
   leaseMs?: number;
   /** How long a probe may go unanswered before the leader counts as lost. Default 1000 ms (a busy tab answers late). */
   probeTimeoutMs?: number;
+  /**
+   * How long a follower waits for the answer to a catch-up request before asking again. Default
+   * 5000 ms: a tab that was just opened, or a leader busy rendering, answers late on a loaded
+   * machine, and a follower that gave up too early would count a hole the answer was about to fill.
+   */
+  catchUpTimeoutMs?: number;
   /** How long a lease claim waits for a better one. Default 300 ms. */
   claimWindowMs?: number;
   /** Events each tab keeps for catch-up. Default 5000. */
@@ -118,7 +124,7 @@ export interface TabSharing {
   /** Follower: the store found a hole; ask the leader for what is missing. */
   requestCatchUp(): void;
   /**
-   * Follower: a catch-up request may still be answered (bounded by `probeTimeoutMs`). Live
+   * Follower: a catch-up request may still be answered (bounded by `catchUpTimeoutMs`). Live
    * events that arrive meanwhile are ahead of what the answer brings; a binding may hold them
    * until it came, so its store does not count a hole the answer is about to fill.
    */
@@ -137,6 +143,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
   const channelName = options.channelName ?? 'rtd-live';
   const heartbeatMs = options.heartbeatMs ?? 1000;
   const probeTimeoutMs = options.probeTimeoutMs ?? 1000;
+  const catchUpTimeoutMs = options.catchUpTimeoutMs ?? 5000;
   const ring = new ReplayRing(options.ringCapacity ?? DEFAULT_RING_CAPACITY);
   const messageListeners = new Set<(message: FollowerMessage) => void>();
   const requestListeners = new Set<(request: LeaderRequest) => void>();
@@ -261,7 +268,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
     env,
     ring,
     cursor: options.cursor,
-    timeoutMs: probeTimeoutMs,
+    timeoutMs: catchUpTimeoutMs,
     send: (message) => {
       stats.catchUpsSent += 1;
       send(message);

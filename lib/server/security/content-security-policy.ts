@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * The page's Content-Security-Policy, built per request around a fresh nonce.
  *
@@ -8,7 +10,7 @@
  * Connections: same origin only (the stream, the snapshot, dev's HMR socket).
  * `frame-ancestors 'none'`: the dashboard is never framed (clickjacking).
  *
- * Pure (no `server-only`): `proxy.ts` runs it, and the unit test reads it.
+ * Pure: `proxy.ts` runs it, and the unit test reads it.
  */
 export function contentSecurityPolicy(nonce: string, dev: boolean): string {
   const directives = [

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * CORS for `/api/*`: same-origin only by default; origins listed in CORS_ORIGINS (comma-separated,
  * exact `scheme://host[:port]`) may call the API with credentials (the session cookie), e.g. a

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * Whether an `Origin` header names the host a request was sent to. Pure (used by proxy.ts and
  * the auth routes). The host comes from `X-Forwarded-Host` when a proxy sets it, else `Host`;
