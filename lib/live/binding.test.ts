@@ -83,6 +83,29 @@ describe('createBinding', () => {
     expect(t.source.reconnectNow).toHaveBeenCalledTimes(1);
   });
 
+  it('gives up a hole that the resume did not fill: the feed advances, the loss is counted and kept', () => {
+    const t = setup();
+    t.transition('live');
+    t.metric(4);
+    t.frame();
+    expect(t.source.reconnectNow).toHaveBeenCalledTimes(1);
+    // The resume replays from before the hole, but seq 3 is gone from the server (never sent again).
+    t.transition('reconnecting', 'gap');
+    expect(t.listener.resumeCursor()).toBe('ep1.2');
+    t.transition('live', 'resumed');
+    t.metric(4);
+    t.metric(5);
+    t.frame();
+    t.metric(6);
+    t.frame();
+    const state = t.metrics.api.getState();
+    expect(state.feeds.cpu?.lastSeq).toBe(6);
+    expect(state.counters).toMatchObject({ gaps: 1, lost: 1 });
+    expect(state.lostSpans).toEqual([{ feed: 'cpu', from: 2, to: 4, points: 1 }]);
+    expect(t.listener.resumeCursor()).toBe('ep1.6');
+    expect(t.source.reconnectNow).toHaveBeenCalledTimes(1);
+  });
+
   it('applies a reset at once, and words the recovery from what the store measured', () => {
     const t = setup();
     const reset: WireReset = {

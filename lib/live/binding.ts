@@ -50,8 +50,12 @@ export function createBinding({ source, metrics, status, env, scheduleFrame }: B
   const settle = (result: CommitResult) => {
     lastReset = result.resets.at(-1) ?? lastReset;
     const [feed] = result.newGaps;
+    if (feed === undefined) return;
+    // One resume per hole, never a wait without end: the store is told first, so what the resume
+    // brings past a hole gives the hole up (counted as lost) instead of waiting behind it.
+    metrics.resumeAsked();
     // Upstream command: a hole only a resume can fill (the store's resumeCursor() starts before it).
-    if (feed !== undefined) source.reconnectNow(`gap in ${feed}: resuming to fill it`);
+    source.reconnectNow(`gap in ${feed}: resuming to fill it`);
   };
   const buffer = createFrameBuffer(commit, scheduleFrame);
 

@@ -177,7 +177,7 @@ describe('shared source', () => {
     await w.browser.advance(50);
     for (const tab of [a, b, c]) {
       expect(state(tab).feeds.cpu?.lastSeq).toBe(5);
-      expect(state(tab).counters).toEqual({ eventsApplied: 5, duplicatesDropped: 0, gaps: 0, resets: 0 });
+      expect(state(tab).counters).toEqual({ eventsApplied: 5, duplicatesDropped: 0, gaps: 0, resets: 0, lost: 0 });
       expect(tab.live.status.getState().connection.state).toBe('live');
       expect(tab.live.status.getState().transitions.at(-1)).toMatchObject({ to: 'live' });
       // The leader's clock offset, for lag and outage times on the server's clock.
@@ -215,7 +215,7 @@ describe('shared source', () => {
     await w.browser.advance(50);
     for (const tab of [b, c]) {
       expect(state(tab).feeds.cpu?.lastSeq).toBe(17);
-      expect(state(tab).counters).toEqual({ eventsApplied: 17, duplicatesDropped: 0, gaps: 0, resets: 0 });
+      expect(state(tab).counters).toEqual({ eventsApplied: 17, duplicatesDropped: 0, gaps: 0, resets: 0, lost: 0 });
     }
   });
 
@@ -233,7 +233,7 @@ describe('shared source', () => {
     w.emit(1);
     await w.browser.advance(50);
     expect(state(late).feeds.cpu?.lastSeq).toBe(10);
-    expect(state(late).counters).toEqual({ eventsApplied: 8, duplicatesDropped: 0, gaps: 0, resets: 0 });
+    expect(state(late).counters).toEqual({ eventsApplied: 8, duplicatesDropped: 0, gaps: 0, resets: 0, lost: 0 });
     expect(late.snapshotRequests).toBe(0);
   });
 

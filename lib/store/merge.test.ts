@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WireMetric } from '@/lib/sse/payloads';
-import { FeedTrack } from './merge';
+import { FeedTrack, MAX_PENDING } from './merge';
 
 const event = (seq: number): WireMetric => ({ feed: 'cpu', seq, ts: seq * 1000, value: seq % 7 });
+const DUPLICATE = { applied: 0, duplicate: true };
 const fresh = () => {
   const track = new FeedTrack({ windowMs: 10_000_000, maxPoints: 100_000 });
   track.load({ firstSeq: 1, ts: [], value: [] }, 'ep.0');
@@ -22,8 +23,8 @@ function feed(track: FeedTrack, events: readonly WireMetric[]) {
   let duplicates = 0;
   for (const e of events) {
     const result = track.apply(e, `ep.${e.seq}`);
-    if (result === 'duplicate') duplicates += 1;
-    else applied += result;
+    if (result.duplicate) duplicates += 1;
+    applied += result.applied;
   }
   return { applied, duplicates };
 }
@@ -45,16 +46,66 @@ describe('FeedTrack.apply', () => {
     feed(t, [1, 3, 4].map(event));
     expect(t.lastSeq).toBe(1);
     expect(t.hasHole).toBe(true);
-    expect(t.apply(event(3), 'x')).toBe('duplicate');
-    expect(t.apply(event(2), 'ep.2')).toBe(3);
+    expect(t.apply(event(3), 'x')).toEqual(DUPLICATE);
+    expect(t.apply(event(2), 'ep.2')).toEqual({ applied: 3, duplicate: false });
     expect(state(t)).toMatchObject({ lastSeq: 4, pending: 0, ts: [1000, 2000, 3000, 4000] });
   });
 
   it('takes the first event as the baseline when nothing was loaded', () => {
     const t = new FeedTrack();
-    expect(t.apply(event(41), 'a')).toBe(1);
-    expect(t.apply(event(40), 'b')).toBe('duplicate');
-    expect(t.apply(event(42), 'c')).toBe(1);
+    expect(t.apply(event(41), 'a')).toEqual({ applied: 1, duplicate: false });
+    expect(t.apply(event(40), 'b')).toEqual(DUPLICATE);
+    expect(t.apply(event(42), 'c')).toEqual({ applied: 1, duplicate: false });
+  });
+
+  it('waits for a hole until the resume is asked, then gives up what its answer skipped', () => {
+    const t = fresh();
+    feed(t, [1, 2, 4, 5].map(event));
+    expect(t.lastSeq).toBe(2);
+    t.askResume();
+    // The answer replays from before the hole: 2 (held), then 4 (waiting), without 3.
+    expect(t.apply(event(2), 'r')).toEqual(DUPLICATE);
+    expect(t.apply(event(4), 'r')).toEqual({ applied: 2, duplicate: true });
+    expect(t.takeLosses()).toEqual([{ from: 2000, to: 4000, points: 1 }]);
+    expect(t.takeLosses()).toEqual([]);
+    expect(state(t)).toMatchObject({ lastSeq: 5, pending: 0, ts: [1000, 2000, 4000, 5000] });
+    expect(t.resumeAsked).toBe(false);
+    // A late 3 is a duplicate now, never a doubled or out-of-order point.
+    expect(t.apply(event(3), 'late')).toEqual(DUPLICATE);
+    expect(t.apply(event(6), 'ep.6')).toEqual({ applied: 1, duplicate: false });
+  });
+
+  it('gives up several holes at once, applying what waited between them', () => {
+    const t = fresh();
+    feed(t, [1, 3, 6].map(event));
+    t.askResume();
+    expect(t.apply(event(8), 'r')).toEqual({ applied: 3, duplicate: false });
+    expect(t.takeLosses()).toEqual([
+      { from: 1000, to: 3000, points: 1 },
+      { from: 3000, to: 6000, points: 2 },
+      { from: 6000, to: 8000, points: 1 },
+    ]);
+    expect(t.lastSeq).toBe(8);
+  });
+
+  it('asking a resume without a hole changes nothing', () => {
+    const t = fresh();
+    feed(t, [1, 2].map(event));
+    t.askResume();
+    expect(t.resumeAsked).toBe(false);
+    expect(t.apply(event(4), 'x')).toEqual({ applied: 0, duplicate: false });
+  });
+
+  it('gives up the oldest hole when too many points wait behind holes', () => {
+    const t = fresh();
+    feed(t, [1].map(event));
+    feed(
+      t,
+      Array.from({ length: MAX_PENDING + 1 }, (_, i) => event(i + 3)),
+    );
+    expect(t.lastSeq).toBe(MAX_PENDING + 3);
+    expect(t.pending.size).toBe(0);
+    expect(t.takeLosses()).toEqual([{ from: 1000, to: 3000, points: 1 }]);
   });
 
   it('any interleaving of duplicates and reorders of a valid sequence ends in the clean state', () => {
@@ -87,7 +138,7 @@ describe('FeedTrack.apply', () => {
     const t = new FeedTrack();
     t.load({ firstSeq: 10, ts: [1, 2, 3], value: [5, 6, 7] }, 'ep.30');
     expect(state(t)).toMatchObject({ lastSeq: 12, ts: [1, 2, 3], lastCursor: 'ep.30' });
-    expect(t.apply(event(12), 'x')).toBe('duplicate');
-    expect(t.apply(event(13), 'y')).toBe(1);
+    expect(t.apply(event(12), 'x')).toEqual(DUPLICATE);
+    expect(t.apply(event(13), 'y')).toEqual({ applied: 1, duplicate: false });
   });
 });

@@ -22,11 +22,26 @@ export interface Counters {
   duplicatesDropped: number;
   gaps: number;
   resets: number;
+  /** Points given up: missing seqs that the resume asked for did not bring (merge.ts). */
+  lost: number;
+}
+
+/** A run of one feed's points given up, in server time: the charts shade it as lost. */
+export interface LostSpan {
+  feed: string;
+  /** Time of the last point before the hole. */
+  from: number;
+  /** Time of the first point after it. */
+  to: number;
+  /** How many points are missing in between. */
+  points: number;
 }
 
 export interface MetricsState {
   feeds: Readonly<Record<string, FeedSummary>>;
   counters: Counters;
+  /** The latest runs of points given up (at most `MAX_LOST_SPANS`, oldest dropped first). */
+  lostSpans: readonly LostSpan[];
   /** Epoch of the data held. */
   epoch: string | null;
   /** Cursor of the last event applied: what a reconnect resumes from (unless a hole is open). */

@@ -28,7 +28,7 @@ describe('metrics store', () => {
     expect(store.api.getInitialState()).toBe(state());
     expect(state().feeds.cpu).toEqual({ lastSeq: 2, lastValue: 1, trendFrom: 1, points: 2, revision: 0 });
     expect(state()).toMatchObject({ epoch: 'ep1', cursor: 'ep1.4', lastEventAt: null });
-    expect(state().counters).toEqual({ eventsApplied: 0, duplicatesDropped: 0, gaps: 0, resets: 0 });
+    expect(state().counters).toEqual({ eventsApplied: 0, duplicatesDropped: 0, gaps: 0, resets: 0, lost: 0 });
   });
 
   it('accepts a feed it was not told about, and shows announced feeds before any data', () => {

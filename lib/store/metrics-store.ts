@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { summarize } from './feed-summary';
 import { FeedTracks } from './feed-tracks';
-import type { CommitResult, FeedSummary, Incoming, MetricsState } from './metrics-state';
+import type { CommitResult, FeedSummary, Incoming, LostSpan, MetricsState } from './metrics-state';
 import type { SeriesWindow, SeriesWindowOptions } from './series-window';
 
 /**
@@ -14,6 +14,9 @@ import type { SeriesWindow, SeriesWindowOptions } from './series-window';
  * updates"): no React render per point. The store knows nothing of connections: it applies what
  * it is given and says what it would need (`CommitResult.newGaps`, `resumeCursor()`).
  */
+
+/** Lost spans kept for the charts (they show 5 minutes; older spans scroll out anyway). */
+export const MAX_LOST_SPANS = 50;
 
 export interface MetricsStoreOptions extends SeriesWindowOptions {
   /** Feeds shown before any data arrives. Others are accepted when they appear. Default none. */
@@ -36,6 +39,13 @@ export interface MetricsStore {
   commit(items: readonly Incoming[]): CommitResult;
   /** Where a resume should start: before the oldest open hole, else the last applied event. A pure read. */
   resumeCursor(): string | null;
+  /**
+   * Says that a resume from `resumeCursor()` was asked for the holes open now. Its answer brings
+   * each feed in seq order from before them, so once it brings a point past a hole, the missing
+   * points are given up: the feed advances, `counters.lost` counts them and `lostSpans` shows
+   * where. Without this call a hole waits (a reorder may still fill it), bounded by `MAX_PENDING`.
+   */
+  resumeAsked(): void;
   /** The epoch of the data that follows (from `hello`); kept until a reset proves a restart. */
   setEpoch(epoch: string): void;
   /**
@@ -57,7 +67,8 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
 
   const api = createStore<MetricsState>()(() => ({
     feeds: summaries(0),
-    counters: { eventsApplied: 0, duplicatesDropped: 0, gaps: 0, resets: 0 },
+    counters: { eventsApplied: 0, duplicatesDropped: 0, gaps: 0, resets: 0, lost: 0 },
+    lostSpans: [],
     epoch: options.snapshot?.epoch ?? null,
     cursor: options.snapshot?.cursor ?? null,
     lastEventTs: null,
@@ -71,6 +82,7 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
     const counters = { ...state.counters };
     const touched = new Set<string>();
     let { lastEventTs, epoch, cursor } = state;
+    const lost: LostSpan[] = [];
 
     for (const item of items) {
       if (item.kind === 'reset') {
@@ -82,10 +94,13 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
         continue;
       }
       const track = tracks.get(item.event.feed);
-      const applied = track.apply(item.event, item.cursor);
-      if (applied === 'duplicate') {
-        counters.duplicatesDropped += 1;
-      } else if (applied > 0) {
+      const { applied, duplicate } = track.apply(item.event, item.cursor);
+      if (duplicate) counters.duplicatesDropped += 1;
+      for (const run of track.takeLosses()) {
+        counters.lost += run.points;
+        lost.push({ feed: item.event.feed, ...run });
+      }
+      if (applied > 0) {
         counters.eventsApplied += applied;
         touched.add(item.event.feed);
         if (!track.hasHole) cursor = track.lastCursor;
@@ -102,6 +117,7 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
     api.setState({
       feeds: touched.size ? feeds : state.feeds,
       counters,
+      lostSpans: lost.length ? [...state.lostSpans, ...lost].slice(-MAX_LOST_SPANS) : state.lostSpans,
       epoch,
       cursor,
       lastEventTs,
@@ -141,6 +157,9 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
     commit,
     mergeSnapshot,
     resumeCursor: () => tracks.cursorBeforeOldestHole() ?? api.getState().cursor,
+    resumeAsked() {
+      for (const [, track] of tracks.entries()) track.askResume();
+    },
     setEpoch(epoch) {
       tracks.dataEpoch ??= epoch;
       if (api.getState().epoch !== epoch) api.setState({ epoch });
