@@ -6,7 +6,9 @@
 // env (defaults finish in about five minutes on 2 cores):
 //   BENCH_STREAMS=1000  BENCH_RATE_HZ=10  BENCH_DURATION_S=8  BENCH_ROUNDS=3  BENCH_FEEDS=8
 //   BENCH_MEMORY_STREAMS=1000 (memory slope: from N to 2N streams at 1 Hz)
-//   BENCH_SKIP=fanout,memory,bundle,store,browser   (skip parts)
+//   BENCH_SKIP=fanout,memory,bundle,store,browser,recovery   (skip parts)
+//   BENCH_RECOVERY_CLIENTS=20  BENCH_RECOVERY_OUTAGES=2  (recovery: clients × outages of 10 s)
+// Run only some parts by naming them: `npm run bench -- recovery` (or `-- fanout store`).
 
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -31,6 +33,16 @@ const ALL_FEEDS = [
 ];
 const FEEDS = ALL_FEEDS.slice(0, Number(process.env.BENCH_FEEDS ?? 8));
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const PARTS = ['fanout', 'memory', 'bundle', 'store', 'browser', 'recovery'];
+const ONLY = process.argv.slice(2);
+for (const part of ONLY) {
+  if (!PARTS.includes(part)) {
+    console.error(`Unknown bench part "${part}": choose from ${PARTS.join(', ')}.`);
+    process.exit(1);
+  }
+}
+/** Whether a part runs: the named ones if any were named, else all but BENCH_SKIP. */
+const runs = (part) => (ONLY.length ? ONLY.includes(part) : !SKIP.has(part));
 const CLK_TCK = 100;
 /** The servers measured: both stream paths of the app, and the reference they are compared with. */
 const KINDS = ['route', 'raw', 'reference'];
@@ -388,6 +400,66 @@ async function browser() {
   console.log(`main-thread busy: ${fmt(((busy1 - busy0) / wall) * 100, 1)}%`);
 }
 
+/** Nearest-rank percentile. */
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+async function recovery() {
+  const clients = Number(process.env.BENCH_RECOVERY_CLIENTS ?? 20);
+  const outages = Number(process.env.BENCH_RECOVERY_OUTAGES ?? 2);
+  const outageMs = 10_000;
+  console.log(
+    `\n## Recovery after an outage: ${clients} clients × ${outages} outages of ${outageMs / 1000} s = ${clients * outages} samples (real ConnectionManager in Node, production server behind the chaos proxy; the clients of one outage run in parallel, each with its own jitter)\n`,
+  );
+  // Auth off: this measures the connection policy, not sign-in (AUTH_MODE is ignored where unknown).
+  const server = await startServer('route', { AUTH_MODE: 'off' });
+  const child = fork('e2e/bench/recovery.ts', [], {
+    execArgv: [
+      '--experimental-transform-types',
+      '--disable-warning=ExperimentalWarning',
+      '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
+      '--import',
+      './e2e/bench/ts-hooks.mjs',
+    ],
+    env: {
+      ...process.env,
+      TARGET_PORT: new URL(server.url).port,
+      CLIENTS: String(clients),
+      OUTAGES: String(outages),
+      OUTAGE_MS: String(outageMs),
+      STREAM_PATH: FEEDS.length < ALL_FEEDS.length ? `/api/stream?feeds=${FEEDS.join(',')}` : '/api/stream',
+    },
+  });
+  let result;
+  try {
+    result = await new Promise((resolve, reject) => {
+      child.on('message', (message) => message.type === 'result' && resolve(message.result));
+      child.on('exit', (code) => reject(new Error(`recovery client exited ${code} without a result`)));
+    });
+  } finally {
+    child.kill();
+    await server.stop();
+  }
+  const recovered = result.latencies.filter((s) => s !== null);
+  const missing = result.latencies.length - recovered.length;
+  const med = recovered.length ? median(recovered) : null;
+  const p95 = missing > result.latencies.length * 0.05 ? null : percentile(recovered, 95);
+  const rate = result.attemptRates.reduce((a, b) => a + b, 0) / result.attemptRates.length;
+  const met = (ok) => (ok ? 'met' : '**not met**');
+  console.log('| figure | measured | target | met? |');
+  console.log('|---|---|---|---|');
+  console.log(`| median, server back → \`live\` | ${fmt(med, 2)} s | ≤ 3 s | ${met(med !== null && med <= 3)} |`);
+  console.log(`| p95, server back → \`live\` | ${fmt(p95, 2)} s | ≤ 8 s | ${met(p95 !== null && p95 <= 8)} |`);
+  console.log(
+    `| attempts per client per second during the outage (mean) | ${fmt(rate, 2)} | ≤ 1 | ${met(rate <= 1)} |`,
+  );
+  console.log(
+    `\nslowest ${fmt(Math.max(...recovered), 2)} s, fastest ${fmt(Math.min(...recovered), 2)} s; most attempts by one client in one outage: ${fmt(Math.max(...result.attemptRates) * (outageMs / 1000))}${missing ? `; ${missing} client(s) not live within 60 s` : ''}`,
+  );
+}
+
 console.log(
   `# npm run bench\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, load average ${loadavg()
     .map((l) => l.toFixed(2))
@@ -395,8 +467,9 @@ console.log(
       ' ',
     )} at start\nNode ${process.version}, Next ${JSON.parse(readFileSync('node_modules/next/package.json', 'utf8')).version}`,
 );
-if (!SKIP.has('fanout')) await fanOut();
-if (!SKIP.has('memory')) await memory();
-if (!SKIP.has('bundle')) await bundle();
-if (!SKIP.has('store')) store();
-if (!SKIP.has('browser')) await browser();
+if (runs('fanout')) await fanOut();
+if (runs('memory')) await memory();
+if (runs('bundle')) await bundle();
+if (runs('store')) store();
+if (runs('browser')) await browser();
+if (runs('recovery')) await recovery();
