@@ -132,8 +132,8 @@ function drawChart(
         },
         {
           ...axis,
-          // As wide as the longest label (about 6.5 px a character at 11 px), not a fixed guess.
-          size: (_u, values) => 14 + 6.5 * Math.max(4, ...(values ?? []).map((v) => v.length)),
+          // As wide as the longest label (about 7 px a character at 11 px, plus ticks and gap).
+          size: (_u, values) => 20 + 7 * Math.max(4, ...(values ?? []).map((v) => v.length)),
           space: Y_TICK_SPACE,
           values: (_u, splits, _axis, _space, step) => splits.map((v) => formatTick(v, unit, step)),
         },
@@ -231,12 +231,13 @@ function drawChart(
   };
   scheme.addEventListener('change', recolour);
 
+  /** Moves the cursor between the points in view (uPlot keeps their index range in `idxs`). */
   const step = (by: number) => {
     const data = chart.data[0];
-    if (data.length === 0) return;
-    const current = chart.cursor.idx ?? data.length - 1;
-    const idx =
-      by === Infinity ? data.length - 1 : by === -Infinity ? 0 : Math.min(data.length - 1, Math.max(0, current + by));
+    const [first = 0, last = data.length - 1] = chart.series[0]?.idxs ?? [];
+    if (data.length === 0 || last < first) return;
+    const current = chart.cursor.idx ?? last;
+    const idx = by === Infinity ? last : by === -Infinity ? first : Math.min(last, Math.max(first, current + by));
     const value = chart.data[1]?.[idx];
     chart.setCursor({ left: chart.valToPos(data[idx]!, 'x'), top: value == null ? 0 : chart.valToPos(value, 'y') });
   };
