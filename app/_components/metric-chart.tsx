@@ -176,14 +176,16 @@ function drawChart(
     const [xMin, xMax] = xRange();
     spans = chartSpans(ts, live.status.getState().outages, pausedAt ?? serverNow(), xMin, xMax);
     chart.setData([ts, values]);
-    const { dataset } = container;
-    dataset.range = String(rangeMs);
-    dataset.paused = String(pausedAt !== null);
-    dataset.xEnd = String(Math.round(xMax));
-    dataset.lost = String(spans.lost.length);
-    dataset.recovered = String(spans.recovered.length);
-    dataset.waiting = String(spans.waiting !== null);
-    container.setAttribute('aria-label', `${label}, last ${rangeLabel(rangeMs)}${pausedAt ? ' (paused)' : ''}`);
+    // Attribute writes only when the value changed: each one is DOM (and accessibility tree) work.
+    const set = (name: string, value: string) =>
+      container.getAttribute(name) !== value && container.setAttribute(name, value);
+    set('data-range', String(rangeMs));
+    set('data-paused', String(pausedAt !== null));
+    set('data-x-end', String(Math.round(xMax)));
+    set('data-lost', String(spans.lost.length));
+    set('data-recovered', String(spans.recovered.length));
+    set('data-waiting', String(spans.waiting !== null));
+    set('aria-label', `${label} chart, last ${rangeLabel(rangeMs)}${pausedAt !== null ? ', paused' : ''}`);
     drawn(ts.length);
   };
   const cancel = () => {
