@@ -74,9 +74,9 @@ test('during an outage values say "as of" and the axis keeps moving; back to nor
   await expect(page.locator('[data-feed][data-stale="false"]')).toHaveCount(FEEDS.length);
   await expect(page.getByTestId('feed-as-of')).toHaveCount(0);
   await expect(cpuChart(page)).toHaveAttribute('data-waiting', 'false');
-  // The replay filled the outage: it is marked recovered, and nothing is lost.
+  // The replay filled the outage: it is marked recovered. (Not asserted: `data-lost` is 0. On a
+  // busy machine the server's own timer can stall for over 1.5 s, which is a real hole.)
   await expect(cpuChart(page)).not.toHaveAttribute('data-recovered', '0');
-  await expect(cpuChart(page)).toHaveAttribute('data-lost', '0');
 });
 
 test('hovering a chart shows the value and local time; the arrow keys move the cursor', async ({ page }) => {
@@ -100,4 +100,20 @@ test('hovering a chart shows the value and local time; the arrow keys move the c
   await expect(tooltip).toHaveText(text);
   await page.keyboard.press('Home');
   await expect(tooltip).toHaveText(text);
+});
+
+test('after a server restart the history it lost is marked lost, the line broken across it', async ({
+  page,
+  server,
+}) => {
+  await openLive(page);
+  const lostBefore = Number(await cpuChart(page).getAttribute('data-lost'));
+  await server.stop('SIGKILL');
+  await expect(badge(page)).not.toHaveAttribute('data-state', 'live');
+  await expect(cpuChart(page)).toHaveAttribute('data-waiting', 'true');
+  await server.restart();
+  await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
+  // The new server's history starts after the restart: the hole is lost, not recovered.
+  await expect.poll(async () => Number(await cpuChart(page).getAttribute('data-lost'))).toBeGreaterThan(lostBefore);
+  await expect(cpuChart(page)).toHaveAttribute('data-waiting', 'false');
 });
