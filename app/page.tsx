@@ -19,7 +19,7 @@ export default async function HomePage() {
   const drift = catalogueDrift(feedNames, FEED_NAMES);
   // Without a reachable bus (Redis down) the page still renders; the stream fills it in later.
   const snapshot = bus.healthy() ? await bus.snapshot(new Set(FEED_NAMES)).catch(() => undefined) : undefined;
-  const feeds = FEEDS.map(({ name, label, unit, decimals }) => ({ name, label, unit, decimals }));
+  const feeds = FEEDS.map(({ name, label, unit, decimals, min, max }) => ({ name, label, unit, decimals, min, max }));
   if (!drift) return <Dashboard feeds={feeds} snapshot={snapshot} />;
   return (
     <>

@@ -26,6 +26,9 @@ test.describe('without JavaScript', () => {
       expect(Number(await card.getAttribute('data-last-seq')), feed!).toBeGreaterThan(0);
       await expect(card.getByTestId('feed-value')).toHaveText(/^-?\d+(\.\d+)?$/);
       await expect(card.getByTestId('feed-trend')).toHaveText(/^[↑↓→] /);
+      // Not live yet: the value is the snapshot's, and says when it was measured (UTC on the server).
+      await expect(card).toHaveAttribute('data-stale', 'true');
+      await expect(card.getByTestId('feed-as-of')).toHaveText(/^as of \d{2}:\d{2}:\d{2} UTC$/);
       const chart = card.getByTestId(`chart-${feed}`);
       expect(Number(await chart.getAttribute('data-points')), feed!).toBeGreaterThan(0);
       await expect(chart.getByTestId('sparkline').locator('path')).toHaveAttribute('d', /^M[\d.]+ [\d.]+ L/);

@@ -1,9 +1,11 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Snapshot } from '@/lib/metrics/events';
 import { LiveProvider } from '@/lib/live/provider';
-import { useMetrics } from '@/lib/live/react';
+import { useLive, useMetrics } from '@/lib/live/react';
+import { ChartControls } from './chart-controls';
+import { ChartViewContext, createChartView } from './chart-view';
 import { ConnectionBadge } from './connection-badge';
 import { FeedCard } from './feed-card';
 import { feedColor } from './palette';
@@ -15,6 +17,16 @@ export interface DashboardFeed {
   label: string;
   unit: string;
   decimals: number;
+  /** The catalogue's bounds: the chart's y axis stays within them. */
+  min: number;
+  max: number;
+}
+
+/** One time range and pause for all charts, bounded by what the store's window holds. */
+function ChartViewProvider({ feed, children }: { feed: string | undefined; children: ReactNode }) {
+  const live = useLive();
+  const [view] = useState(() => createChartView(feed === undefined ? 300_000 : live.metrics.series(feed).windowMs));
+  return <ChartViewContext.Provider value={view}>{children}</ChartViewContext.Provider>;
 }
 
 /** The DOM contract's counters (docs/dom-contract.md) on the dashboard root. */
@@ -27,7 +39,8 @@ function CountersRoot({ children }: { children: ReactNode }) {
       data-duplicates-dropped={counters.duplicatesDropped}
       data-gaps={counters.gaps}
       data-resets={counters.resets}
-      className="mx-auto max-w-7xl space-y-6 p-4 sm:p-6"
+      // Wide screens get wide charts: the grid uses the width up to 1920 px (3 columns at 1280+).
+      className="mx-auto max-w-[1920px] space-y-4 p-4 sm:p-6"
     >
       {children}
     </div>
@@ -51,11 +64,14 @@ export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapsho
           </div>
           <ConnectionBadge />
         </header>
-        <main className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
-          {feeds.map((feed, i) => (
-            <FeedCard key={feed.name} {...feed} color={feedColor(i)} />
-          ))}
-        </main>
+        <ChartViewProvider feed={feeds[0]?.name}>
+          <ChartControls />
+          <main className="grid gap-4 md:grid-cols-2 xl:grid-cols-3 min-[1800px]:grid-cols-4">
+            {feeds.map((feed, i) => (
+              <FeedCard key={feed.name} {...feed} color={feedColor(i)} />
+            ))}
+          </main>
+        </ChartViewProvider>
         <StreamInspector />
       </CountersRoot>
       <RecoveryToast />

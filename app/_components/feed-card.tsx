@@ -1,6 +1,7 @@
 'use client';
 
-import { useMetrics } from '@/lib/live/react';
+import { useSyncExternalStore } from 'react';
+import { useLive, useLiveStatus, useMetrics } from '@/lib/live/react';
 import { MetricChart } from './metric-chart';
 
 export interface FeedCardProps {
@@ -8,6 +9,9 @@ export interface FeedCardProps {
   label: string;
   unit: string;
   decimals: number;
+  /** The catalogue's bounds (lib/metrics/feeds.ts), for the chart's y axis. */
+  min: number;
+  max: number;
   color: string;
 }
 
@@ -27,30 +31,65 @@ function Trend({ from, to, decimals }: { from: number | null; to: number | null;
   );
 }
 
-/** One feed: current value, unit, one-minute trend, and the chart. */
-export function FeedCard({ name, label, unit, decimals, color }: FeedCardProps) {
+const noSubscribe = () => () => {};
+const utcTime = new Intl.DateTimeFormat('en-GB', { timeStyle: 'medium', timeZone: 'UTC' });
+
+/**
+ * "as of 12:03:41": when the value shown was measured. Local time in the browser; in the server
+ * HTML (and during hydration) UTC, labelled so, since the server cannot know the reader's zone.
+ */
+function AsOf({ ts }: { ts: number }) {
+  const isClient = useSyncExternalStore(
+    noSubscribe,
+    () => true,
+    () => false,
+  );
+  const text = isClient ? new Date(ts).toLocaleTimeString() : `${utcTime.format(ts)} UTC`;
+  return (
+    <span data-testid="feed-as-of" className="text-xs font-normal text-amber-700 dark:text-amber-300">
+      as of <time dateTime={new Date(ts).toISOString()}>{text}</time>
+    </span>
+  );
+}
+
+/**
+ * One feed: current value, unit, one-minute trend, and the chart. While the connection is not
+ * `live` (also in the server HTML, before any stream) the value is the last one received: it
+ * is dimmed and says when it was measured (`data-stale`).
+ */
+export function FeedCard({ name, label, unit, decimals, min, max, color }: FeedCardProps) {
+  const live = useLive();
   // `?.`: a feed the store has not heard of yet renders empty instead of crashing.
   const lastSeq = useMetrics((s) => s.feeds[name]?.lastSeq ?? 0);
   const value = useMetrics((s) => s.feeds[name]?.lastValue ?? null);
   const trendFrom = useMetrics((s) => s.feeds[name]?.trendFrom ?? null);
+  const stale = useLiveStatus((s) => s.connection.state !== 'live');
+  // Read with `value`: both change on the same commit.
+  const lastTs = live.metrics.series(name).ts.at(-1) ?? null;
 
   return (
     <section
       data-feed={name}
       data-last-seq={lastSeq}
+      data-stale={String(stale)}
       className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800"
     >
       <header className="flex items-baseline justify-between gap-2">
         <h2 className="text-sm font-medium text-slate-600 dark:text-slate-300">{label}</h2>
         <Trend from={trendFrom} to={value} decimals={decimals} />
       </header>
-      <p className="mt-1 text-2xl font-semibold tabular-nums">
-        <span data-testid="feed-value">{value === null ? '—' : value.toFixed(decimals)}</span>
-        <span className="ml-1 text-sm font-normal text-slate-500 dark:text-slate-400">{unit}</span>
+      <p className="mt-1 flex flex-wrap items-baseline gap-x-2 text-2xl font-semibold tabular-nums">
+        {/* Dimmed by colour, not opacity: it stays above WCAG AA contrast in both themes. */}
+        <span className={stale ? 'text-slate-500 dark:text-slate-400' : ''}>
+          <span data-testid="feed-value">{value === null ? '—' : value.toFixed(decimals)}</span>
+          <span className="ml-1 text-sm font-normal text-slate-500 dark:text-slate-400">{unit}</span>
+        </span>
+        {stale && lastTs !== null && <AsOf ts={lastTs} />}
       </p>
       <div className="mt-2">
-        <MetricChart feed={name} label={label} unit={unit} color={color} />
+        <MetricChart feed={name} label={label} unit={unit} color={color} decimals={decimals} min={min} max={max} />
       </div>
+      {/* The chart's text alternative (ux-a11y: chart-data-table.tsx) mounts here, below the chart. */}
     </section>
   );
 }
