@@ -34,6 +34,14 @@ const valid: TabMessage[] = [
   { kind: 'announce', term: 3, epoch: null, cursor: null },
   { kind: 'item', term: 3, item: metric, prev: 'ep1.6' },
   { kind: 'item', term: 3, item: reset, prev: null },
+  {
+    kind: 'items',
+    term: 3,
+    items: [
+      { item: metric, prev: 'ep1.6' },
+      { item: reset, prev: null },
+    ],
+  },
   { kind: 'status', term: 3, status },
   { kind: 'recovery', term: 3, recovery: { outageMs: 1200, replayed: 4, resetReason: null } },
   { kind: 'replay', term: 3, to: 'tab-b', requestId: 'r1', ok: true, items: [metric, reset] },
@@ -85,6 +93,9 @@ describe('decodeTabMessage()', () => {
     ['an unknown connection state', { kind: 'status', term: 1, status: { ...status, state: 'sleeping' } }],
     ['a negative term', { kind: 'claim', term: -1 }],
     ['a replay with a bad item', { kind: 'replay', term: 1, to: 'a', requestId: 'r', ok: true, items: [{}] }],
+    ['an empty items batch', { kind: 'items', term: 1, items: [] }],
+    ['an items batch with a bad item', { kind: 'items', term: 1, items: [{ item: {}, prev: null }] }],
+    ['an items batch without prev', { kind: 'items', term: 1, items: [{ item: metric }] }],
     ['an unknown catch-up reason', { kind: 'catch-up', requestId: 'r', cursor: null, reason: 'because' }],
   ])('drops %s', (_name, body) => {
     expect(decodeTabMessage({ ...body, v: 1, from: 'tab-a' })).toEqual({ ok: false, error: 'malformed' });

@@ -15,7 +15,8 @@ type ResetReason = ResetData['reason'];
  * other over a `BroadcastChannel`. Every message is an envelope `{v, from, kind, …}`.
  *
  *   leader → followers   announce (heartbeat: term, epoch and cursor of the last event applied)
- *                        item (one stream event, with the cursor of the one before it)
+ *                        items (the stream events of one network chunk, each with the cursor of
+ *                        the one before it; `item`, one event, is what earlier builds sent)
  *                        status (connection state snapshot), recovery (outage report)
  *                        replay (answer to a catch-up, addressed to one tab)
  *   follower → leader    catch-up ("I'm here / catch me up from cursor X"), reconnect ("Reconnect now")
@@ -80,6 +81,7 @@ export type CatchUpReason = 'join' | 'gap' | 'probe';
 export type TabMessage =
   | { kind: 'announce'; term: number; epoch: string | null; cursor: string | null }
   | { kind: 'item'; term: number; item: StreamItem; prev: string | null }
+  | { kind: 'items'; term: number; items: SequencedItem[] }
   | { kind: 'status'; term: number; status: SharedStatus }
   | { kind: 'recovery'; term: number; recovery: SharedRecovery }
   | { kind: 'replay'; term: number; to: string; requestId: string; ok: boolean; items: StreamItem[] }
@@ -87,6 +89,15 @@ export type TabMessage =
   | { kind: 'reconnect'; reason: string }
   | { kind: 'claim'; term: number }
   | { kind: 'goodbye'; term: number };
+
+/** A stream event with the cursor of the event before it, so a follower can tell whether it missed one. */
+export interface SequencedItem {
+  item: StreamItem;
+  prev: string | null;
+}
+
+/** Most events one `items` message carries: a producer tick of a few hundred feeds, with room to spare. */
+export const MAX_ITEMS_PER_MESSAGE = 1000;
 
 export type TabEnvelope = TabMessage & { v: typeof TAB_PROTOCOL_VERSION; from: string };
 
@@ -170,6 +181,12 @@ const CATCH_UP_REASONS: readonly string[] = ['join', 'gap', 'probe'] satisfies C
 const BODY_CHECKS: Record<TabMessage['kind'], (m: Obj) => boolean> = {
   announce: (m) => isCount(m.term) && orNull(isId)(m.epoch) && orNull(isCursor)(m.cursor),
   item: (m) => isCount(m.term) && isStreamItem(m.item) && orNull(isCursor)(m.prev),
+  items: (m) =>
+    isCount(m.term) &&
+    Array.isArray(m.items) &&
+    m.items.length > 0 &&
+    m.items.length <= MAX_ITEMS_PER_MESSAGE &&
+    m.items.every((s: unknown) => isObj(s) && isStreamItem(s.item) && orNull(isCursor)(s.prev)),
   status: (m) => isCount(m.term) && isStatus(m.status),
   recovery: (m) => isCount(m.term) && isRecovery(m.recovery),
   replay: (m) =>

@@ -238,12 +238,28 @@ describe('protocol robustness', () => {
   });
 });
 
+describe('posting events', () => {
+  it('sends the events of one task as one message, before any later message', async () => {
+    const h = createHarness();
+    const [a, b] = [h.openTab(), h.openTab()];
+    await h.browser.settle();
+    const sentBefore = a.sharing.stats().sent;
+    h.server.publish(8); // one network chunk: a whole producer tick, in one task
+    await h.browser.settle();
+    expect(a.sharing.stats().sent - sentBefore).toBe(1);
+    expect(b.store.cursor()).toBe('epa.8');
+    expect(contiguous(b.store)).toBe(true);
+  });
+});
+
 describe('catch-up by cursor', () => {
   it('a tab opened mid-stream fills the gap between its snapshot and the live events', async () => {
     const h = createHarness();
     const a = h.openTab();
     await h.browser.settle();
     h.server.publish(5);
+    // The leader's task ends (it posts events when its task ends) before another tab can open.
+    await h.browser.settle();
     // b's first paint is at epa.5, but its script runs later: events 6–8 go by before it joins.
     const b = h.openTab();
     h.server.publish(3);

@@ -5,7 +5,9 @@ import { createLockElection, type LockElection } from './lock-election';
 import {
   decodeTabMessage,
   encodeTabMessage,
+  MAX_ITEMS_PER_MESSAGE,
   type CatchUpReason,
+  type SequencedItem,
   type SharedRecovery,
   type SharedStatus,
   type StreamItem,
@@ -187,7 +189,38 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
     options.onRole({ role, mode, reason, leaderId });
   };
 
+  /**
+   * Events the leader published in this task, not yet posted. A network chunk carries a whole
+   * producer tick (every feed at once), and its events are published one by one in the same
+   * task: posting each one alone cost a fifth of a busy leader's CPU at ~2,000 events/s
+   * (docs/performance.md). So they go out as one `items` message when the task ends (a
+   * microtask: no timer, no added latency), and before any other message, to keep the order.
+   */
+  let outbox: SequencedItem[] = [];
+  let outboxTerm = 0;
+  const flushOutbox = () => {
+    if (outbox.length === 0) return;
+    const items = outbox;
+    outbox = [];
+    for (let i = 0; i < items.length; i += MAX_ITEMS_PER_MESSAGE) {
+      post({ kind: 'items', term: outboxTerm, items: items.slice(i, i + MAX_ITEMS_PER_MESSAGE) });
+    }
+  };
+  const enqueue = (entry: SequencedItem) => {
+    // A new term (stepped down and led again within one task) must not label older events.
+    if (outbox.length > 0 && outboxTerm !== myTerm) flushOutbox();
+    outboxTerm = myTerm;
+    outbox.push(entry);
+    // Microtasks are not time: the injected env fakes timers, not this.
+    if (outbox.length === 1) queueMicrotask(flushOutbox);
+  };
+
   const send = (message: TabMessage) => {
+    flushOutbox();
+    post(message);
+  };
+
+  const post = (message: TabMessage) => {
     if (!channel) return;
     try {
       channel.postMessage(encodeTabMessage(id, message));
@@ -340,6 +373,16 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
 
   // ── incoming ────────────────────────────────────────────────────────────────
 
+  const onLeaderItem = ({ item, prev }: SequencedItem) => {
+    if (role === 'leader' || paused) return;
+    // Even a deposed leader's last events are real server events: the merge sorts them out.
+    ring.record(item, prev);
+    // A reset is not idempotent in the store (it counts, and it tells the user). A tab may
+    // already be past it: it led and got the same reset, or its first paint came after it.
+    if (item.kind === 'reset' && catchUp.alreadyApplied(item.cursor)) return;
+    deliver({ kind: 'item', item });
+  };
+
   const onData = (raw: unknown) => {
     const decoded = decodeTabMessage(raw);
     if (!decoded.ok) {
@@ -356,13 +399,11 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
         return;
       case 'item':
         heardLeader(message.from, message.term);
-        if (role === 'leader' || paused) return;
-        // Even a deposed leader's last events are real server events: the merge sorts them out.
-        ring.record(message.item, message.prev);
-        // A reset is not idempotent in the store (it counts, and it tells the user). A tab may
-        // already be past it: it led and got the same reset, or its first paint came after it.
-        if (message.item.kind === 'reset' && catchUp.alreadyApplied(message.item.cursor)) return;
-        deliver({ kind: 'item', item: message.item });
+        onLeaderItem(message);
+        return;
+      case 'items':
+        heardLeader(message.from, message.term);
+        for (const entry of message.items) onLeaderItem(entry);
         return;
       case 'status':
         if (heardLeader(message.from, message.term)) {
@@ -457,7 +498,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
       if (role === 'leader') {
         const prev = ring.last();
         const outcome = ring.record(item, prev);
-        send({ kind: 'item', term: myTerm, item, prev: outcome === 'duplicate' ? null : prev });
+        enqueue({ item, prev: outcome === 'duplicate' ? null : prev });
       } else if (role === 'solo') ring.record(item, ring.last());
     },
     publishStatus(status) {
@@ -505,6 +546,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
     },
     close() {
       if (role === 'closed') return;
+      flushOutbox();
       if (role === 'leader') send({ kind: 'goodbye', term: myTerm });
       stopHeartbeat();
       locks?.leave();
