@@ -37,28 +37,43 @@ function CountersRoot({ children }: { children: ReactNode }) {
 /**
  * The live dashboard. Rendered on the server with the snapshot already in the store (first
  * paint has history), then one stream per tab resumes from the snapshot's cursor.
+ *
+ * Landmarks cover the page: the `header` (title, connection; a flex row that wraps, so another
+ * item such as a sign-in area can join it) and `main` (notices, cards, inspector, toast).
  */
-export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapshot: Snapshot | undefined }) {
+export function Dashboard({
+  feeds,
+  snapshot,
+  notice,
+}: {
+  feeds: DashboardFeed[];
+  snapshot: Snapshot | undefined;
+  /** Shown above the cards, inside `main` (e.g. the dev-only catalogue notice). Default none. */
+  notice?: ReactNode;
+}) {
   return (
     <LiveProvider feeds={feeds.map((f) => f.name)} snapshot={snapshot}>
       <CountersRoot>
-        <header className="flex flex-wrap items-center justify-between gap-3">
+        <header className="flex flex-wrap items-start justify-between gap-3">
           <div>
             <h1 className="text-xl font-semibold">Service metrics</h1>
-            <p className="text-sm text-slate-500 dark:text-slate-400">
+            <p className="text-sm text-slate-600 dark:text-slate-400">
               Simulated feeds over Server-Sent Events, last 5 minutes
             </p>
           </div>
           <ConnectionBadge />
         </header>
-        <main className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
-          {feeds.map((feed, i) => (
-            <FeedCard key={feed.name} {...feed} color={feedColor(i)} />
-          ))}
+        <main className="space-y-6">
+          {notice}
+          <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+            {feeds.map((feed, i) => (
+              <FeedCard key={feed.name} {...feed} color={feedColor(i)} />
+            ))}
+          </div>
+          <StreamInspector />
+          <RecoveryToast />
         </main>
-        <StreamInspector />
       </CountersRoot>
-      <RecoveryToast />
     </LiveProvider>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useMetrics } from '@/lib/live/react';
+import { ChartDataTable } from './chart-data-table';
 import { MetricChart } from './metric-chart';
 
 export interface FeedCardProps {
@@ -51,6 +52,7 @@ export function FeedCard({ name, label, unit, decimals, color }: FeedCardProps) 
       <div className="mt-2">
         <MetricChart feed={name} label={label} unit={unit} color={color} />
       </div>
+      <ChartDataTable feed={name} label={label} unit={unit} decimals={decimals} />
     </section>
   );
 }
