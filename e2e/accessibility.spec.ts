@@ -42,6 +42,19 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
   }
 }
 
+// The scan can fail: the same check reports a low-contrast line added to the page.
+test('axe: the scan reports a contrast failure when there is one', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openLive(page);
+  await page.evaluate(() => {
+    const p = document.createElement('p');
+    p.textContent = 'canary: too faint to read';
+    p.style.cssText = 'color: #d4d4d8; background: #ffffff';
+    document.querySelector('main')?.append(p);
+  });
+  expect((await seriousViolations(page)).join('\n')).toContain('color-contrast');
+});
+
 test('the badge is a polite live region with a name and a visible reason, and not a tab stop', async ({ page }) => {
   await openLive(page);
   await expect(badge(page)).toHaveAttribute('role', 'status');

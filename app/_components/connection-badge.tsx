@@ -26,8 +26,9 @@ function ago(ms: number): string {
 }
 
 /**
- * The connection at a glance: the state badge, why (in plain words, on screen), the retry
- * countdown, "Reconnect now", and the age of the last event.
+ * The connection at a glance: the state badge, the age of the last event, the retry countdown,
+ * "Reconnect now", and why (in plain words, on screen). In that order, so a phone's first line
+ * reads "Live · last event 1 s ago" and the outage controls take the second.
  *
  * Nothing here moves when an outage starts: every item sits in a slot of fixed width that is
  * there whether or not it has content (tabular figures for the numbers), and the reason line
@@ -78,6 +79,12 @@ export function ConnectionBadge() {
             <span>{look.label}</span>
           </span>
         </span>
+        <span
+          data-testid="last-event-age"
+          className="inline-flex h-8 w-40 shrink-0 items-center whitespace-nowrap text-slate-600 tabular-nums dark:text-slate-300"
+        >
+          {lastEventAt !== null && now !== null ? `last event ${ago(now - lastEventAt)}` : ''}
+        </span>
         <span className="inline-flex h-8 w-32 shrink-0 items-center whitespace-nowrap tabular-nums">
           {retryIn !== null && (state === 'reconnecting' || state === 'stale') && (
             <span data-testid="retry-countdown" className="text-slate-600 dark:text-slate-300">
@@ -95,12 +102,6 @@ export function ConnectionBadge() {
               Reconnect now
             </button>
           )}
-        </span>
-        <span
-          data-testid="last-event-age"
-          className="inline-flex h-8 w-40 shrink-0 items-center whitespace-nowrap text-slate-600 tabular-nums dark:text-slate-300"
-        >
-          {lastEventAt !== null && now !== null ? `last event ${ago(now - lastEventAt)}` : ''}
         </span>
       </div>
       {/* Two lines reserved on a phone, one on a wider screen: a longer reason must not push the page down. */}
