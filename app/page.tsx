@@ -21,20 +21,18 @@ export default async function HomePage() {
   const snapshot = bus.healthy() ? await bus.snapshot(new Set(FEED_NAMES)).catch(() => undefined) : undefined;
   const feeds = FEEDS.map(({ name, label, unit, decimals, min, max }) => ({ name, label, unit, decimals, min, max }));
   if (!drift) return <Dashboard feeds={feeds} snapshot={snapshot} />;
-  return (
-    <>
-      {/* Dev-only situation (see catalogue-check.ts): say it plainly rather than show an empty card. */}
-      <p
-        role="alert"
-        data-testid="catalogue-notice"
-        className="mx-auto mt-4 max-w-5xl rounded-md border border-amber-400 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
-      >
-        The feed catalogue changed since this server started
-        {drift.added.length > 0 ? ` (new: ${drift.added.join(', ')})` : ''}
-        {drift.removed.length > 0 ? ` (removed: ${drift.removed.join(', ')})` : ''}. Restart the server (
-        <code>npm run dev</code>) to stream it.
-      </p>
-      <Dashboard feeds={feeds} snapshot={snapshot} />
-    </>
+  // Dev-only situation (see catalogue-check.ts): say it plainly rather than show an empty card.
+  const notice = (
+    <p
+      role="alert"
+      data-testid="catalogue-notice"
+      className="rounded-md border border-amber-400 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
+    >
+      The feed catalogue changed since this server started
+      {drift.added.length > 0 ? ` (new: ${drift.added.join(', ')})` : ''}
+      {drift.removed.length > 0 ? ` (removed: ${drift.removed.join(', ')})` : ''}. Restart the server (
+      <code>npm run dev</code>) to stream it.
+    </p>
   );
+  return <Dashboard feeds={feeds} snapshot={snapshot} notice={notice} />;
 }

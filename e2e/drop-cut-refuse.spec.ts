@@ -30,7 +30,7 @@ test('a cut then 5 s of refused reconnects: reconnecting with a countdown, then 
   await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
   await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'recovered');
   await expect(page.getByTestId('recovery-message')).toHaveText(
-    /^Back live: recovered \d+ events? after a \d+\.\d s outage$/,
+    /^Reconnected — \d+(\.\d)? s of missed data filled in \(\d+ events?\)$/,
   );
 
   // Resumed inside the replay window: nothing missing, nothing doubled, and every feed continues.

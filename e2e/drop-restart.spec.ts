@@ -34,11 +34,11 @@ for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
 
     await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
     await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'resynced');
-    await expect(page.getByTestId('recovery-message')).toHaveText(/^Resynced: /);
+    await expect(page.getByTestId('recovery-message')).toHaveText(/^Server restarted — /);
     expect(await counter(page, 'resets')).toBe(1);
     expect(await counter(page, 'gaps')).toBe(0);
 
-    await page.locator('details summary').click();
+    await page.getByTestId('stream-inspector').locator('summary').first().click();
     const states = await statesVisited(page);
     const resyncing = states.indexOf('resyncing');
     expect(resyncing).toBeGreaterThan(states.indexOf('reconnecting'));

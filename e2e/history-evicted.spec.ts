@@ -27,7 +27,7 @@ test('history evicted during a long outage: a reset, and "N s could not be recov
   await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
   await expect(page.getByTestId('recovery-toast')).toHaveAttribute('data-kind', 'resynced');
   const message = await page.getByTestId('recovery-message').innerText();
-  const lost = Number(/^Resynced: (\d+\.\d) s of data could not be recovered$/.exec(message)?.[1]);
+  const lost = Number(/^Reconnected — (\d+(?:\.\d)?) s of data could not be recovered$/.exec(message)?.[1]);
   expect(lost).toBeGreaterThanOrEqual(3);
   expect(await counter(page, 'resets')).toBe(1);
   expect(await counter(page, 'gaps')).toBe(0);

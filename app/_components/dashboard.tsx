@@ -39,6 +39,7 @@ function CountersRoot({ children }: { children: ReactNode }) {
       data-duplicates-dropped={counters.duplicatesDropped}
       data-gaps={counters.gaps}
       data-resets={counters.resets}
+      data-lost={counters.lost}
       // Wide screens get wide charts: the grid uses the width up to 1920 px (3 columns at 1280+).
       className="mx-auto max-w-[1920px] space-y-4 p-4 sm:p-6"
     >
@@ -50,31 +51,44 @@ function CountersRoot({ children }: { children: ReactNode }) {
 /**
  * The live dashboard. Rendered on the server with the snapshot already in the store (first
  * paint has history), then one stream per tab resumes from the snapshot's cursor.
+ *
+ * Landmarks cover the page: the `header` (title, connection; a flex row that wraps, so another
+ * item such as a sign-in area can join it) and `main` (notices, cards, inspector, toast).
  */
-export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapshot: Snapshot | undefined }) {
+export function Dashboard({
+  feeds,
+  snapshot,
+  notice,
+}: {
+  feeds: DashboardFeed[];
+  snapshot: Snapshot | undefined;
+  /** Shown above the cards, inside `main` (e.g. the dev-only catalogue notice). Default none. */
+  notice?: ReactNode;
+}) {
   return (
     <LiveProvider feeds={feeds.map((f) => f.name)} snapshot={snapshot}>
       <CountersRoot>
-        <header className="flex flex-wrap items-center justify-between gap-3">
+        <header className="flex flex-wrap items-start justify-between gap-3">
           <div>
             <h1 className="text-xl font-semibold">Service metrics</h1>
-            <p className="text-sm text-slate-500 dark:text-slate-400">
-              Simulated feeds over Server-Sent Events, last 5 minutes
-            </p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">Simulated feeds over Server-Sent Events</p>
           </div>
           <ConnectionBadge />
         </header>
-        <ChartViewProvider feed={feeds[0]?.name}>
-          <ChartControls />
-          <main className="grid gap-4 md:grid-cols-2 xl:grid-cols-3 min-[1800px]:grid-cols-4">
-            {feeds.map((feed, i) => (
-              <FeedCard key={feed.name} {...feed} color={feedColor(i)} />
-            ))}
-          </main>
-        </ChartViewProvider>
-        <StreamInspector />
+        <main className="space-y-6">
+          {notice}
+          <ChartViewProvider feed={feeds[0]?.name}>
+            <ChartControls />
+            <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3 min-[1800px]:grid-cols-4">
+              {feeds.map((feed, i) => (
+                <FeedCard key={feed.name} {...feed} color={feedColor(i)} />
+              ))}
+            </div>
+          </ChartViewProvider>
+          <StreamInspector />
+          <RecoveryToast />
+        </main>
       </CountersRoot>
-      <RecoveryToast />
     </LiveProvider>
   );
 }

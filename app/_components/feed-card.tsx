@@ -2,6 +2,7 @@
 
 import { useSyncExternalStore } from 'react';
 import { useLive, useLiveStatus, useMetrics } from '@/lib/live/react';
+import { ChartDataTable } from './chart-data-table';
 import { MetricChart } from './metric-chart';
 
 export interface FeedCardProps {
@@ -89,7 +90,7 @@ export function FeedCard({ name, label, unit, decimals, min, max, color }: FeedC
       <div className="mt-2">
         <MetricChart feed={name} label={label} unit={unit} color={color} decimals={decimals} min={min} max={max} />
       </div>
-      {/* The chart's text alternative (ux-a11y: chart-data-table.tsx) mounts here, below the chart. */}
+      <ChartDataTable feed={name} label={label} unit={unit} decimals={decimals} />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { formatTick, formatTime, yRange } from './chart-format';
 import { shadingPlugin } from './chart-shading';
 import { chartSpans, gapThresholdMs, holeIndexes, type ChartSpans } from './chart-spans';
 import { tooltipPlugin } from './chart-tooltip';
+import { chartTheme } from './palette';
 import { rangeLabel, useChartViewApi, type ChartView } from './chart-view';
 import { Sparkline } from './sparkline';
 
@@ -94,6 +95,8 @@ function drawChart(
   const series = live.metrics.series(feed);
   const serverNow = () => Date.now() + live.status.getState().clockOffsetMs;
   let axisColor = cssColor(container);
+  // Grid and tick lines follow the theme's CSS variables (globals.css), like the axis text.
+  let gridColor = chartTheme().grid;
   let spans: ChartSpans = { lost: [], recovered: [], waiting: null };
   /** A copy of the window taken at pause: new points keep merging into the store, not into the view. */
   let frozen: [number[], number[]] | null = null;
@@ -105,8 +108,8 @@ function drawChart(
   };
   const axis = {
     stroke: () => axisColor,
-    grid: { stroke: 'rgba(148, 163, 184, 0.18)' },
-    ticks: { stroke: 'rgba(148, 163, 184, 0.35)' },
+    grid: { stroke: () => gridColor },
+    ticks: { stroke: () => gridColor },
     font: '11px system-ui, sans-serif',
   };
 
@@ -229,6 +232,7 @@ function drawChart(
   const scheme = matchMedia('(prefers-color-scheme: dark)');
   const recolour = () => {
     axisColor = cssColor(container);
+    gridColor = chartTheme().grid;
     chart.redraw(false, true);
   };
   scheme.addEventListener('change', recolour);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedColor } from './palette';
+import { chartTheme, feedColor } from './palette';
 
 describe('feedColor', () => {
   it('starts with the curated colours', () => {
@@ -15,5 +15,12 @@ describe('feedColor', () => {
   it('computes hues beyond the curated set (checked by hand for index 8)', () => {
     // Index 8: hue 8 × 137.508 mod 360 = 20.064°: an orange-red.
     expect(feedColor(8)).toBe('#d2642d');
+  });
+});
+
+describe('chartTheme', () => {
+  it('falls back to the light values without a document (server, tests)', () => {
+    // slate-600 on white: 7.6:1, where the old slate-400 axis was 2.56:1.
+    expect(chartTheme()).toEqual({ axis: '#475569', grid: 'rgba(71, 85, 105, 0.15)' });
   });
 });

@@ -24,3 +24,25 @@ function hslToHex(hue: number, saturation: number, lightness: number): string {
 export function feedColor(index: number): string {
   return CURATED[index] ?? hslToHex((index * GOLDEN_ANGLE) % 360, 0.65, 0.5);
 }
+
+/** Axis and grid colours of the charts, light or dark (the canvas cannot use Tailwind classes). */
+export interface ChartTheme {
+  /** Axis labels and ticks: ≥ 4.5:1 against the card. */
+  axis: string;
+  grid: string;
+}
+
+/** Light-mode values of app/globals.css, for the server and tests (no `document` there). */
+const LIGHT_THEME: ChartTheme = { axis: '#475569', grid: 'rgba(71, 85, 105, 0.15)' };
+
+/**
+ * The chart colours currently in force, from the CSS variables `--chart-axis` and `--chart-grid`
+ * (app/globals.css sets them for light and dark). Read it when drawing, and again when
+ * `matchMedia('(prefers-color-scheme: dark)')` changes.
+ */
+export function chartTheme(): ChartTheme {
+  if (typeof document === 'undefined') return LIGHT_THEME;
+  const style = getComputedStyle(document.documentElement);
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return { axis: read('--chart-axis', LIGHT_THEME.axis), grid: read('--chart-grid', LIGHT_THEME.grid) };
+}

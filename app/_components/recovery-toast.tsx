@@ -6,7 +6,7 @@ import { useNow } from '@/lib/live/use-now';
 
 const VISIBLE_MS = 8000;
 
-/** "Back live: recovered 37 events after a 4.2 s outage", announced once, then gone. */
+/** "Reconnected — 22 s of missed data filled in (37 events)", announced once, then gone. */
 export function RecoveryToast() {
   const recovery = useLiveStatus((s) => s.recovery);
   const now = useNow();
@@ -29,7 +29,7 @@ export function RecoveryToast() {
           <button
             type="button"
             onClick={() => setDismissed(recovery.id)}
-            className="rounded px-1 font-semibold opacity-70 hover:opacity-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+            className="rounded px-1 font-semibold hover:underline"
             aria-label="Dismiss"
           >
             ×

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEED_NAMES } from '../../lib/metrics/feeds';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { health, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
@@ -39,7 +40,7 @@ describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances on
 
   it('a cursor from A resumes on B after A is killed: no reset, no gap, no duplicate; production resumes within 5 s', async () => {
     const onA = await connectSse(`${a.url}/api/stream`);
-    await onA.waitFor((c) => c.metrics().length >= 8 * 5, 10_000, '5 ticks on A');
+    await onA.waitFor((c) => c.metrics().length >= FEED_NAMES.length * 5, 10_000, '5 ticks on A');
     onA.close();
     const before = onA.metrics();
     const cursor = onA.lastCursor()!;

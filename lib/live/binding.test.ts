@@ -121,14 +121,14 @@ describe('createBinding', () => {
     expect(t.status.getState().recovery).toEqual({
       id: 1,
       kind: 'resynced',
-      message: 'Resynced: 5.0 s of data could not be recovered',
+      message: 'Server restarted — 5.0 s of data could not be recovered',
       at: 10_000,
     });
     t.listener.onRecovered({ outageMs: 1200, replayed: 3, reset: null });
     expect(t.status.getState().recovery).toMatchObject({
       id: 2,
       kind: 'recovered',
-      message: 'Back live: recovered 3 events after a 1.2 s outage',
+      message: 'Reconnected — 1.2 s of missed data filled in (3 events)',
     });
   });
 

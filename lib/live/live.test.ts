@@ -85,7 +85,7 @@ describe('createLive', () => {
     expect(reconnects).toBe(1);
     expect(recovery).toMatchObject({
       kind: 'recovered',
-      message: 'Back live: recovered 2 events after a 0.5 s outage',
+      message: 'Reconnected — 0.5 s of missed data filled in (2 events)',
     });
     // One outage for the charts, in server time, from the cut to going live.
     expect(live.status.getState().outages).toEqual([{ from: 1_000_000, to: 1_000_500 }]);
@@ -116,7 +116,7 @@ describe('createLive', () => {
     expect(live.status.getState().connection.state).toBe('live');
     expect(live.status.getState().recovery).toMatchObject({
       kind: 'resynced',
-      message: 'Resynced: 12.0 s of data could not be recovered',
+      message: 'Server restarted — 12 s of data could not be recovered',
     });
   });
 

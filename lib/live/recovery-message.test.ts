@@ -2,31 +2,59 @@ import { describe, expect, it } from 'vitest';
 import type { WireReset } from '@/lib/sse/payloads';
 import { formatDuration, recoveryMessage } from './recovery-message';
 
-const reset: WireReset = { reason: 'cursor_evicted', epoch: 'e', cursor: 'e.1', windowMs: 1, feeds: {} };
+const evicted: WireReset = { reason: 'cursor_evicted', epoch: 'e', cursor: 'e.1', windowMs: 1, feeds: {} };
+const restarted: WireReset = { ...evicted, reason: 'epoch_changed' };
 
 describe('recoveryMessage', () => {
-  it('says how many events came back after how long', () => {
-    expect(recoveryMessage({ outageMs: 4200, replayed: 37, reset: null }, null)).toBe(
-      'Back live: recovered 37 events after a 4.2 s outage',
+  it('says how long the outage was and that it was filled in', () => {
+    expect(recoveryMessage({ outageMs: 22_400, replayed: 37, reset: null }, null)).toBe(
+      'Reconnected — 22 s of missed data filled in (37 events)',
     );
     expect(recoveryMessage({ outageMs: 900, replayed: 1, reset: null }, null)).toBe(
-      'Back live: recovered 1 event after a 0.9 s outage',
+      'Reconnected — 0.9 s of missed data filled in (1 event)',
     );
   });
 
-  it('after a reset, says what could not be recovered, or that nothing was lost', () => {
-    expect(recoveryMessage({ outageMs: 1, replayed: 0, reset }, { reason: 'cursor_evicted', lostMs: 12_000 })).toBe(
-      'Resynced: 12.0 s of data could not be recovered',
+  it('after a server restart, says so and what could not be recovered', () => {
+    expect(
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, { reason: 'epoch_changed', lostMs: 12_000 }),
+    ).toBe('Server restarted — 12 s of data could not be recovered');
+    expect(
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, { reason: 'epoch_changed', lostMs: 50 }),
+    ).toBe('Server restarted — caught up from a snapshot, no data lost');
+    // Without the store's measure, the wire reset's reason still names the cause.
+    expect(recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, null)).toBe(
+      'Server restarted — caught up from a snapshot, no data lost',
     );
-    expect(recoveryMessage({ outageMs: 1, replayed: 0, reset }, { reason: 'cursor_evicted', lostMs: 99 })).toBe(
-      'Resynced from a snapshot: no data lost',
-    );
-    expect(recoveryMessage({ outageMs: 1, replayed: 0, reset }, null)).toBe('Resynced from a snapshot: no data lost');
+  });
+
+  it('after history ran out, says what could not be recovered, or that nothing was lost', () => {
+    expect(
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: evicted }, { reason: 'cursor_evicted', lostMs: 4_500 }),
+    ).toBe('Reconnected — 4.5 s of data could not be recovered');
+    expect(
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: evicted }, { reason: 'cursor_evicted', lostMs: 99 }),
+    ).toBe('Reconnected — caught up from a snapshot, no data lost');
+  });
+
+  it('never speaks protocol', () => {
+    const all = [
+      recoveryMessage({ outageMs: 4200, replayed: 3, reset: null }, null),
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: evicted }, { reason: 'cursor_evicted', lostMs: 12_000 }),
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, { reason: 'epoch_changed', lostMs: 12_000 }),
+    ];
+    for (const message of all) expect(message).not.toMatch(/resync|epoch|cursor|replay|snapshot:/i);
   });
 });
 
 describe('formatDuration', () => {
-  it('keeps a decimal under a minute, whole seconds above', () => {
-    expect([formatDuration(0), formatDuration(59_940), formatDuration(125_400)]).toEqual(['0.0 s', '59.9 s', '125 s']);
+  it('keeps a decimal under 10 s, whole seconds above', () => {
+    expect([0, 9_940, 12_100, 59_940, 125_400].map(formatDuration)).toEqual([
+      '0.0 s',
+      '9.9 s',
+      '12 s',
+      '60 s',
+      '125 s',
+    ]);
   });
 });

@@ -1,23 +1,35 @@
 import type { Recovery } from '@/lib/client/recovery-tracker';
 import type { ResetOutcome } from '@/lib/store/metrics-state';
 
-/** The words of the recovery toast (docs/dom-contract.md lists them; e2e specs read them). */
+/**
+ * The words of the recovery toast (docs/dom-contract.md lists them; e2e specs read them). They
+ * say what happened for a person reading the dashboard — "Reconnected — 22 s of missed data
+ * filled in" — not what the protocol did (replay, reset, epoch): the stream inspector has those.
+ */
 
+/** One decimal under 10 s (a short blip reads "1.2 s", not "1 s"), whole seconds above. */
 export function formatDuration(ms: number): string {
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
+/** Below this a reset's loss is rounding, not data anyone would miss. */
+const LOST_THRESHOLD_MS = 100;
+
 /**
- * "Back live: recovered 37 events after a 4.2 s outage", or after a reset what could not be
- * recovered. `reset` is what the store measured when it applied the reset (null without one).
+ * After a reconnect that resumed: how long the outage was, all filled in. After a reset (the
+ * server could not resume from our cursor): why, and how much could not be recovered. `reset`
+ * is what the store measured when it applied the reset (null without one).
  */
 export function recoveryMessage(recovery: Recovery, reset: ResetOutcome | null): string {
   if (recovery.reset) {
+    const reason = reset?.reason ?? recovery.reset.reason;
     const lost = reset?.lostMs ?? 0;
-    return lost >= 100
-      ? `Resynced: ${formatDuration(lost)} of data could not be recovered`
-      : 'Resynced from a snapshot: no data lost';
+    // epoch_changed: a new server (restart, deploy) with a new history; the others: our place
+    // in the history is gone (too old, or not a cursor this server knows).
+    const what = reason === 'epoch_changed' ? 'Server restarted' : 'Reconnected';
+    if (lost >= LOST_THRESHOLD_MS) return `${what} — ${formatDuration(lost)} of data could not be recovered`;
+    return `${what} — caught up from a snapshot, no data lost`;
   }
   const events = `${recovery.replayed} event${recovery.replayed === 1 ? '' : 's'}`;
-  return `Back live: recovered ${events} after a ${formatDuration(recovery.outageMs)} outage`;
+  return `Reconnected — ${formatDuration(recovery.outageMs)} of missed data filled in (${events})`;
 }
