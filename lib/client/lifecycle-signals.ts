@@ -54,7 +54,11 @@ export interface LifecycleEnv {
 export interface LifecycleSignalOptions {
   /** How often the sleep detector's timer fires. Default 5000 ms (one timer, nothing else). */
   tickMs?: number;
-  /** A visible page's timer this late means the machine slept. Default 15000 ms. */
+  /**
+   * A visible page's timer this late means the machine slept. Default 30000 ms: a real sleep
+   * lasts minutes, while a page starved by a busy machine can run timers seconds late, and a
+   * false alarm costs a needless reconnect.
+   */
   sleepAfterMs?: number;
   /** The same while hidden, above the browser's throttling of hidden timers. Default 90000 ms. */
   hiddenSleepAfterMs?: number;
@@ -85,7 +89,7 @@ export function watchLifecycleSignals(
   options: LifecycleSignalOptions = {},
 ): () => void {
   const tickMs = options.tickMs ?? 5000;
-  const sleepAfterMs = options.sleepAfterMs ?? 15_000;
+  const sleepAfterMs = options.sleepAfterMs ?? 30_000;
   const hiddenSleepAfterMs = options.hiddenSleepAfterMs ?? 90_000;
   const longHiddenMs = options.longHiddenMs ?? 60_000;
 
