@@ -104,6 +104,27 @@ export class ConnectionManager implements StreamSource {
     this.connect(reason);
   }
 
+  /**
+   * The page may have slept or been throttled while the stream looked open (lifecycle-signals.ts):
+   * judge it now instead of waiting for the watchdog. A stream that received a byte within the
+   * last heartbeat (and after `asleepSince`, when the page is known to have run no code since
+   * then) is alive and kept; otherwise it is replaced at once by a request from the cursor. A
+   * pending retry is not waited out either. `failed` waits for the user, as always.
+   */
+  checkNow(reason: string, asleepSince: number | null = null): void {
+    if (!this.listener) return;
+    if (this.waiting) {
+      if (this.status.state !== 'offline' || this.env.isOnline()) this.connect(reason);
+      return;
+    }
+    if (this.abort === null) return;
+    const heartbeatMs = this.status.heartbeatMs ?? this.options.defaultHeartbeatMs ?? 15_000;
+    if (this.watchdog.fedSince(Math.max(asleepSince ?? -Infinity, this.env.now() - heartbeatMs))) return;
+    this.dropRequest();
+    this.streamEnded();
+    this.connect(reason);
+  }
+
   // ── requests ────────────────────────────────────────────────────────────────
 
   private connect(reason: string): void {

@@ -13,6 +13,8 @@ export interface StallWatchdog {
   clear(): void;
   /** Whether it is watching and the silence is already past the threshold (a throttled timer in a hidden tab). */
   overdue(): boolean;
+  /** Whether it is watching and bytes arrived (or the request started) at or after `since`. */
+  fedSince(since: number): boolean;
 }
 
 export function createStallWatchdog(
@@ -37,5 +39,6 @@ export function createStallWatchdog(
     },
     clear,
     overdue: () => timer !== null && env.now() - lastByteAt >= thresholdMs(),
+    fedSince: (since) => timer !== null && lastByteAt >= since,
   };
 }

@@ -52,4 +52,9 @@ export interface StreamSource {
   stop(): void;
   /** Upstream command (see above): reconnect at once, resuming from `resumeCursor()`. */
   reconnectNow(reason: string): void;
+  /**
+   * Optional: the page may have slept (lib/client/lifecycle-signals.ts); check the stream at once
+   * and reconnect from the cursor if it cannot be shown alive (`ConnectionManager.checkNow`).
+   */
+  checkNow?(reason: string, asleepSince: number | null): void;
 }

@@ -10,6 +10,7 @@ import {
 } from '@/lib/client/tabs/testing/fake-browser';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { createLive, type Live } from './live';
+import type { LifecycleSignal } from '@/lib/client/lifecycle-signals';
 import { createSharedSource, type SharedSource } from './shared-source';
 
 /**
@@ -22,6 +23,7 @@ class FakeStream implements StreamSource {
   listener: StreamListener | null = null;
   startCursor: string | null = null;
   readonly reconnects: string[] = [];
+  readonly checks: string[] = [];
   start(listener: StreamListener) {
     this.listener = listener;
     this.startCursor = listener.resumeCursor();
@@ -32,6 +34,9 @@ class FakeStream implements StreamSource {
   }
   reconnectNow(reason: string) {
     this.reconnects.push(reason);
+  }
+  checkNow(reason: string) {
+    this.checks.push(reason);
   }
 }
 
@@ -64,6 +69,8 @@ interface Tab {
   streams: FakeStream[];
   release: () => void;
   snapshotRequests: number;
+  /** Plays a page lifecycle signal (freeze, bfcache, sleep) in this tab. */
+  lifecycle: (signal: LifecycleSignal) => void;
 }
 
 function world(sharing: { ringCapacity?: number } = {}) {
@@ -74,6 +81,7 @@ function world(sharing: { ringCapacity?: number } = {}) {
   /** `renderedAt`: the seq the tab's server-rendered snapshot ends at (default the head now). */
   const open = (options: FakeTabOptions = {}, renderedAt = head): Tab => {
     const fake = browser.openTab(options);
+    let lifecycle: (signal: LifecycleSignal) => void = () => {};
     const streams: FakeStream[] = [];
     const connectionEnv = {
       now: fake.env.now,
@@ -87,6 +95,10 @@ function world(sharing: { ringCapacity?: number } = {}) {
       tabEnv: fake.env,
       sharing,
       followLifecycle: () => () => {},
+      watchLifecycle: (onSignal) => {
+        lifecycle = onSignal;
+        return () => {};
+      },
       createStream: () => {
         const stream = new FakeStream();
         streams.push(stream);
@@ -100,7 +112,15 @@ function world(sharing: { ringCapacity?: number } = {}) {
       env: fake.env,
       scheduleFrame: (callback) => queueMicrotask(callback),
     });
-    const tab: Tab = { fake, live, source, streams, release: live.retain(), snapshotRequests: 0 };
+    const tab: Tab = {
+      fake,
+      live,
+      source,
+      streams,
+      release: live.retain(),
+      snapshotRequests: 0,
+      lifecycle: (signal) => lifecycle(signal),
+    };
     tabs.push(tab);
     return tab;
   };
@@ -263,5 +283,30 @@ describe('shared source', () => {
     expect(lonely.live.status.getState().sharing).toMatchObject({ role: 'solo', mode: 'none' });
     expect(lonely.live.status.getState().sharing.reason).toMatch(/BroadcastChannel is unavailable/);
     expect(lonely.streams).toHaveLength(1);
+  });
+
+  it('a sleep check reaches the stream of the tab that runs it; a follower has none to check', async () => {
+    const w = world();
+    const a = w.open();
+    const b = w.open();
+    await w.browser.advance(50);
+    expect(role(a)).toBe('leader');
+    const check: LifecycleSignal = { kind: 'check', cause: 'sleep', reason: 'woke from sleep', asleepSince: 0 };
+    b.lifecycle(check);
+    a.lifecycle(check);
+    expect(a.streams[0]?.checks).toEqual(['woke from sleep']);
+    expect(b.streams).toHaveLength(0);
+  });
+
+  it('a solo tab (it cannot resign) stops its stream on freeze and opens a new one on resume', async () => {
+    const w = world();
+    const lonely = w.open({ channel: false });
+    await w.browser.advance(50);
+    expect(lonely.streams).toHaveLength(1);
+    lonely.lifecycle({ kind: 'suspend', cause: 'freeze', persisted: false });
+    expect(w.openStreams()).toHaveLength(0);
+    lonely.lifecycle({ kind: 'wake', cause: 'resume' });
+    expect(lonely.streams).toHaveLength(2);
+    expect(w.openStreams()).toHaveLength(1);
   });
 });

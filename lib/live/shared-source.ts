@@ -1,5 +1,6 @@
 import { ConnectionManager } from '@/lib/client/connection';
 import type { ConnectionEnv } from '@/lib/client/connection-env';
+import { browserLifecycleEnv, watchLifecycleSignals, type LifecycleSignal } from '@/lib/client/lifecycle-signals';
 import type { StreamListener, StreamSource } from '@/lib/client/stream-source';
 import { followPageLifecycle } from '@/lib/client/tabs/page-lifecycle';
 import type { TabEnv } from '@/lib/client/tabs/tab-env';
@@ -45,6 +46,11 @@ export interface SharedSourceOptions {
   createStream?: () => StreamSource;
   /** Hands the lead over on pagehide/freeze. Default `followPageLifecycle` on window and document. */
   followLifecycle?: (sharing: TabSharing) => () => void;
+  /**
+   * Freeze, back/forward cache and sleep signals for this tab's own stream (docs/lifecycle.md).
+   * Default `watchLifecycleSignals` on the real window and document.
+   */
+  watchLifecycle?: (onSignal: (signal: LifecycleSignal) => void) => () => void;
 }
 
 export interface SharedSource extends StreamSource {
@@ -61,10 +67,13 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
   const snapshotUrl = options.snapshotUrl ?? '/api/snapshot';
   const createStream = options.createStream ?? (() => new ConnectionManager({ url, env: connectionEnv }));
   const followLifecycle = options.followLifecycle ?? ((sharing: TabSharing) => followPageLifecycle(sharing));
+  const watchLifecycle =
+    options.watchLifecycle ?? ((onSignal) => watchLifecycleSignals(browserLifecycleEnv(), onSignal));
 
   let sharing: TabSharing | null = null;
   let stream: StreamSource | null = null;
   let teardown: (() => void)[] = [];
+  let streams = false;
 
   const loadSnapshot = async (): Promise<WireSnapshot | null> => {
     try {
@@ -78,18 +87,34 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
     }
   };
 
+  const startStream = (listener: StreamListener) => {
+    const current = sharing;
+    if (stream || !current) return;
+    // A fresh manager per leadership: no stale backoff or outage bookkeeping from an old term.
+    stream = createStream();
+    stream.start(leaderListener(listener, current, connectionEnv.now));
+  };
+  const stopStream = () => {
+    stream?.stop();
+    stream = null;
+  };
+
   const onRole = (listener: StreamListener, change: RoleChange) => {
     listener.onSharing?.(change);
-    const streams = change.role === 'leader' || change.role === 'solo';
-    const current = sharing;
-    if (streams && !stream && current) {
-      // A fresh manager per leadership: no stale backoff or outage bookkeeping from an old term.
-      stream = createStream();
-      stream.start(leaderListener(listener, current, connectionEnv.now));
-    } else if (!streams && stream) {
-      stream.stop();
-      stream = null;
-    }
+    streams = change.role === 'leader' || change.role === 'solo';
+    if (streams) startStream(listener);
+    else stopStream();
+  };
+
+  /**
+   * A leader's stream already stops on freeze/pagehide, because it resigns (followLifecycle).
+   * This covers the rest: a `solo` tab (it cannot resign) stops and restarts its own stream, and
+   * a page that may have slept checks its stream at once (lib/client/lifecycle-signals.ts).
+   */
+  const onLifecycle = (listener: StreamListener, signal: LifecycleSignal) => {
+    if (signal.kind === 'suspend') stopStream();
+    else if (signal.kind === 'wake' && streams) startStream(listener);
+    else if (signal.kind === 'check') stream?.checkNow?.(signal.reason, signal.asleepSince);
   };
 
   return {
@@ -118,6 +143,7 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
         current.onMessage((message) => follower.apply(message)),
         current.onRequest((request) => stream?.reconnectNow(request.reason)),
         followLifecycle(current),
+        watchLifecycle((signal) => onLifecycle(listener, signal)),
       ];
       current.start();
     },
@@ -129,8 +155,8 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
       const closing = sharing;
       sharing = null;
       closing.close();
-      stream?.stop();
-      stream = null;
+      stopStream();
+      streams = false;
     },
     reconnectNow(reason) {
       if (stream) stream.reconnectNow(reason);

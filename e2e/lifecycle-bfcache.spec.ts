@@ -1,0 +1,66 @@
+import { badge, expect, serverLastSeqs, test as kit } from './fixtures';
+import { lifecycleControl, lifecycleEvents, recordLifecycle } from './lifecycle-helpers';
+import { ledger, reaches, serverStreams } from './tab-helpers';
+
+/**
+ * Issue 13 item 2: a page put in the back/forward cache (`pagehide` persisted) closes its stream
+ * first, so the server frees the slot and the page stays eligible for the cache; restored
+ * (`pageshow` persisted), it is live again from its cursor: no gap, no duplicate.
+ *
+ * Playwright launches Chromium with `--disable-back-forward-cache`; this file takes it out.
+ * CDP `Page.backForwardCacheNotUsed` says why a page was not cached, and the spec prints it.
+ */
+
+const test = kit.extend({
+  launchOptions: [
+    async ({ launchOptions }, use) => {
+      const ignored = Array.isArray(launchOptions.ignoreDefaultArgs) ? launchOptions.ignoreDefaultArgs : [];
+      await use({ ...launchOptions, ignoreDefaultArgs: [...ignored, '--disable-back-forward-cache'] });
+    },
+    { scope: 'worker' },
+  ],
+});
+
+test.setTimeout(120_000);
+
+test('restored from the back/forward cache: stream closed while away, live again from the cursor', async ({
+  context,
+  page,
+  server,
+}) => {
+  await recordLifecycle(page);
+  const { cdp } = await lifecycleControl(context, page);
+  const notCached: unknown[] = [];
+  cdp.on('Page.backForwardCacheNotUsed', (event) => notCached.push(event));
+  await cdp.send('Page.enable');
+
+  await page.goto('/');
+  await expect(badge(page)).toHaveAttribute('data-state', 'live');
+  await expect.poll(() => serverStreams(server.url)).toBe(1);
+  const before = await ledger(page);
+
+  // Away: another document (another origin, the server itself), the dashboard in the cache.
+  await page.goto(`${server.url}/api/health`);
+  await expect.poll(() => serverStreams(server.url)).toBe(0);
+  const missed = await serverLastSeqs(server.url);
+  await expect
+    .poll(async () => Object.entries(await serverLastSeqs(server.url)).some(([feed, seq]) => seq > missed[feed]! + 4))
+    .toBe(true);
+
+  await page.goBack({ waitUntil: 'commit' });
+  await expect
+    .poll(async () => (await lifecycleEvents(page).catch(() => [])).some((e) => e.type === 'pageshow' && e.persisted), {
+      message: `not restored from the back/forward cache: ${JSON.stringify(notCached)}`,
+    })
+    .toBe(true);
+  expect(notCached).toEqual([]);
+
+  await expect(badge(page)).toHaveAttribute('data-state', 'live');
+  await expect.poll(() => serverStreams(server.url)).toBe(1);
+  await reaches(page, await serverLastSeqs(server.url));
+  const after = await ledger(page);
+  expect({ gaps: after.gaps, resets: after.resets }).toEqual({ gaps: before.gaps, resets: 0 });
+  expect(after.applied - before.applied).toBe(after.seqSum - before.seqSum);
+  const events = await lifecycleEvents(page);
+  expect(events).toContainEqual({ type: 'pagehide', persisted: true });
+});
