@@ -9,6 +9,7 @@ describe('parseEnv', () => {
       METRICS_SEED: 42,
       SSE_HEARTBEAT_MS: 15_000,
       SSE_RETRY_MS: 2000,
+      SSE_MAX_STREAM_MS: 0,
       SSE_REPLAY_CAPACITY: 6000,
       SSE_MAX_CONNECTIONS: 2000,
       SSE_MAX_BACKLOG_BYTES: 1 << 20,
@@ -55,6 +56,14 @@ describe('parseEnv', () => {
     expect(parseEnv({ REDIS_URL: 'redis://127.0.0.1:6380' }).REDIS_URL).toBe('redis://127.0.0.1:6380');
     expect(parseEnv({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
     expect(() => parseEnv({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+  });
+
+  it('takes SSE_MAX_STREAM_MS as 0 (off) or a duration of at least a second', () => {
+    expect(parseEnv({ SSE_MAX_STREAM_MS: '280000' }).SSE_MAX_STREAM_MS).toBe(280_000);
+    expect(parseEnv({ SSE_MAX_STREAM_MS: '0' }).SSE_MAX_STREAM_MS).toBe(0);
+    expect(() => parseEnv({ SSE_MAX_STREAM_MS: '50' })).toThrow(
+      /SSE_MAX_STREAM_MS: must be 0 \(off\) or at least 1000/,
+    );
   });
 
   it('rejects negative and fractional numbers', () => {

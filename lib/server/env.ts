@@ -32,6 +32,13 @@ export const envSchema = z.object({
   SSE_HEARTBEAT_MS: int(100, 300_000, 15_000),
   /** `retry:` sent to clients: their base reconnection delay. Default 2000 ms. */
   SSE_RETRY_MS: int(0, 600_000, 2000),
+  /**
+   * Planned rotation: each stream ends after this long, minus a random jitter of up to 10 %, with
+   * `event: rotate` so the client reconnects at once from its cursor (docs/protocol.md). Set it
+   * under the platform's response-duration limit: 280000 on Vercel (300 s default), 90000 behind
+   * proxies that cut at ~100 s (Cloudflare). Default 0: off, streams last as long as the client.
+   */
+  SSE_MAX_STREAM_MS: int(0, 86_400_000, 0).refine((ms) => ms === 0 || ms >= 1000, 'must be 0 (off) or at least 1000'),
   /** Events kept for replay (all feeds together). Default 6000: 12.5 min of 8 feeds at 1 Hz. */
   SSE_REPLAY_CAPACITY: int(16, 10_000_000, 6000),
   /** Open streams per process before new ones get 503. Default 2000. */

@@ -1,9 +1,11 @@
 import 'server-only';
 import { EVENT_TYPES, encodeJsonEvent, encodeRetry } from '@/lib/sse/wire';
 import type { FeedName } from '@/lib/metrics/feeds';
+import type { Principal } from './auth/principal';
 import type { HelloData } from '@/lib/metrics/events';
 import type { SubscribeStart } from './bus';
 import { encodeMetrics, encodeText, feedSetKey } from './batch-encoder';
+import { streamDeadline } from './planned-end';
 import type { Runtime } from './runtime';
 import { SseConnection } from './sse-connection';
 import type { StreamSink } from './stream-sink';
@@ -18,6 +20,8 @@ export interface StreamRequest {
   feeds: ReadonlySet<FeedName>;
   /** Raw cursor from `Last-Event-ID` or `?lastEventId=`; validated by the bus. */
   cursor: string | null;
+  /** Who opened it (`PUBLIC_PRINCIPAL` when AUTH_MODE=off): the stream ends when its session does. */
+  principal: Principal;
 }
 
 /** The cursor a request resumes from: the header wins, as a native EventSource sends it on its own reconnects. */
@@ -45,12 +49,20 @@ export function encodePreamble(runtime: Runtime, feeds: ReadonlySet<FeedName>, s
 }
 
 export function openStream(runtime: Runtime, request: StreamRequest, sink: StreamSink): SseConnection {
-  const { feeds, cursor } = request;
+  const { feeds, cursor, principal } = request;
   const connection = new SseConnection(
     {
       feeds,
       feedKey: feedSetKey(feeds),
       maxBacklogBytes: runtime.env.SSE_MAX_BACKLOG_BYTES,
+      sessionId: principal.sessionId,
+      // Planned rotation and session expiry, one mechanism; the registry's tick enforces it.
+      deadline: streamDeadline({
+        openedAt: Date.now(),
+        maxStreamMs: runtime.env.SSE_MAX_STREAM_MS,
+        expiresAt: principal.expiresAt,
+        random: Math.random,
+      }),
       onClose: runtime.registry.remove,
     },
     sink,

@@ -4,6 +4,7 @@ import { SSE_HEADERS } from '@/lib/sse/wire';
 import { decideCors, parseCorsOrigins } from '@/lib/server/security/cors';
 import { originMatchesHost } from '@/lib/server/security/same-origin';
 import { admitStream } from './admission';
+import { PUBLIC_PRINCIPAL } from './auth/principal';
 import { errorAnswer, methodNotAllowedAnswer, type PlainAnswer } from './http';
 import { NodeResponseSink } from './node-response-sink';
 import { openStream, requestCursor } from './open-stream';
@@ -69,7 +70,12 @@ export const handleRawStream: RawStreamHandler = (req, res) => {
   const header = req.headers['last-event-id'];
   openStream(
     runtime,
-    { feeds: admission.feeds, cursor: requestCursor(typeof header === 'string' ? header : null, params) },
+    {
+      feeds: admission.feeds,
+      cursor: requestCursor(typeof header === 'string' ? header : null, params),
+      // Placeholder until the auth seam is wired here (auth-server): streams are public for now.
+      principal: PUBLIC_PRINCIPAL,
+    },
     new NodeResponseSink(res),
   );
 };

@@ -15,7 +15,13 @@ export function GET(): Response {
       epoch: rt.bus.epoch(),
       connections: rt.registry.size,
       bus: rt.bus.stats(),
-      streams: { opened: rt.registry.opened, closed: rt.registry.closed, max: rt.env.SSE_MAX_CONNECTIONS },
+      streams: {
+        opened: rt.registry.opened,
+        closed: rt.registry.closed,
+        // Planned rotations (SSE_MAX_STREAM_MS): each is also a close (`closed.rotate`) and the next one an open.
+        rotations: rt.registry.closed.rotate,
+        max: rt.env.SSE_MAX_CONNECTIONS,
+      },
       producer: {
         running: rt.producer.running,
         ticks: rt.producer.ticks,

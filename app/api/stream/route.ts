@@ -1,5 +1,6 @@
 import { SSE_HEADERS } from '@/lib/sse/wire';
 import { admitStream } from '@/lib/server/admission';
+import { PUBLIC_PRINCIPAL } from '@/lib/server/auth/principal';
 import { methodNotAllowed, toResponse } from '@/lib/server/http';
 import { openStream, requestCursor } from '@/lib/server/open-stream';
 import { getRuntime } from '@/lib/server/runtime';
@@ -23,7 +24,12 @@ export function GET(request: Request): Response {
   const sink = new WebStreamSink();
   const connection = openStream(
     rt,
-    { feeds: admission.feeds, cursor: requestCursor(request.headers.get('last-event-id'), params) },
+    {
+      feeds: admission.feeds,
+      cursor: requestCursor(request.headers.get('last-event-id'), params),
+      // Placeholder until the auth seam is wired here (auth-server): streams are public for now.
+      principal: PUBLIC_PRINCIPAL,
+    },
     sink,
   );
   // Both hooks end the connection (the stream's cancel() is the other); its close is idempotent.
