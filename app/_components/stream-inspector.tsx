@@ -21,6 +21,7 @@ export function StreamInspector() {
   const epoch = useMetrics((s) => s.epoch);
   const lastEventTs = useMetrics((s) => s.lastEventTs);
   const reconnects = useLiveStatus((s) => s.reconnects);
+  const rotations = useLiveStatus((s) => s.connection.rotations);
   const offset = useLiveStatus((s) => s.clockOffsetMs);
   const transitions = useLiveStatus((s) => s.transitions);
   const protocolErrors = useLiveStatus((s) => s.protocolErrors);
@@ -41,6 +42,7 @@ export function StreamInspector() {
           <Row label="gaps" value={counters.gaps} />
           <Row label="resets" value={counters.resets} />
           <Row label="reconnects" value={reconnects} />
+          <Row label="planned rotations" value={rotations} testId="inspector-rotations" />
           <Row label="protocol errors" value={protocolErrors} testId="inspector-protocol-errors" />
           {lastProtocolError && <Row label="last protocol error" value={lastProtocolError} />}
           <Row label="epoch" value={epoch ?? '—'} />

@@ -25,6 +25,8 @@ const status = {
   epoch: 'ep1',
   heartbeatMs: 15000,
   error: null,
+  failure: null,
+  rotations: 0,
   clockOffsetMs: 12,
   transition: { from: 'live' as const, to: 'reconnecting' as const, reason: 'network error', at: 1 },
 };
