@@ -8,6 +8,7 @@ import { ConnectionBadge } from './connection-badge';
 import { FeedCard } from './feed-card';
 import { feedColor } from './palette';
 import { RecoveryToast } from './recovery-toast';
+import { SignInPrompt } from './sign-in-prompt';
 import { StreamInspector } from './stream-inspector';
 
 export interface DashboardFeed {
@@ -38,7 +39,16 @@ function CountersRoot({ children }: { children: ReactNode }) {
  * The live dashboard. Rendered on the server with the snapshot already in the store (first
  * paint has history), then one stream per tab resumes from the snapshot's cursor.
  */
-export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapshot: Snapshot | undefined }) {
+export function Dashboard({
+  feeds,
+  snapshot,
+  account,
+}: {
+  feeds: DashboardFeed[];
+  snapshot: Snapshot | undefined;
+  /** Who is signed in (rendered by the server, app/_components/account-bar.tsx). Default none. */
+  account?: ReactNode;
+}) {
   return (
     <LiveProvider feeds={feeds.map((f) => f.name)} snapshot={snapshot}>
       <CountersRoot>
@@ -49,8 +59,12 @@ export function Dashboard({ feeds, snapshot }: { feeds: DashboardFeed[]; snapsho
               Simulated feeds over Server-Sent Events, last 5 minutes
             </p>
           </div>
-          <ConnectionBadge />
+          <div className="flex flex-wrap items-center gap-4">
+            {account}
+            <ConnectionBadge />
+          </div>
         </header>
+        <SignInPrompt />
         <main className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
           {feeds.map((feed, i) => (
             <FeedCard key={feed.name} {...feed} color={feedColor(i)} />

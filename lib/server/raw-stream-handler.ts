@@ -1,10 +1,12 @@
 import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FeedName } from '@/lib/metrics/feeds';
 import { SSE_HEADERS } from '@/lib/sse/wire';
+import type { Principal } from './auth/principal';
 import { decideCors, parseCorsOrigins } from '@/lib/server/security/cors';
 import { originMatchesHost } from '@/lib/server/security/same-origin';
 import { admitStream } from './admission';
-import { PUBLIC_PRINCIPAL } from './auth/principal';
+import { authorizeStream } from './auth/stream-access';
 import { errorAnswer, methodNotAllowedAnswer, type PlainAnswer } from './http';
 import { NodeResponseSink } from './node-response-sink';
 import { openStream, requestCursor } from './open-stream';
@@ -63,22 +65,34 @@ export const handleRawStream: RawStreamHandler = (req, res) => {
   const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
   const admission = admitStream(runtime, params);
   if (!admission.ok) return writeAnswer(res, admission.answer);
+  const cookie = req.headers.cookie;
+  void authorizeStream(new Headers(cookie ? { cookie } : {}), admission.feeds, params.has('feeds')).then(
+    (access) => {
+      if (!access.ok) return writeAnswer(res, access.answer);
+      if (res.destroyed) return; // The client left while we were checking.
+      openRawStream(req, res, params, access.feeds, access.principal);
+    },
+    () => writeAnswer(res, errorAnswer(500, 'auth_failed', 'Could not check the session.')),
+  );
+};
 
+function openRawStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: URLSearchParams,
+  feeds: ReadonlySet<FeedName>,
+  principal: Principal,
+): void {
   res.writeHead(200, SSE_HEADERS);
   // Headers out now, as the route handler does: a client knows it is connected before the preamble.
   res.flushHeaders();
   const header = req.headers['last-event-id'];
   openStream(
-    runtime,
-    {
-      feeds: admission.feeds,
-      cursor: requestCursor(typeof header === 'string' ? header : null, params),
-      // Placeholder until the auth seam is wired here (auth-server): streams are public for now.
-      principal: PUBLIC_PRINCIPAL,
-    },
+    getRuntime(),
+    { feeds, cursor: requestCursor(typeof header === 'string' ? header : null, params), principal },
     new NodeResponseSink(res),
   );
-};
+}
 
 function writeAnswer(res: ServerResponse, answer: PlainAnswer): void {
   res.writeHead(answer.status, answer.headers);

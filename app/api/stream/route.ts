@@ -1,6 +1,6 @@
 import { SSE_HEADERS } from '@/lib/sse/wire';
 import { admitStream } from '@/lib/server/admission';
-import { PUBLIC_PRINCIPAL } from '@/lib/server/auth/principal';
+import { authorizeStream } from '@/lib/server/auth/stream-access';
 import { methodNotAllowed, toResponse } from '@/lib/server/http';
 import { openStream, requestCursor } from '@/lib/server/open-stream';
 import { getRuntime } from '@/lib/server/runtime';
@@ -15,20 +15,21 @@ export const runtime = 'nodejs';
  * docs/protocol.md). The default binding; `npm run start:raw` serves the same contract from a
  * plain node:http handler (lib/server/raw-stream-handler.ts) that shares everything below.
  */
-export function GET(request: Request): Response {
+export async function GET(request: Request): Promise<Response> {
   const rt = getRuntime();
   const params = new URL(request.url).searchParams;
   const admission = admitStream(rt, params);
   if (!admission.ok) return toResponse(admission.answer);
+  const access = await authorizeStream(request.headers, admission.feeds, params.has('feeds'));
+  if (!access.ok) return toResponse(access.answer);
 
   const sink = new WebStreamSink();
   const connection = openStream(
     rt,
     {
-      feeds: admission.feeds,
+      feeds: access.feeds,
       cursor: requestCursor(request.headers.get('last-event-id'), params),
-      // Placeholder until the auth seam is wired here (auth-server): streams are public for now.
-      principal: PUBLIC_PRINCIPAL,
+      principal: access.principal,
     },
     sink,
   );
