@@ -50,7 +50,7 @@ describe.each(STREAM_PATHS)('limits (%s path)', (streamPath) => {
     expect(await native.ended).toBe('end');
     expect(native.records.filter((r) => r.kind !== 'event')).toEqual([
       expect.objectContaining({ kind: 'retry', ms: 3000 }),
-      expect.objectContaining({ kind: 'comment', text: ' server full (too_many_connections), retry later' }),
+      expect.objectContaining({ kind: 'comment', text: 'server full (too_many_connections), retry later' }),
     ]);
 
     a.close();
