@@ -12,7 +12,7 @@ const SECRET = 'integration-test-secret-0123456789abcdef';
 describe('session routes', () => {
   let server: NextServer;
   beforeAll(async () => {
-    server = await startNextServer({ env: { AUTH_MODE: 'session', AUTH_SECRET: SECRET, AUTH_SESSION_TTL_S: '60' } });
+    server = await startNextServer({ env: { AUTH_SECRET: SECRET, AUTH_SESSION_TTL_S: '60' } });
   });
   afterAll(() => server?.stop('SIGKILL'));
 

@@ -5,7 +5,7 @@ import type { ConnectionEnv } from './connection-env';
 import { initialStatus, type ConnectionState, type ConnectionStatus } from './connection-status';
 import { PlannedEnds, type AnnouncedEnd } from './planned-end';
 import { RecoveryTracker } from './recovery-tracker';
-import { decideAfterEnd } from './retry-policy';
+import { AUTH_FAILURE_REASON, decideAfterEnd } from './retry-policy';
 import { createStallWatchdog, type StallWatchdog } from './stall-watchdog';
 import { SessionRenewal, type RenewOutcome, type RenewSession } from './session-renewal';
 import { runSseRequest, type TransportEnd } from './sse-transport';
@@ -298,7 +298,8 @@ export class ConnectionManager implements StreamSource {
       if (generation !== this.generation || !this.listener) return;
       if (outcome === 'renewed') return this.connect(`${reason}; session renewed`, quiet);
       if (outcome === 'denied') {
-        this.transition('failed', `${reason}; the session cannot be renewed`, {
+        // The reason is exactly `auth` (retry-policy.ts): sign-in needed, nothing retries until then.
+        this.transition('failed', AUTH_FAILURE_REASON, {
           error,
           failure: 'auth',
           retryAt: null,

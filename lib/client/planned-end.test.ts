@@ -95,8 +95,8 @@ describe('session expiry and renewal', () => {
     stream.send(hello() + authEnd('revoked'));
     stream.end();
     await settle();
-    expect(h.status()).toMatchObject({ state: 'failed', failure: 'auth', retryAt: null });
-    expect(h.status().reason).toMatch(/session revoked/);
+    expect(h.status()).toMatchObject({ state: 'failed', reason: 'auth', failure: 'auth', retryAt: null });
+    expect(h.transitions.at(-1)).toMatchObject({ from: 'live', to: 'failed' });
     await h.fake.advance(120_000);
     expect(h.fake.requests).toHaveLength(1);
     expect(h.fake.pendingTimers()).toBe(0);

@@ -12,6 +12,10 @@ describe('parseEnv', () => {
       SSE_MAX_STREAM_MS: 0,
       SSE_REPLAY_CAPACITY: 6000,
       SSE_MAX_CONNECTIONS: 2000,
+      SSE_MAX_STREAMS_PER_CLIENT: 20,
+      SNAPSHOT_RATE_BURST: 20,
+      SNAPSHOT_RATE_PER_S: 2,
+      TRUSTED_PROXIES: [],
       SSE_MAX_BACKLOG_BYTES: 1 << 20,
       SNAPSHOT_WINDOW_MS: 300_000,
       SHUTDOWN_GRACE_MS: 1000,
@@ -64,6 +68,11 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ SSE_MAX_STREAM_MS: '50' })).toThrow(
       /SSE_MAX_STREAM_MS: must be 0 \(off\) or at least 1000/,
     );
+  });
+
+  it('reads TRUSTED_PROXIES as a list of IP addresses and refuses anything else', () => {
+    expect(parseEnv({ TRUSTED_PROXIES: '127.0.0.1, ::1' }).TRUSTED_PROXIES).toEqual(['127.0.0.1', '::1']);
+    expect(() => parseEnv({ TRUSTED_PROXIES: '127.0.0.1,nginx' })).toThrow(/TRUSTED_PROXIES: not an IP address: nginx/);
   });
 
   it('rejects negative and fractional numbers', () => {

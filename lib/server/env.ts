@@ -1,4 +1,5 @@
 import 'server-only';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -43,6 +44,33 @@ export const envSchema = z.object({
   SSE_REPLAY_CAPACITY: int(16, 10_000_000, 6000),
   /** Open streams per process before new ones get 503. Default 2000. */
   SSE_MAX_CONNECTIONS: int(1, 1_000_000, 2000),
+  /**
+   * Open streams per client (the signed-in user, else the IP) before new ones get 429, so one
+   * client cannot take every slot of SSE_MAX_CONNECTIONS. Default 20 (a browser needs one: its
+   * tabs share the leader's stream).
+   */
+  SSE_MAX_STREAMS_PER_CLIENT: int(1, 1_000_000, 20),
+  /** Snapshots (`/api/snapshot` and stream `reset`s) a client may have built at once. Default 20. */
+  SNAPSHOT_RATE_BURST: int(1, 1_000_000, 20),
+  /** Refill of that budget, snapshots per second per client. Default 2. */
+  SNAPSHOT_RATE_PER_S: int(1, 1_000_000, 2),
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (comma-separated IP addresses, e.g. the nginx in
+   * front). Anyone else's header is ignored for the per-IP limits. Default none.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((raw) =>
+      (raw ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .superRefine((entries, ctx) => {
+      const bad = entries.filter((entry) => isIP(entry) === 0);
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `not an IP address: ${bad.slice(0, 3).join(', ')}` });
+    }),
   /** Bytes queued for one stream before it is treated as a slow consumer and closed. Default 1 MiB. */
   SSE_MAX_BACKLOG_BYTES: int(1024, 1 << 30, 1 << 20),
   /** History returned by snapshots and resets, per feed. Default 300000 ms (5 min). */

@@ -1,4 +1,5 @@
 import { json, methodNotAllowed } from '@/lib/server/http';
+import { getAuth } from '@/lib/server/auth/auth-runtime';
 import { getRuntime } from '@/lib/server/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -29,6 +30,8 @@ export function GET(): Response {
         leader: rt.lease ? rt.lease.leader : true,
       },
       instance: rt.instanceId,
+      // `off`: a public demo (AUTH_MODE=off), which the page says; `session`: sign-in required.
+      authMode: getAuth().config.mode,
       uptimeMs: Date.now() - rt.startedAt,
     },
     { status: rt.draining ? 503 : 200 },

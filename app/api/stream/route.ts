@@ -1,7 +1,7 @@
 import { SSE_HEADERS } from '@/lib/sse/wire';
-import { admitStream } from '@/lib/server/admission';
-import { authorizeStream } from '@/lib/server/auth/stream-access';
+import { admitStream, authorizeStream } from '@/lib/server/admission';
 import { methodNotAllowed, toResponse } from '@/lib/server/http';
+import { fromForwardedHeader, getClientLimits } from '@/lib/server/limits/client-limits';
 import { openStream, requestCursor } from '@/lib/server/open-stream';
 import { getRuntime } from '@/lib/server/runtime';
 import { WebStreamSink } from '@/lib/server/stream-sink';
@@ -18,18 +18,23 @@ export const runtime = 'nodejs';
 export async function GET(request: Request): Promise<Response> {
   const rt = getRuntime();
   const params = new URL(request.url).searchParams;
-  const admission = admitStream(rt, params);
+  // A route handler cannot see the socket: Next puts its address in X-Forwarded-For (client-limits.ts).
+  const address = fromForwardedHeader(request.headers.get('x-forwarded-for'));
+  const authorization = await authorizeStream(rt, params, { headers: request.headers, address });
+  if (!authorization.ok) return toResponse(authorization.answer);
+  // From here to openStream nothing awaits, so a burst cannot overshoot a cap (admission.ts).
+  const admission = admitStream(rt, authorization);
   if (!admission.ok) return toResponse(admission.answer);
-  const access = await authorizeStream(request.headers, admission.feeds, params.has('feeds'));
-  if (!access.ok) return toResponse(access.answer);
 
   const sink = new WebStreamSink();
+  const { snapshots } = getClientLimits(rt.env);
   const connection = openStream(
     rt,
     {
-      feeds: access.feeds,
+      feeds: admission.feeds,
       cursor: requestCursor(request.headers.get('last-event-id'), params),
-      principal: access.principal,
+      principal: admission.principal,
+      client: { release: admission.release, takeSnapshot: () => snapshots.take(admission.clientKey) },
     },
     sink,
   );
