@@ -60,8 +60,9 @@ export function Dashboard({
             </p>
           </div>
           <div className="flex flex-wrap items-center gap-4">
-            {account}
+            {/* The badge stays the first keyboard stop (docs/dom-contract.md); who is signed in follows. */}
             <ConnectionBadge />
+            {account}
           </div>
         </header>
         <SignInPrompt />
