@@ -37,6 +37,8 @@ const valid: TabMessage[] = [
   { kind: 'item', term: 3, item: metric, prev: 'ep1.6' },
   { kind: 'item', term: 3, item: reset, prev: null },
   { kind: 'status', term: 3, status },
+  // A leader whose session cannot be renewed: every tab shows the sign-in prompt.
+  { kind: 'status', term: 3, status: { ...status, state: 'failed', reason: 'auth', failure: 'auth', rotations: 4 } },
   { kind: 'recovery', term: 3, recovery: { outageMs: 1200, replayed: 4, resetReason: null } },
   { kind: 'replay', term: 3, to: 'tab-b', requestId: 'r1', ok: true, items: [metric, reset] },
   { kind: 'catch-up', requestId: 'r1', cursor: 'ep1.2', reason: 'join' },
@@ -85,6 +87,8 @@ describe('decodeTabMessage()', () => {
       },
     ],
     ['an unknown connection state', { kind: 'status', term: 1, status: { ...status, state: 'sleeping' } }],
+    ['an unknown failure', { kind: 'status', term: 1, status: { ...status, failure: 'bored' } }],
+    ['a status without a rotation count', { kind: 'status', term: 1, status: { ...status, rotations: -1 } }],
     ['a negative term', { kind: 'claim', term: -1 }],
     ['a replay with a bad item', { kind: 'replay', term: 1, to: 'a', requestId: 'r', ok: true, items: [{}] }],
     ['an unknown catch-up reason', { kind: 'catch-up', requestId: 'r', cursor: null, reason: 'because' }],
