@@ -1,6 +1,8 @@
 import 'server-only';
 import { FEEDS, FEED_NAMES } from '@/lib/metrics/feeds';
+import { headers } from 'next/headers';
 import { catalogueDrift } from '@/lib/server/catalogue-check';
+import { snapshotForPage } from '@/lib/server/page-snapshot';
 import { getRuntime } from '@/lib/server/runtime';
 import { Dashboard } from './_components/dashboard';
 
@@ -15,10 +17,10 @@ import { Dashboard } from './_components/dashboard';
 export const dynamic = 'force-dynamic';
 
 export default async function HomePage() {
-  const { bus, feedNames } = getRuntime();
-  const drift = catalogueDrift(feedNames, FEED_NAMES);
-  // Without a reachable bus (Redis down) the page still renders; the stream fills it in later.
-  const snapshot = bus.healthy() ? await bus.snapshot(new Set(FEED_NAMES)).catch(() => undefined) : undefined;
+  const runtime = getRuntime();
+  const drift = catalogueDrift(runtime.feedNames, FEED_NAMES);
+  // Scoped to the visitor and rate-limited like /api/snapshot (page-snapshot.ts); may be undefined.
+  const snapshot = await snapshotForPage(runtime, await headers());
   const feeds = FEEDS.map(({ name, label, unit, decimals }) => ({ name, label, unit, decimals }));
   if (!drift) return <Dashboard feeds={feeds} snapshot={snapshot} />;
   return (
