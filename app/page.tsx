@@ -1,10 +1,11 @@
 import 'server-only';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { FEEDS, FEED_NAMES } from '@/lib/metrics/feeds';
 import { getAuth } from '@/lib/server/auth/auth-runtime';
 import { DEMO_USERS } from '@/lib/server/auth/demo-users';
 import { canRead, PUBLIC_PRINCIPAL, type Principal } from '@/lib/server/auth/principal';
 import { catalogueDrift } from '@/lib/server/catalogue-check';
+import { snapshotForPage } from '@/lib/server/page-snapshot';
 import { getRuntime } from '@/lib/server/runtime';
 import { AccountBar } from './_components/account-bar';
 import { Dashboard } from './_components/dashboard';
@@ -36,12 +37,12 @@ export default async function HomePage() {
     return <SignInPanel users={DEMO_USERS.map(({ id, name }) => ({ id, name }))} expired={who.expired} />;
   }
   const { principal } = who;
-  const { bus, feedNames } = getRuntime();
-  const drift = catalogueDrift(feedNames, FEED_NAMES);
+  const runtime = getRuntime();
+  const drift = catalogueDrift(runtime.feedNames, FEED_NAMES);
   // A cursor or a first paint grants nothing: only the feeds this principal may read now.
   const readable = FEED_NAMES.filter((name) => canRead(principal, name));
-  // Without a reachable bus (Redis down) the page still renders; the stream fills it in later.
-  const snapshot = bus.healthy() ? await bus.snapshot(new Set(readable)).catch(() => undefined) : undefined;
+  // Scoped to the visitor and rate-limited like /api/snapshot (page-snapshot.ts); may be undefined.
+  const snapshot = await snapshotForPage(runtime, await headers());
   const feeds = FEEDS.filter(({ name }) => readable.includes(name)).map(({ name, label, unit, decimals }) => ({
     name,
     label,
