@@ -116,3 +116,13 @@ test.describe('the sign-in panel', () => {
     await expect(page.locator('[data-feed]')).not.toHaveCount(0);
   });
 });
+
+test.describe('AUTH_MODE=off', () => {
+  test.use({ serverEnv: { AUTH_MODE: 'off' }, signInAs: null });
+
+  test('the page says it is a public demo and streams without a sign-in', async ({ page }) => {
+    await openLive(page);
+    await expect(page.getByTestId('public-demo')).toContainText('Public demo');
+    await expect(page.getByTestId('sign-out')).toHaveCount(0);
+  });
+});
