@@ -241,7 +241,7 @@ describe('per-IP stream cap without trusted proxies (raw path, which sees the so
   });
 });
 
-describe('the feed catalogue is scoped too', () => {
+describe('the feed catalogue and the server-rendered page are scoped too', () => {
   const api = useStreamServer('route', { AUTH_MODE: 'session' });
 
   it('lists only the feeds the caller may read, and 401 without a session', async () => {
@@ -252,6 +252,26 @@ describe('the feed catalogue is scoped too', () => {
     const body = (await viewer.json()) as { mode: string; feeds: { name: string }[] };
     expect(body.mode).toBe('session');
     expect(sorted(body.feeds.map((f) => f.name))).toEqual(sorted(VIEWER_FEEDS));
+  });
+
+  it('server-renders data only for the feeds the visitor may read, and none without a session', async () => {
+    /** Each card's `data-last-seq` in the server HTML, by feed (0: rendered without data). */
+    const seqsInHtml = async (cookie?: string) => {
+      const html = await (await fetch(`${api.server.url}/`, cookie ? { headers: { cookie } } : {})).text();
+      const cards = [...html.matchAll(/<[^>]*data-feed="(\w+)"[^>]*>/g)].map((m) => [
+        m[1]!,
+        Number(/data-last-seq="(\d+)"/.exec(m[0])?.[1] ?? 0),
+      ]);
+      expect(cards.length).toBeGreaterThan(0);
+      return Object.fromEntries(cards) as Record<string, number>;
+    };
+    await api.waitForHealth((h) => h.producer.ticks >= 2, 'two ticks');
+    const ops = await seqsInHtml(await signIn(api.server.url, 'ops'));
+    expect(Object.values(ops).every((seq) => seq > 0)).toBe(true);
+    const viewer = await seqsInHtml(await signIn(api.server.url, 'viewer'));
+    expect(sorted(Object.keys(viewer).filter((feed) => viewer[feed]! > 0))).toEqual(sorted(VIEWER_FEEDS));
+    const anonymous = await seqsInHtml();
+    expect(Object.values(anonymous).filter((seq) => seq > 0)).toEqual([]);
   });
 
   it('signs in with the cookie the route sets (fixture sanity)', async () => {
