@@ -1,26 +1,60 @@
 import 'server-only';
+import { cookies, headers } from 'next/headers';
 import { FEEDS, FEED_NAMES } from '@/lib/metrics/feeds';
+import { getAuth } from '@/lib/server/auth/auth-runtime';
+import { DEMO_USERS } from '@/lib/server/auth/demo-users';
+import { canRead, PUBLIC_PRINCIPAL, type Principal } from '@/lib/server/auth/principal';
 import { catalogueDrift } from '@/lib/server/catalogue-check';
+import { snapshotForPage } from '@/lib/server/page-snapshot';
 import { getRuntime } from '@/lib/server/runtime';
+import { AccountBar } from './_components/account-bar';
 import { Dashboard } from './_components/dashboard';
+import { SignInPanel } from './_components/sign-in-panel';
 
 /**
  * The server binding of the dashboard (a Server Component): it may read the server runtime, and
- * it is the only part of the page that does. It takes a snapshot from the bus and hands it, with
- * the catalogue's display fields, to the client leaves in `_components/`, which know nothing of
- * the server. The browser's stream then resumes from the snapshot's cursor.
+ * it is the only part of the page that does. It asks the auth seam who is looking (from the
+ * session cookie), takes a snapshot of the feeds that principal may read, and hands it, with the
+ * catalogue's display fields, to the client leaves in `_components/`, which know nothing of the
+ * server. The browser's stream then resumes from the snapshot's cursor.
  */
 
 // Rendered per request: the snapshot must be current, it is what the stream resumes from.
 export const dynamic = 'force-dynamic';
 
+/** The principal of this request, or why there is none (AUTH_MODE=session without a valid session). */
+async function whoIsLooking(): Promise<{ ok: true; principal: Principal } | { ok: false; expired: boolean }> {
+  const auth = getAuth();
+  if (auth.config.mode === 'off') return { ok: true, principal: PUBLIC_PRINCIPAL };
+  const cookie = (await cookies()).toString();
+  const result = await auth.authenticator.authenticate(new Headers(cookie ? { cookie } : {}));
+  return result.ok ? result : { ok: false, expired: result.reason !== 'session_missing' };
+}
+
 export default async function HomePage() {
-  const { bus, feedNames } = getRuntime();
-  const drift = catalogueDrift(feedNames, FEED_NAMES);
-  // Without a reachable bus (Redis down) the page still renders; the stream fills it in later.
-  const snapshot = bus.healthy() ? await bus.snapshot(new Set(FEED_NAMES)).catch(() => undefined) : undefined;
-  const feeds = FEEDS.map(({ name, label, unit, decimals, min, max }) => ({ name, label, unit, decimals, min, max }));
-  if (!drift) return <Dashboard feeds={feeds} snapshot={snapshot} />;
+  const who = await whoIsLooking();
+  if (!who.ok) {
+    return <SignInPanel users={DEMO_USERS.map(({ id, name }) => ({ id, name }))} expired={who.expired} />;
+  }
+  const { principal } = who;
+  const runtime = getRuntime();
+  const drift = catalogueDrift(runtime.feedNames, FEED_NAMES);
+  // A cursor or a first paint grants nothing: only the feeds this principal may read now.
+  const readable = FEED_NAMES.filter((name) => canRead(principal, name));
+  // Scoped to the visitor and rate-limited like /api/snapshot (page-snapshot.ts); may be undefined.
+  const snapshot = await snapshotForPage(runtime, await headers());
+  const feeds = FEEDS.filter(({ name }) => readable.includes(name)).map(
+    ({ name, label, unit, decimals, min, max }) => ({
+      name,
+      label,
+      unit,
+      decimals,
+      min,
+      max,
+    }),
+  );
+  const account = <AccountBar user={principal.kind === 'user' ? { name: principal.name } : null} />;
+  if (!drift) return <Dashboard feeds={feeds} snapshot={snapshot} account={account} />;
   // Dev-only situation (see catalogue-check.ts): say it plainly rather than show an empty card.
   const notice = (
     <p
@@ -34,5 +68,5 @@ export default async function HomePage() {
       <code>npm run dev</code>) to stream it.
     </p>
   );
-  return <Dashboard feeds={feeds} snapshot={snapshot} notice={notice} />;
+  return <Dashboard feeds={feeds} snapshot={snapshot} account={account} notice={notice} />;
 }

@@ -10,6 +10,7 @@ import { ConnectionBadge } from './connection-badge';
 import { FeedCard } from './feed-card';
 import { feedColor } from './palette';
 import { RecoveryToast } from './recovery-toast';
+import { SignInPrompt } from './sign-in-prompt';
 import { StreamInspector } from './stream-inspector';
 
 export interface DashboardFeed {
@@ -59,11 +60,14 @@ export function Dashboard({
   feeds,
   snapshot,
   notice,
+  account,
 }: {
   feeds: DashboardFeed[];
   snapshot: Snapshot | undefined;
   /** Shown above the cards, inside `main` (e.g. the dev-only catalogue notice). Default none. */
   notice?: ReactNode;
+  /** Who is signed in (rendered by the server, app/_components/account-bar.tsx). Default none. */
+  account?: ReactNode;
 }) {
   return (
     <LiveProvider feeds={feeds.map((f) => f.name)} snapshot={snapshot}>
@@ -73,10 +77,15 @@ export function Dashboard({
             <h1 className="text-xl font-semibold">Service metrics</h1>
             <p className="text-sm text-slate-600 dark:text-slate-400">Simulated feeds over Server-Sent Events</p>
           </div>
-          <ConnectionBadge />
+          <div className="flex flex-wrap items-center gap-4">
+            {/* Who is signed in (and Sign out) follows the connection state. */}
+            <ConnectionBadge />
+            {account}
+          </div>
         </header>
         <main className="space-y-6">
           {notice}
+          <SignInPrompt />
           <ChartViewProvider feed={feeds[0]?.name}>
             <ChartControls />
             <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3 min-[1800px]:grid-cols-4">

@@ -38,6 +38,7 @@ export function StreamInspector() {
   const epoch = useMetrics((s) => s.epoch);
   const lastEventTs = useMetrics((s) => s.lastEventTs);
   const reconnects = useLiveStatus((s) => s.reconnects);
+  const rotations = useLiveStatus((s) => s.connection.rotations);
   const offset = useLiveStatus((s) => s.clockOffsetMs);
   const transitions = useLiveStatus((s) => s.transitions);
   const protocolErrors = useLiveStatus((s) => s.protocolErrors);
@@ -78,6 +79,12 @@ export function StreamInspector() {
             value={counters.resets}
           />
           <Row label="reconnects" help="streams opened after the first one" value={reconnects} />
+          <Row
+            label="planned rotations"
+            help="streams the server ended on schedule (SSE_MAX_STREAM_MS); we reconnected at once, nothing lost"
+            value={rotations}
+            testId="inspector-rotations"
+          />
           <Row
             label="protocol errors"
             help="malformed events dropped (bad JSON, wrong shape)"

@@ -10,7 +10,7 @@ describe.each(STREAM_PATHS)('CORS (%s path)', (streamPath) => {
   let server: NextServer;
   const ALLOWED = 'https://ops.example.com';
   beforeAll(async () => {
-    server = await startNextServer({ env: { CORS_ORIGINS: ALLOWED }, streamPath });
+    server = await startNextServer({ env: { AUTH_MODE: 'off', CORS_ORIGINS: ALLOWED }, streamPath });
   });
   afterAll(() => server?.stop('SIGKILL'));
 

@@ -30,7 +30,7 @@ describe('fault route, with ENABLE_FAULTS=1', () => {
     connectSse(`${server.url}/api/stream?feeds=cpu`, { headers });
 
   beforeAll(async () => {
-    server = await startNextServer({ env: { ENABLE_FAULTS: '1', METRICS_INTERVAL_MS: '3600000' } });
+    server = await startNextServer({ env: { AUTH_MODE: 'off', ENABLE_FAULTS: '1', METRICS_INTERVAL_MS: '3600000' } });
   });
   afterAll(() => server?.stop('SIGKILL'));
   // Each test starts with no stream open, whatever the one before it left.

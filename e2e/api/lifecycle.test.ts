@@ -18,7 +18,7 @@ afterEach(async () => {
 describe.each(STREAM_PATHS)('%s path', (streamPath) => {
   describe('graceful shutdown', () => {
     it('on SIGTERM ends open streams cleanly and exits within a few seconds', async () => {
-      server = await startNextServer({ streamPath, env: { METRICS_INTERVAL_MS: '100' } });
+      server = await startNextServer({ streamPath, env: { AUTH_MODE: 'off', METRICS_INTERVAL_MS: '100' } });
       const client = await connectSse(`${server.url}/api/stream?feeds=cpu`);
       await client.waitFor((c) => c.metrics().length >= 2, 5000, 'metrics');
 
@@ -30,7 +30,7 @@ describe.each(STREAM_PATHS)('%s path', (streamPath) => {
     });
 
     it('exits promptly on SIGINT too', async () => {
-      server = await startNextServer({ streamPath });
+      server = await startNextServer({ streamPath, env: { AUTH_MODE: 'off' } });
       const client = await connectSse(`${server.url}/api/stream`);
       await client.waitFor((c) => c.hello() !== undefined, 5000, 'hello');
       const exit = await server.stop('SIGINT');
@@ -41,7 +41,7 @@ describe.each(STREAM_PATHS)('%s path', (streamPath) => {
 
   describe('restart', () => {
     it('a cursor from before a restart gets reset epoch_changed with a fresh snapshot', async () => {
-      server = await startNextServer({ streamPath, env: { METRICS_INTERVAL_MS: '100' } });
+      server = await startNextServer({ streamPath, env: { AUTH_MODE: 'off', METRICS_INTERVAL_MS: '100' } });
       const before = await connectSse(`${server.url}/api/stream?feeds=cpu`);
       await before.waitFor((c) => c.metrics().length >= 2, 5000, 'metrics');
       const { epoch: oldEpoch } = before.hello()!;
@@ -58,7 +58,10 @@ describe.each(STREAM_PATHS)('%s path', (streamPath) => {
     });
 
     it('a native EventSource reconnects by itself after SIGTERM and learns of the new epoch', async () => {
-      server = await startNextServer({ streamPath, env: { METRICS_INTERVAL_MS: '100', SSE_RETRY_MS: '300' } });
+      server = await startNextServer({
+        streamPath,
+        env: { AUTH_MODE: 'off', METRICS_INTERVAL_MS: '100', SSE_RETRY_MS: '300' },
+      });
       const seen: { type: string; data: string; lastEventId: string }[] = [];
       const source = new EventSource(`${server.url}/api/stream?feeds=cpu`);
       for (const type of ['hello', 'metric', 'reset']) {

@@ -17,7 +17,7 @@ describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances on
 
   beforeAll(async () => {
     redis = await startRedis();
-    const env = { REDIS_URL: redis.url, METRICS_INTERVAL_MS: '100', SSE_HEARTBEAT_MS: '1000' };
+    const env = { AUTH_MODE: 'off', REDIS_URL: redis.url, METRICS_INTERVAL_MS: '100', SSE_HEARTBEAT_MS: '1000' };
     a = await startNextServer({ env: { ...env, INSTANCE_ID: 'a' } });
     // A is the producer before B exists, so killing A exercises the failover.
     await until(async () => (await health(a)).producer.leader, 10_000, 'A to lead');
@@ -73,7 +73,7 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startNextServer({ env: { REDIS_URL: redis.url, METRICS_INTERVAL_MS: '100' } });
+    app = await startNextServer({ env: { AUTH_MODE: 'off', REDIS_URL: redis.url, METRICS_INTERVAL_MS: '100' } });
   });
 
   afterAll(async () => {
@@ -108,7 +108,7 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
   it('starts degraded when Redis is unreachable at start-up, and serves the page anyway', async () => {
     const port = redis.port;
     await redis.stop();
-    const lonely = await startNextServer({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    const lonely = await startNextServer({ env: { AUTH_MODE: 'off', REDIS_URL: `redis://127.0.0.1:${port}` } });
     try {
       expect(await health(lonely)).toMatchObject({
         status: 'degraded',
@@ -130,7 +130,7 @@ describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances af
 
   beforeAll(async () => {
     redis = await startRedis();
-    const env = { REDIS_URL: redis.url, METRICS_INTERVAL_MS: '100', SSE_HEARTBEAT_MS: '1000' };
+    const env = { AUTH_MODE: 'off', REDIS_URL: redis.url, METRICS_INTERVAL_MS: '100', SSE_HEARTBEAT_MS: '1000' };
     [a, b] = await Promise.all([
       startNextServer({ env: { ...env, INSTANCE_ID: 'a' } }),
       startNextServer({ env: { ...env, INSTANCE_ID: 'b' } }),

@@ -19,6 +19,7 @@ describe.each(STREAM_PATHS)('slow consumer (%s path)', (streamPath) => {
     server = await startNextServer({
       streamPath,
       env: {
+        AUTH_MODE: 'off',
         ENABLE_FAULTS: '1',
         METRICS_INTERVAL_MS: '1',
         SSE_MAX_BACKLOG_BYTES: '65536',

@@ -31,7 +31,8 @@ describe.each(STREAM_PATHS)('limits (%s path)', (streamPath) => {
     const b = await api.connect('/api/stream?feeds=cpu');
     expect([a.response.status, b.response.status]).toEqual([200, 200]);
 
-    const refused = await fetch(`${api.server.url}/api/stream`);
+    // A client that reads status codes (ours says so) gets the 503.
+    const refused = await fetch(`${api.server.url}/api/stream`, { headers: { 'X-Stream-Refusals': 'status' } });
     expect(refused.status).toBe(503);
     // SSE_RETRY_MS 2500 → 3 s, rounded up.
     expect(refused.headers.get('retry-after')).toBe('3');
@@ -41,6 +42,16 @@ describe.each(STREAM_PATHS)('limits (%s path)', (streamPath) => {
         message: 'This server has reached SSE_MAX_CONNECTIONS; retry later.',
       },
     });
+
+    // Anyone else (a native EventSource treats any non-200 as final) gets a 200 that says when
+    // to come back and ends, so it does come back.
+    const native = await api.connect('/api/stream', { 'X-Stream-Refusals': 'in-band' });
+    expect(native.response.status).toBe(200);
+    expect(await native.ended).toBe('end');
+    expect(native.records.filter((r) => r.kind !== 'event')).toEqual([
+      expect.objectContaining({ kind: 'retry', ms: 3000 }),
+      expect.objectContaining({ kind: 'comment', text: 'server full (too_many_connections), retry later' }),
+    ]);
 
     a.close();
     await api.waitForHealth((h) => h.connections === 1, 'a free slot');

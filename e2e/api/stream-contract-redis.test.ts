@@ -17,7 +17,7 @@ describe.runIf(canRun('redis-server', 'Stream paths on Redis'))('both stream pat
 
   beforeAll(async () => {
     redis = await startRedis();
-    const env = { REDIS_URL: redis.url, METRICS_INTERVAL_MS: '100' };
+    const env = { AUTH_MODE: 'off', REDIS_URL: redis.url, METRICS_INTERVAL_MS: '100' };
     [route, raw] = await Promise.all([
       startNextServer({ env: { ...env, INSTANCE_ID: 'route' } }),
       startNextServer({ env: { ...env, INSTANCE_ID: 'raw' }, streamPath: 'raw' }),

@@ -6,6 +6,10 @@
  *        │                 │  └─no bytes 2.5×heartbeat─▶ stale ──timer──▶ (attempt)
  *        │                 └─reset─▶ resyncing ──first live metric──▶ live
  *        └─4xx─▶ failed           any waiting state ──offline──▶ offline ──online──▶ (attempt)
+ *
+ * Planned ends are not transitions: after `event: rotate` the manager reconnects from `live` and
+ * stays `live`; after `event: auth` it renews the session first (planned-end.ts,
+ * session-renewal.ts). A session that cannot be renewed ends in `failed` with `failure: 'auth'`.
  */
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale' | 'offline' | 'resyncing' | 'failed';
@@ -34,6 +38,10 @@ export interface ConnectionStatus {
   heartbeatMs: number | null;
   /** Set in `failed`: what the server (or the failing code) said. */
   error: string | null;
+  /** Set in `failed`: `auth` when the session cannot be renewed, so the page asks to sign in. */
+  failure: 'auth' | null;
+  /** Planned rotations (`event: rotate`) the stream went through without leaving `live`. */
+  rotations: number;
 }
 
 export function initialStatus(now: number): ConnectionStatus {
@@ -46,5 +54,7 @@ export function initialStatus(now: number): ConnectionStatus {
     epoch: null,
     heartbeatMs: null,
     error: null,
+    failure: null,
+    rotations: 0,
   };
 }

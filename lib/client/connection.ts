@@ -3,9 +3,11 @@ import type { SseMessage } from '@/lib/sse/wire';
 import { createBackoff, MAX_TIMER_MS, type Backoff } from './backoff';
 import type { ConnectionEnv } from './connection-env';
 import { initialStatus, type ConnectionState, type ConnectionStatus } from './connection-status';
+import { PlannedEnds, type AnnouncedEnd } from './planned-end';
 import { RecoveryTracker } from './recovery-tracker';
-import { decideAfterEnd } from './retry-policy';
+import { AUTH_FAILURE_REASON, decideAfterEnd } from './retry-policy';
 import { createStallWatchdog, type StallWatchdog } from './stall-watchdog';
+import { SessionRenewal, type RenewOutcome, type RenewSession } from './session-renewal';
 import { runSseRequest, type TransportEnd } from './sse-transport';
 import type { StreamListener, StreamSource } from './stream-source';
 
@@ -34,6 +36,13 @@ export interface ConnectionOptions {
   defaultHeartbeatMs?: number;
   /** A stream live this long counts as healthy and resets the backoff. Default 5000 ms. */
   healthyAfterMs?: number;
+  /**
+   * Renews the session after `event: auth` or a `401` (e.g. `refreshSession(fetch)` from
+   * session-renewal.ts). Default none: such an end is `failed` with `failure: 'auth'` at once.
+   */
+  renewSession?: RenewSession;
+  /** A renewal that has not answered after this long counts as `unavailable`. Default 10000 ms. */
+  renewTimeoutMs?: number;
 }
 
 export class ConnectionManager implements StreamSource {
@@ -41,6 +50,8 @@ export class ConnectionManager implements StreamSource {
   private readonly backoff: Backoff;
   private readonly watchdog: StallWatchdog;
   private readonly recovery = new RecoveryTracker();
+  private readonly plannedEnds = new PlannedEnds();
+  private readonly renewal: SessionRenewal;
   private readonly stallFactor: number;
   private readonly healthyAfterMs: number;
   private listener: StreamListener | null = null;
@@ -66,6 +77,7 @@ export class ConnectionManager implements StreamSource {
     );
     this.backoff = createBackoff({ capMs: options.maxBackoffMs ?? 30_000, random: options.env.random });
     this.status = initialStatus(this.env.now());
+    this.renewal = new SessionRenewal(options.renewSession ?? null);
   }
 
   getStatus(): ConnectionStatus {
@@ -127,7 +139,8 @@ export class ConnectionManager implements StreamSource {
 
   // ── requests ────────────────────────────────────────────────────────────────
 
-  private connect(reason: string): void {
+  /** `quiet`: a planned reconnect (rotation, renewed session) that leaves the state as it is. */
+  private connect(reason: string, quiet = false): void {
     const listener = this.listener;
     if (!listener) return;
     this.clearRetry();
@@ -137,12 +150,15 @@ export class ConnectionManager implements StreamSource {
     this.abort = abort;
     this.liveSince = null;
     this.recovery.attemptStarted();
+    this.plannedEnds.clear();
 
     // The transition comes first: a listener commits what the old stream delivered on it, so
     // the cursor read next is that of the last event actually applied. Every re-attempt is
-    // logged; the very first attempt is already the initial `connecting`.
+    // logged; the very first attempt is already the initial `connecting`. A quiet reconnect
+    // makes no transition, so it asks the listener to commit directly.
     const to = this.recovery.inOutage ? 'reconnecting' : 'connecting';
-    if (to === 'reconnecting' || this.status.state !== to) this.transition(to, reason, { retryAt: null });
+    if (quiet) listener.flush?.();
+    else if (to === 'reconnecting' || this.status.state !== to) this.transition(to, reason, { retryAt: null });
     // The listener may have reacted by reconnecting (a gap found in what it committed) or stopping.
     if (generation !== this.generation || this.listener !== listener) return;
     const cursor = listener.resumeCursor();
@@ -161,7 +177,8 @@ export class ConnectionManager implements StreamSource {
       {
         onOpen: () => current() && this.watchdog.feed(),
         onBytes: () => current() && this.watchdog.feed(),
-        onRetry: (ms) => current() && this.backoff.setBase(ms),
+        // The short `retry:` after a planned end is for native EventSource clients, not for us.
+        onRetry: (ms) => current() && !this.plannedEnds.pending && this.backoff.setBase(ms),
         onEvent: (message) => current() && this.onMessage(message),
       },
     ).then((end) => current() && this.onEnd(end));
@@ -184,7 +201,7 @@ export class ConnectionManager implements StreamSource {
 
   private onEvent(event: WireEvent): void {
     const listener = this.listener;
-    if (!listener) return;
+    if (!listener || this.plannedEnds.note(event)) return;
     switch (event.type) {
       case 'hello': {
         const { hello } = event;
@@ -209,6 +226,9 @@ export class ConnectionManager implements StreamSource {
         listener.onMetric(event.metric, event.cursor);
         if (this.status.state === 'resyncing') this.goLive('snapshot applied, live data flowing');
         return;
+      case 'rotate':
+      case 'auth':
+        return; // Noted above (plannedEnds), acted on when the stream ends.
     }
   }
 
@@ -228,6 +248,7 @@ export class ConnectionManager implements StreamSource {
   private goLive(reason: string): void {
     this.liveSince = this.env.now();
     this.replacedRetryAt = null;
+    this.renewal.streamLive();
     this.transition('live', reason, { error: null, retryAt: null });
     const recovery = this.recovery.wentLive(this.env.now());
     if (recovery) this.listener?.onRecovered(recovery);
@@ -237,7 +258,12 @@ export class ConnectionManager implements StreamSource {
     this.watchdog.clear();
     this.abort = null;
     if (!this.listener || end.kind === 'aborted') return;
+    // A stream that announced its end and then ended (or broke while ending) ended as planned.
+    const announced = end.kind === 'ended' || end.kind === 'network' ? this.plannedEnds.take() : null;
+    if (announced) return this.afterPlannedEnd(announced);
     this.streamEnded();
+    if (end.kind === 'http' && end.status === 401)
+      return this.renewThenConnect(`HTTP 401: ${end.message}`, false, end.message);
 
     if (end.kind === 'consumer-error') {
       // A bug in this page, not the network's fault: retrying would replay the same events into
@@ -263,6 +289,49 @@ export class ConnectionManager implements StreamSource {
     if (this.liveSince !== null && this.env.now() - this.liveSince >= this.healthyAfterMs) this.backoff.reset();
     this.liveSince = null;
     this.recovery.streamLost(this.env.now());
+  }
+
+  // ── planned ends (planned-end.ts, session-renewal.ts) ────────────────────────
+
+  /** Not an outage: no `reconnecting`, no recovery toast; the cursor carries on without a gap. */
+  private afterPlannedEnd(announced: AnnouncedEnd): void {
+    if (this.liveSince !== null && this.env.now() - this.liveSince >= this.healthyAfterMs) this.backoff.reset();
+    this.liveSince = null;
+    if (announced.kind === 'auth') return this.renewThenConnect(`session ${announced.reason}`, true);
+    this.status = { ...this.status, rotations: this.plannedEnds.rotations };
+    this.listener?.onStatus(this.status, null);
+    this.connect('planned rotation', true);
+  }
+
+  /**
+   * Renews the session once, then resumes from the cursor (quietly after a planned end). A
+   * renewal refused means sign-in is needed: `failed`, and no retry until then. A renewal that
+   * could not be made is an outage like any other: back off and try again.
+   */
+  private renewThenConnect(reason: string, quiet: boolean, error = 'Your session has ended: sign in again.'): void {
+    const generation = this.generation;
+    let settled = false;
+    const finish = (outcome: RenewOutcome) => {
+      if (settled) return;
+      settled = true;
+      this.env.clearTimeout(timer);
+      // Stopped, or reconnected by hand, meanwhile: that path owns the state now.
+      if (generation !== this.generation || !this.listener) return;
+      if (outcome === 'renewed') return this.connect(`${reason}; session renewed`, quiet);
+      if (outcome === 'denied') {
+        // The reason is exactly `auth` (retry-policy.ts): sign-in needed, nothing retries until then.
+        this.transition('failed', AUTH_FAILURE_REASON, {
+          error,
+          failure: 'auth',
+          retryAt: null,
+        });
+        return;
+      }
+      this.recovery.streamLost(this.env.now());
+      this.scheduleRetry('reconnecting', `${reason}; session renewal failed`);
+    };
+    const timer = this.env.setTimeout(() => finish('unavailable'), this.options.renewTimeoutMs ?? 10_000);
+    void this.renewal.attempt().then(finish, () => finish('unavailable'));
   }
 
   // ── waiting ─────────────────────────────────────────────────────────────────
@@ -342,6 +411,7 @@ export class ConnectionManager implements StreamSource {
       reason,
       since: from === to ? this.status.since : now,
       attempt: patch.attempt ?? this.backoff.attempt,
+      failure: patch.failure ?? null,
     };
     this.listener?.onStatus(this.status, { from, to, reason, at: now });
   }

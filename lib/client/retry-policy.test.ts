@@ -47,11 +47,15 @@ describe('decideAfterEnd', () => {
   });
 
   it('fails for good on a permanent status, with the server message', () => {
-    expect(decideAfterEnd(http(401), NOW, () => 0.5, BOUNDS)).toEqual({
+    expect(decideAfterEnd(http(403), NOW, () => 0.5, BOUNDS)).toEqual({
       kind: 'fail',
-      reason: 'HTTP 401: nope',
+      reason: 'HTTP 403: nope',
       error: 'nope',
     });
+  });
+
+  it('fails for good on 401 with the reason `auth`, so the UI can prompt a sign-in', () => {
+    expect(decideAfterEnd(http(401), NOW, () => 0.5, BOUNDS)).toEqual({ kind: 'fail', reason: 'auth', error: 'nope' });
   });
 
   it('waits Retry-After (plus up to 10 % jitter) on 503 and 429 only', () => {

@@ -43,6 +43,9 @@ export function boundRetryAfter(ms: number, { floorMs, capMs }: RetryAfterBounds
   return Math.min(Math.max(ms, floorMs), capMs);
 }
 
+/** The `failed` reason for a refused session (401): the UI shows a sign-in prompt for it. */
+export const AUTH_FAILURE_REASON = 'auth';
+
 export function decideAfterEnd(
   end: Extract<TransportEnd, { kind: 'ended' | 'http' | 'network' }>,
   now: number,
@@ -56,6 +59,9 @@ export function decideAfterEnd(
       return { kind: 'retry', reason: `network error: ${end.message}`, delayMs: null };
     case 'http': {
       const reason = `HTTP ${end.status}: ${end.message}`;
+      // No valid session: retrying would only repeat the 401. The reason is exactly `auth`, so the
+      // UI can say "signed out — sign in" (renewal after an in-band `event: auth` is not this path).
+      if (end.status === 401) return { kind: 'fail', reason: AUTH_FAILURE_REASON, error: end.message };
       if (isPermanent(end.status)) return { kind: 'fail', reason, error: end.message };
       // Only 503 and 429 define Retry-After as "come back then".
       const retryAfter = end.status === 503 || end.status === 429 ? parseRetryAfter(end.retryAfter, now) : null;

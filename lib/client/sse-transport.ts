@@ -57,7 +57,9 @@ export async function runSseRequest(request: TransportRequest, handlers: Transpo
   let response: Response;
   try {
     response = await request.fetch(request.url, {
-      headers: { Accept: 'text/event-stream', ...request.headers },
+      // `X-Stream-Refusals: status`: this client reads 429/503 + Retry-After, so the server need
+      // not turn them into the in-band retry a native EventSource gets (docs/protocol.md).
+      headers: { Accept: 'text/event-stream', 'X-Stream-Refusals': 'status', ...request.headers },
       cache: 'no-store',
       credentials: 'same-origin',
       signal: request.signal,

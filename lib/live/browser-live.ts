@@ -1,4 +1,5 @@
 import { browserEnv } from '@/lib/client/connection-env';
+import { refreshSession } from '@/lib/client/session-renewal';
 import { browserTabEnv } from '@/lib/client/tabs/tab-env';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { createLive, type Live } from './live';
@@ -25,7 +26,13 @@ export interface BrowserLiveOptions {
 export function createBrowserLive({ feeds, snapshot, url = '/api/stream' }: BrowserLiveOptions): Live {
   const env = browserEnv();
   return createLive({
-    source: createSharedSource({ url, connectionEnv: env, tabEnv: browserTabEnv() }),
+    source: createSharedSource({
+      url,
+      connectionEnv: env,
+      tabEnv: browserTabEnv(),
+      // The leader renews the session when its stream ends for auth; the cookie serves every tab.
+      renewSession: refreshSession(env.fetch),
+    }),
     feeds,
     env,
     ...(snapshot ? { snapshot } : {}),

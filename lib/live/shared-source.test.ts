@@ -49,6 +49,8 @@ const status = (state: ConnectionState, since: number): ConnectionStatus => ({
   epoch: 'ep1',
   heartbeatMs: 1000,
   error: null,
+  failure: null,
+  rotations: 0,
 });
 
 const windowOf = (first: number, last: number) => {

@@ -1,4 +1,5 @@
 import { ConnectionManager } from '@/lib/client/connection';
+import type { RenewSession } from '@/lib/client/session-renewal';
 import type { ConnectionEnv } from '@/lib/client/connection-env';
 import { browserLifecycleEnv, watchLifecycleSignals, type LifecycleSignal } from '@/lib/client/lifecycle-signals';
 import type { StreamListener, StreamSource } from '@/lib/client/stream-source';
@@ -42,6 +43,8 @@ export interface SharedSourceOptions {
   sharing?: Partial<
     Pick<TabSharingOptions, 'heartbeatMs' | 'leaseMs' | 'probeTimeoutMs' | 'claimWindowMs' | 'ringCapacity'>
   >;
+  /** Renews the session after `event: auth` or a 401 (lib/client/session-renewal.ts). Default none. */
+  renewSession?: RenewSession;
   /** This tab's own stream, when it leads. Default a `ConnectionManager` on `url`. */
   createStream?: () => StreamSource;
   /** Hands the lead over on pagehide/freeze. Default `followPageLifecycle` on window and document. */
@@ -65,7 +68,10 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
   const { connectionEnv, tabEnv } = options;
   const url = options.url ?? '/api/stream';
   const snapshotUrl = options.snapshotUrl ?? '/api/snapshot';
-  const createStream = options.createStream ?? (() => new ConnectionManager({ url, env: connectionEnv }));
+  const { renewSession } = options;
+  const createStream =
+    options.createStream ??
+    (() => new ConnectionManager({ url, env: connectionEnv, ...(renewSession ? { renewSession } : {}) }));
   const followLifecycle = options.followLifecycle ?? ((sharing: TabSharing) => followPageLifecycle(sharing));
   const watchLifecycle =
     options.watchLifecycle ?? ((onSignal) => watchLifecycleSignals(browserLifecycleEnv(), onSignal));

@@ -1,27 +1,72 @@
 import 'server-only';
 import type { FeedName } from '@/lib/metrics/feeds';
 import { SSE_HEADERS, encodeComment, encodeRetry } from '@/lib/sse/wire';
+import { getAuth } from './auth/auth-runtime';
+import type { DenyReason } from './auth/authenticate';
+import { canRead, type Principal } from './auth/principal';
 import type { ServerEnv } from './env';
 import { errorAnswer, type PlainAnswer } from './http';
+import { getClientLimits, limitKey, type ClientLimits, type RequestAddress } from './limits/client-limits';
 import { parseFeedsQuery } from './query';
 import type { Runtime } from './runtime';
 
 /**
  * May this request open a stream? One decision for both bindings (the route handler and the
- * raw stream path), in one order, so they cannot drift:
+ * raw stream path), in one order, so they cannot drift. Two steps, because the first awaits
+ * (verifying the session) and the second must run in the same tick as `openStream`, so a burst
+ * cannot overshoot a cap between the check and the registration:
  *
+ * `authorizeStream` (async):
  * 1. **draining** (shutting down): a 200 that ends at once after `retry:`. Any client, even a
  *    native EventSource, retries; `Connection: close` stops it reusing this socket to reach us.
  * 2. **bad input**: a 400 JSON error (unknown feed, malformed `?feeds=`).
- * 3. **degraded** (the shared log is unreachable): a 200 that ends at once with a longer
+ * 3. **who is asking** (`authenticate()`): no valid session → 401 JSON
+ *    `session_missing | session_expired | session_invalid | session_revoked`.
+ * 4. **scope** (`canRead`): a requested feed the principal may not read → 403 `feed_forbidden`;
+ *    without `?feeds` the stream carries every feed the principal may read (403 only when that
+ *    is none). The scope is the principal's *now*: a cursor grants nothing, so a resume's replay
+ *    and a reset's snapshot follow this feed set.
+ *
+ * `admitStream` (sync, then open at once):
+ * 5. **degraded** (the shared log is unreachable): a 200 that ends at once with a longer
  *    `retry:` and a comment saying why. Not a 5xx: a native EventSource gives up for good on
  *    errors, and a crowd retrying after `retry:` with its own backoff is not a 5xx storm.
- * 4. **full** (`SSE_MAX_CONNECTIONS` open): a 503 JSON error with `Retry-After`.
+ * 6. **full** (`SSE_MAX_CONNECTIONS` open): 503 `too_many_connections` with `Retry-After`.
+ * 7. **per-client cap** (`SSE_MAX_STREAMS_PER_CLIENT` open for this user, else this IP): 429
+ *    `too_many_streams` with `Retry-After`.
+ *
+ * Caps (6, 7) are answered as status codes only to a client that says it reads them
+ * (`X-Stream-Refusals: status`, which our fetch client sends). Anyone else — a native
+ * EventSource, which treats any non-200 as final — gets the same 200 + `retry:` + comment + end
+ * as (5), so it comes back once a slot may be free instead of dying for good (docs/protocol.md).
+ * 401 and 403 are always status codes: retrying cannot fix them.
  *
  * The cursor is not checked here: a bad cursor is answered in-band with a reset.
  */
 
-export type Admission = { ok: true; feeds: ReadonlySet<FeedName> } | { ok: false; answer: PlainAnswer };
+/** Request header by which a client says it can read 429/503 status answers (else it gets an in-band retry). */
+export const REFUSAL_STYLE_HEADER = 'x-stream-refusals';
+
+export type Authorization =
+  | { ok: true; feeds: ReadonlySet<FeedName>; principal: Principal; clientKey: string; statusRefusals: boolean }
+  | { ok: false; answer: PlainAnswer };
+
+export type Admission =
+  | {
+      ok: true;
+      feeds: ReadonlySet<FeedName>;
+      principal: Principal;
+      clientKey: string;
+      /** Frees this client's stream slot; call once the stream ends (idempotent). */
+      release: () => void;
+    }
+  | { ok: false; answer: PlainAnswer };
+
+/** What a binding knows about the request: its headers and where it came from. */
+export interface StreamCaller {
+  headers: Headers;
+  address: RequestAddress;
+}
 
 /** Seconds a refused client should wait (`Retry-After`): the retry base, at least 1 s. The one place it is computed. */
 export function retryAfterSeconds(env: Pick<ServerEnv, 'SSE_RETRY_MS'>): number {
@@ -31,36 +76,116 @@ export function retryAfterSeconds(env: Pick<ServerEnv, 'SSE_RETRY_MS'>): number 
 /** How long a client told to come back while draining waits; another instance is usually up by then. */
 const DRAINING_RETRY_MS = 1000;
 
-export function admitStream(
-  runtime: Pick<Runtime, 'draining' | 'bus' | 'registry' | 'env'>,
-  params: URLSearchParams,
-): Admission {
-  if (runtime.draining) {
-    return refuse({
-      status: 200,
-      headers: { ...SSE_HEADERS, Connection: 'close' },
-      body: encodeRetry(DRAINING_RETRY_MS),
-    });
-  }
-  const query = parseFeedsQuery(params);
-  if (!query.ok) return refuse(errorAnswer(400, query.code, query.message));
-  if (!runtime.bus.healthy()) {
-    return refuse({
-      status: 200,
-      headers: SSE_HEADERS,
-      body: encodeRetry(runtime.env.SSE_RETRY_MS * 2) + encodeComment('bus unavailable, retry later'),
-    });
-  }
-  if (runtime.registry.full) {
-    return refuse(
-      errorAnswer(503, 'too_many_connections', 'This server has reached SSE_MAX_CONNECTIONS; retry later.', {
-        'Retry-After': String(retryAfterSeconds(runtime.env)),
-      }),
-    );
-  }
-  return { ok: true, feeds: query.feeds };
+/** The 401 every data route gives when there is no valid session (docs/protocol.md). */
+export function unauthenticated(reason: DenyReason): PlainAnswer {
+  return errorAnswer(401, reason, 'Sign in to read this stream (POST /api/auth/session).');
 }
 
-function refuse(answer: PlainAnswer): Admission {
+export function feedForbidden(feeds: readonly FeedName[]): PlainAnswer {
+  return errorAnswer(
+    403,
+    'feed_forbidden',
+    feeds.length
+      ? `You may not read: ${feeds.join(', ')}. Ask without ?feeds for every feed you may read.`
+      : 'You may not read any feed.',
+  );
+}
+
+/**
+ * Steps 3 and 4 for any data route (stream and snapshot): who is asking and which of the
+ * requested feeds (all when `requested` is null) they may read now.
+ */
+export async function authorizeFeeds(
+  headers: Headers,
+  requested: ReadonlySet<FeedName> | null,
+  allFeeds: readonly FeedName[],
+): Promise<{ ok: true; principal: Principal; feeds: ReadonlySet<FeedName> } | { ok: false; answer: PlainAnswer }> {
+  const auth = await getAuth().authenticator.authenticate(headers);
+  if (!auth.ok) return { ok: false, answer: unauthenticated(auth.reason) };
+  const { principal } = auth;
+  if (requested) {
+    const forbidden = [...requested].filter((feed) => !canRead(principal, feed));
+    if (forbidden.length) return { ok: false, answer: feedForbidden(forbidden) };
+    return { ok: true, principal, feeds: requested };
+  }
+  const readable = allFeeds.filter((feed) => canRead(principal, feed));
+  if (!readable.length) return { ok: false, answer: feedForbidden([]) };
+  return { ok: true, principal, feeds: new Set(readable) };
+}
+
+/** The per-client key of a principal (`user:<id>` when signed in, else `ip:<address>`). */
+export function clientKeyOf(limits: ClientLimits, principal: Principal, address: RequestAddress): string {
+  return limitKey(limits, principal.kind === 'user' ? principal.id : null, address);
+}
+
+export async function authorizeStream(
+  runtime: Pick<Runtime, 'draining' | 'env' | 'feedNames'>,
+  params: URLSearchParams,
+  caller: StreamCaller,
+): Promise<Authorization> {
+  if (runtime.draining) return refuse(drainingAnswer());
+  const query = parseFeedsQuery(params);
+  if (!query.ok) return refuse(errorAnswer(400, query.code, query.message));
+  const scoped = await authorizeFeeds(
+    caller.headers,
+    params.has('feeds') ? query.feeds : null,
+    runtime.feedNames as readonly FeedName[],
+  );
+  if (!scoped.ok) return scoped;
+  // Draining may have begun while the session was verified.
+  if (runtime.draining) return refuse(drainingAnswer());
+  return {
+    ok: true,
+    feeds: scoped.feeds,
+    principal: scoped.principal,
+    clientKey: clientKeyOf(getClientLimits(runtime.env), scoped.principal, caller.address),
+    statusRefusals: caller.headers.get(REFUSAL_STYLE_HEADER)?.toLowerCase() === 'status',
+  };
+}
+
+export function admitStream(
+  runtime: Pick<Runtime, 'draining' | 'bus' | 'registry' | 'env'>,
+  authorization: Extract<Authorization, { ok: true }>,
+): Admission {
+  if (runtime.draining) return refuse(drainingAnswer());
+  const { env } = runtime;
+  if (!runtime.bus.healthy()) return refuse(inBandRetry(env.SSE_RETRY_MS * 2, 'bus unavailable, retry later'));
+  const retryAfter = retryAfterSeconds(env);
+  if (runtime.registry.full) {
+    return refuse(
+      authorization.statusRefusals
+        ? errorAnswer(503, 'too_many_connections', 'This server has reached SSE_MAX_CONNECTIONS; retry later.', {
+            'Retry-After': String(retryAfter),
+          })
+        : inBandRetry(retryAfter * 1000, 'server full (too_many_connections), retry later'),
+    );
+  }
+  const release = getClientLimits(env).streams.acquire(authorization.clientKey);
+  if (!release) {
+    return refuse(
+      authorization.statusRefusals
+        ? errorAnswer(
+            429,
+            'too_many_streams',
+            'This client has SSE_MAX_STREAMS_PER_CLIENT streams open; close one or retry later.',
+            { 'Retry-After': String(retryAfter) },
+          )
+        : inBandRetry(retryAfter * 1000, 'too many streams for this client (too_many_streams), retry later'),
+    );
+  }
+  const { feeds, principal, clientKey } = authorization;
+  return { ok: true, feeds, principal, clientKey, release };
+}
+
+function drainingAnswer(): PlainAnswer {
+  return { status: 200, headers: { ...SSE_HEADERS, Connection: 'close' }, body: encodeRetry(DRAINING_RETRY_MS) };
+}
+
+/** A 200 stream that only says "come back in `retryMs`" and ends: every client, even a native EventSource, retries. */
+export function inBandRetry(retryMs: number, why: string): PlainAnswer {
+  return { status: 200, headers: SSE_HEADERS, body: encodeRetry(retryMs) + encodeComment(why) };
+}
+
+function refuse(answer: PlainAnswer): { ok: false; answer: PlainAnswer } {
   return { ok: false, answer };
 }

@@ -1,4 +1,6 @@
 import 'server-only';
+import { AuthConfigError } from './auth/auth-config';
+import { getAuth } from './auth/auth-runtime';
 import { EnvError } from './env';
 import { publishRawStreamHandler } from './raw-stream-handler';
 import { getRuntime } from './runtime';
@@ -11,6 +13,8 @@ import { installShutdownHandlers } from './shutdown';
  */
 export function bootServer(): void {
   try {
+    // Auth first: fail-closed means nothing starts (no producer, no Redis) without AUTH_SECRET.
+    const auth = getAuth();
     const runtime = getRuntime();
     installShutdownHandlers(runtime);
     publishRawStreamHandler();
@@ -18,6 +22,11 @@ export function bootServer(): void {
     console.log(
       `[realtime] bus=${runtime.bus.kind} epoch=${runtime.bus.epoch()} interval=${env.METRICS_INTERVAL_MS}ms heartbeat=${env.SSE_HEARTBEAT_MS}ms replay=${env.SSE_REPLAY_CAPACITY}`,
     );
+    if (auth.config.mode === 'off') {
+      console.warn('[auth] AUTH_MODE=off: a PUBLIC DEMO. Every feed is readable by anyone who can reach this server.');
+    } else if (auth.config.devSecret) {
+      console.warn('[auth] using the public dev-only AUTH_SECRET (not production): sessions protect nothing.');
+    }
     if (env.ENABLE_FAULTS) {
       // Loud on purpose: a fault route left on in production lets anyone with the token cut streams.
       const { token, generated } = processFaultToken();
@@ -27,7 +36,7 @@ export function bootServer(): void {
       );
     }
   } catch (error) {
-    if (error instanceof EnvError) {
+    if (error instanceof EnvError || error instanceof AuthConfigError) {
       console.error(error.message);
       process.exit(1);
     }

@@ -1,16 +1,25 @@
 import 'server-only';
 import { HEARTBEAT_BYTES } from './batch-encoder';
+import type { PlannedEnd } from './planned-end';
 import type { CloseReason, SseConnection } from './sse-connection';
 
 /**
  * The open streams of this process: the connection cap, the one shared heartbeat timer, and
  * the counters `/api/health` reports. One timer for all streams, not one per stream, keeps the
  * per-connection cost to an entry in a Set.
+ *
+ * Stream deadlines (rotation, session expiry) ride on the same tick: each beat looks at every
+ * open stream's deadline, and only a stream whose deadline falls before the next beat gets an
+ * exact timer of its own. So a thousand streams with a 280 s limit cost no timer until their
+ * last heartbeat interval, and each still ends on time, not up to a heartbeat late.
  */
 
 export interface Timers {
   setInterval(callback: () => void, ms: number): unknown;
   clearInterval(handle: unknown): void;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  now(): number;
 }
 
 const realTimers: Timers = {
@@ -20,6 +29,13 @@ const realTimers: Timers = {
     return handle;
   },
   clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+  setTimeout: (callback, ms) => {
+    const handle = setTimeout(callback, ms);
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  now: () => Date.now(),
 };
 
 export interface ConnectionRegistryOptions {
@@ -36,8 +52,18 @@ export type CloseCounts = Record<CloseReason, number>;
 export class ConnectionRegistry {
   private readonly open = new Set<SseConnection>();
   private heartbeat: unknown = null;
+  /** Exact timers of the streams whose deadline comes before the next heartbeat. */
+  private readonly deadlineTimers = new Map<SseConnection, unknown>();
   private readonly timers: Timers;
-  readonly closed: CloseCounts = { client_gone: 0, slow_consumer: 0, shutdown: 0, error: 0, fault: 0 };
+  readonly closed: CloseCounts = {
+    client_gone: 0,
+    slow_consumer: 0,
+    shutdown: 0,
+    error: 0,
+    fault: 0,
+    rotate: 0,
+    auth: 0,
+  };
   /** Streams opened since start (for health and benchmarks). */
   opened = 0;
 
@@ -64,12 +90,18 @@ export class ConnectionRegistry {
     if (this.heartbeat === null) {
       this.heartbeat = this.timers.setInterval(() => this.beat(), this.options.heartbeatMs);
     }
+    this.watchDeadline(connection, this.timers.now());
   }
 
   /** Pass as the connection's `onClose`. */
   readonly remove = (connection: SseConnection, reason: CloseReason): void => {
     if (!this.open.delete(connection)) return;
     this.closed[reason] += 1;
+    const timer = this.deadlineTimers.get(connection);
+    if (timer !== undefined) {
+      this.timers.clearTimeout(timer);
+      this.deadlineTimers.delete(connection);
+    }
     if (this.open.size === 0 && this.heartbeat !== null) {
       this.timers.clearInterval(this.heartbeat);
       this.heartbeat = null;
@@ -85,7 +117,42 @@ export class ConnectionRegistry {
     for (const connection of [...this.open]) connection.close(reason);
   }
 
+  /**
+   * Ends every open stream of a session at once (sign-out), with the given in-band reason.
+   * Per process: with several instances, each one must hear of the revocation (docs/auth.md).
+   * Returns how many streams were ended.
+   */
+  endSession(sessionId: string, end: PlannedEnd): number {
+    let ended = 0;
+    for (const connection of [...this.open]) {
+      if (connection.sessionId !== sessionId) continue;
+      connection.endPlanned(end);
+      ended += 1;
+    }
+    return ended;
+  }
+
   private beat(): void {
-    for (const connection of this.open) connection.write(HEARTBEAT_BYTES);
+    const now = this.timers.now();
+    for (const connection of this.open) {
+      connection.write(HEARTBEAT_BYTES);
+      this.watchDeadline(connection, now);
+    }
+  }
+
+  /** Arms an exact timer for a stream whose deadline comes before the next beat (see above). */
+  private watchDeadline(connection: SseConnection, now: number): void {
+    const { deadline } = connection;
+    if (!deadline || connection.closed || this.deadlineTimers.has(connection)) return;
+    const due = deadline.at - now;
+    if (due > this.options.heartbeatMs) return;
+    const timer = this.timers.setTimeout(
+      () => {
+        this.deadlineTimers.delete(connection);
+        connection.endPlanned(deadline.end);
+      },
+      Math.max(0, due),
+    );
+    this.deadlineTimers.set(connection, timer);
   }
 }

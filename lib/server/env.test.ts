@@ -9,8 +9,13 @@ describe('parseEnv', () => {
       METRICS_SEED: 42,
       SSE_HEARTBEAT_MS: 15_000,
       SSE_RETRY_MS: 2000,
+      SSE_MAX_STREAM_MS: 0,
       SSE_REPLAY_CAPACITY: 6000,
       SSE_MAX_CONNECTIONS: 2000,
+      SSE_MAX_STREAMS_PER_CLIENT: 20,
+      SNAPSHOT_RATE_BURST: 20,
+      SNAPSHOT_RATE_PER_S: 2,
+      TRUSTED_PROXIES: [],
       SSE_MAX_BACKLOG_BYTES: 1 << 20,
       SNAPSHOT_WINDOW_MS: 300_000,
       SHUTDOWN_GRACE_MS: 1000,
@@ -55,6 +60,19 @@ describe('parseEnv', () => {
     expect(parseEnv({ REDIS_URL: 'redis://127.0.0.1:6380' }).REDIS_URL).toBe('redis://127.0.0.1:6380');
     expect(parseEnv({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
     expect(() => parseEnv({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+  });
+
+  it('takes SSE_MAX_STREAM_MS as 0 (off) or a duration of at least a second', () => {
+    expect(parseEnv({ SSE_MAX_STREAM_MS: '280000' }).SSE_MAX_STREAM_MS).toBe(280_000);
+    expect(parseEnv({ SSE_MAX_STREAM_MS: '0' }).SSE_MAX_STREAM_MS).toBe(0);
+    expect(() => parseEnv({ SSE_MAX_STREAM_MS: '50' })).toThrow(
+      /SSE_MAX_STREAM_MS: must be 0 \(off\) or at least 1000/,
+    );
+  });
+
+  it('reads TRUSTED_PROXIES as a list of IP addresses and refuses anything else', () => {
+    expect(parseEnv({ TRUSTED_PROXIES: '127.0.0.1, ::1' }).TRUSTED_PROXIES).toEqual(['127.0.0.1', '::1']);
+    expect(() => parseEnv({ TRUSTED_PROXIES: '127.0.0.1,nginx' })).toThrow(/TRUSTED_PROXIES: not an IP address: nginx/);
   });
 
   it('rejects negative and fractional numbers', () => {

@@ -1,4 +1,5 @@
 import 'server-only';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -32,10 +33,44 @@ export const envSchema = z.object({
   SSE_HEARTBEAT_MS: int(100, 300_000, 15_000),
   /** `retry:` sent to clients: their base reconnection delay. Default 2000 ms. */
   SSE_RETRY_MS: int(0, 600_000, 2000),
+  /**
+   * Planned rotation: each stream ends after this long, minus a random jitter of up to 10 %, with
+   * `event: rotate` so the client reconnects at once from its cursor (docs/protocol.md). Set it
+   * under the platform's response-duration limit: 280000 on Vercel (300 s default), 90000 behind
+   * proxies that cut at ~100 s (Cloudflare). Default 0: off, streams last as long as the client.
+   */
+  SSE_MAX_STREAM_MS: int(0, 86_400_000, 0).refine((ms) => ms === 0 || ms >= 1000, 'must be 0 (off) or at least 1000'),
   /** Events kept for replay (all feeds together). Default 6000: 12.5 min of 8 feeds at 1 Hz. */
   SSE_REPLAY_CAPACITY: int(16, 10_000_000, 6000),
   /** Open streams per process before new ones get 503. Default 2000. */
   SSE_MAX_CONNECTIONS: int(1, 1_000_000, 2000),
+  /**
+   * Open streams per client (the signed-in user, else the IP) before new ones get 429, so one
+   * client cannot take every slot of SSE_MAX_CONNECTIONS. Default 20 (a browser needs one: its
+   * tabs share the leader's stream).
+   */
+  SSE_MAX_STREAMS_PER_CLIENT: int(1, 1_000_000, 20),
+  /** Snapshots (`/api/snapshot` and stream `reset`s) a client may have built at once. Default 20. */
+  SNAPSHOT_RATE_BURST: int(1, 1_000_000, 20),
+  /** Refill of that budget, snapshots per second per client. Default 2. */
+  SNAPSHOT_RATE_PER_S: int(1, 1_000_000, 2),
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (comma-separated IP addresses, e.g. the nginx in
+   * front). Anyone else's header is ignored for the per-IP limits. Default none.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((raw) =>
+      (raw ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .superRefine((entries, ctx) => {
+      const bad = entries.filter((entry) => isIP(entry) === 0);
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `not an IP address: ${bad.slice(0, 3).join(', ')}` });
+    }),
   /** Bytes queued for one stream before it is treated as a slow consumer and closed. Default 1 MiB. */
   SSE_MAX_BACKLOG_BYTES: int(1024, 1 << 30, 1 << 20),
   /** History returned by snapshots and resets, per feed. Default 300000 ms (5 min). */

@@ -1,9 +1,12 @@
 import 'server-only';
-import { EVENT_TYPES, encodeJsonEvent, encodeRetry } from '@/lib/sse/wire';
+import { EVENT_TYPES, encodeComment, encodeJsonEvent, encodeRetry } from '@/lib/sse/wire';
 import type { FeedName } from '@/lib/metrics/feeds';
 import type { HelloData } from '@/lib/metrics/events';
+import type { Principal } from './auth/principal';
 import type { SubscribeStart } from './bus';
+import type { TakeResult } from './limits/rate-limiter';
 import { encodeMetrics, encodeText, feedSetKey } from './batch-encoder';
+import { streamDeadline } from './planned-end';
 import type { Runtime } from './runtime';
 import { SseConnection } from './sse-connection';
 import type { StreamSink } from './stream-sink';
@@ -15,9 +18,21 @@ import type { StreamSink } from './stream-sink';
  */
 
 export interface StreamRequest {
+  /** The feeds this stream carries: already scoped to what `principal` may read now (admission.ts). */
   feeds: ReadonlySet<FeedName>;
   /** Raw cursor from `Last-Event-ID` or `?lastEventId=`; validated by the bus. */
   cursor: string | null;
+  /** Who opened the stream (`PUBLIC_PRINCIPAL` under AUTH_MODE=off); its expiry and session bound the stream. */
+  principal: Principal;
+  /** This client's limits, from admission; default none (unit tests, the benchmark's direct use). */
+  client?: StreamClientLimits;
+}
+
+export interface StreamClientLimits {
+  /** Frees the client's stream slot; called once when the stream closes. */
+  release(): void;
+  /** Takes one snapshot build from the client's budget, for a `reset`. */
+  takeSnapshot(): TakeResult;
 }
 
 /** The cursor a request resumes from: the header wins, as a native EventSource sends it on its own reconnects. */
@@ -45,13 +60,26 @@ export function encodePreamble(runtime: Runtime, feeds: ReadonlySet<FeedName>, s
 }
 
 export function openStream(runtime: Runtime, request: StreamRequest, sink: StreamSink): SseConnection {
-  const { feeds, cursor } = request;
+  const { feeds, cursor, principal, client } = request;
   const connection = new SseConnection(
     {
       feeds,
       feedKey: feedSetKey(feeds),
       maxBacklogBytes: runtime.env.SSE_MAX_BACKLOG_BYTES,
-      onClose: runtime.registry.remove,
+      sessionId: principal.sessionId,
+      // Planned rotation and session expiry, one mechanism; the registry's tick enforces it.
+      deadline: streamDeadline({
+        openedAt: Date.now(),
+        maxStreamMs: runtime.env.SSE_MAX_STREAM_MS,
+        expiresAt: principal.expiresAt,
+        random: Math.random,
+      }),
+      onClose: client
+        ? (closed, reason) => {
+            runtime.registry.remove(closed, reason);
+            client.release();
+          }
+        : runtime.registry.remove,
     },
     sink,
   );
@@ -63,6 +91,20 @@ export function openStream(runtime: Runtime, request: StreamRequest, sink: Strea
     .then(
       (subscription) => {
         connection.attach(subscription.unsubscribe);
+        const budget = subscription.start.kind === 'reset' ? client?.takeSnapshot() : undefined;
+        if (budget && !budget.ok) {
+          // Over this client's snapshot budget: this reset is not sent. The client is told when to
+          // come back (in-band, so a native EventSource obeys too) and keeps its cursor, which
+          // still needs the reset then. The bus decides "reset" and builds its snapshot in one
+          // step, so this bounds what a looping client gets, not that one build (docs/auth.md).
+          connection.begin(
+            encodeText(
+              encodeRetry(budget.retryAfterMs) + encodeComment('snapshot rate limit (rate_limited), retry later'),
+            ),
+          );
+          connection.close('shutdown');
+          return;
+        }
         connection.begin(encodeText(encodePreamble(runtime, feeds, subscription.start)));
       },
       () => {

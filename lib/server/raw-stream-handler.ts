@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SSE_HEADERS } from '@/lib/sse/wire';
 import { decideCors, parseCorsOrigins } from '@/lib/server/security/cors';
 import { originMatchesHost } from '@/lib/server/security/same-origin';
-import { admitStream } from './admission';
+import { admitStream, authorizeStream } from './admission';
 import { errorAnswer, methodNotAllowedAnswer, type PlainAnswer } from './http';
+import { getClientLimits } from './limits/client-limits';
 import { NodeResponseSink } from './node-response-sink';
 import { openStream, requestCursor } from './open-stream';
 import { getRuntime } from './runtime';
@@ -60,19 +61,52 @@ export const handleRawStream: RawStreamHandler = (req, res) => {
   const runtime = getRuntime();
   // Only the query matters; the base is a placeholder so relative request targets parse.
   const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
-  const admission = admitStream(runtime, params);
-  if (!admission.ok) return writeAnswer(res, admission.answer);
+  const headers = toHeaders(req);
+  // This path sees the socket, so X-Forwarded-For is believed only from TRUSTED_PROXIES (client-key.ts).
+  const address = { peer: req.socket.remoteAddress ?? null, forwardedFor: headers.get('x-forwarded-for') };
+  void authorizeStream(runtime, params, { headers, address }).then(
+    (authorization) => {
+      if (!authorization.ok) return writeAnswer(res, authorization.answer);
+      // The client may have left while its session was verified: no slot for a closed socket.
+      if (res.destroyed || req.socket.destroyed) return;
+      // From here to openStream nothing awaits, so a burst cannot overshoot a cap (admission.ts).
+      const admission = admitStream(runtime, authorization);
+      if (!admission.ok) return writeAnswer(res, admission.answer);
 
-  res.writeHead(200, SSE_HEADERS);
-  // Headers out now, as the route handler does: a client knows it is connected before the preamble.
-  res.flushHeaders();
-  const header = req.headers['last-event-id'];
-  openStream(
-    runtime,
-    { feeds: admission.feeds, cursor: requestCursor(typeof header === 'string' ? header : null, params) },
-    new NodeResponseSink(res),
+      res.writeHead(200, SSE_HEADERS);
+      // Headers out now, as the route handler does: a client knows it is connected before the preamble.
+      res.flushHeaders();
+      const header = req.headers['last-event-id'];
+      const { snapshots } = getClientLimits(runtime.env);
+      openStream(
+        runtime,
+        {
+          feeds: admission.feeds,
+          cursor: requestCursor(typeof header === 'string' ? header : null, params),
+          principal: admission.principal,
+          client: { release: admission.release, takeSnapshot: () => snapshots.take(admission.clientKey) },
+        },
+        new NodeResponseSink(res),
+      );
+    },
+    (error: unknown) => {
+      // A bug must cost one request, not the process (raw-server.mjs cannot catch a rejection).
+      console.error('[raw-stream] admission failed', error);
+      if (!res.headersSent) writeAnswer(res, errorAnswer(500, 'internal_error', 'The server failed on this request.'));
+      else res.destroy();
+    },
   );
 };
+
+/** Node's header object as a web `Headers`, for the framework-free auth seam. */
+function toHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(key, item);
+  }
+  return headers;
+}
 
 function writeAnswer(res: ServerResponse, answer: PlainAnswer): void {
   res.writeHead(answer.status, answer.headers);

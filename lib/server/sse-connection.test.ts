@@ -110,4 +110,15 @@ describe('SseConnection', () => {
     expect(decoder.decode((await reader.read()).value)).toBe('A');
     expect((await reader.read()).done).toBe(true);
   });
+
+  it('ends on purpose with the in-band event and a short retry, then a clean end', async () => {
+    const { conn, onClose, stream } = connection();
+    conn.begin(new TextEncoder().encode(': p\n\n'));
+    conn.endPlanned({ kind: 'rotate', reason: 'max_age' });
+    const chunks = await readChunks(stream, 5);
+    expect(chunks.join('')).toBe(': p\n\nevent: rotate\ndata: {"reason":"max_age"}\n\nretry: 250\n\n');
+    expect(onClose).toHaveBeenCalledWith(conn, 'rotate');
+    conn.endPlanned({ kind: 'auth', reason: 'expired' });
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
 });

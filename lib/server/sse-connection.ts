@@ -2,6 +2,7 @@ import 'server-only';
 import type { FeedName } from '@/lib/metrics/feeds';
 import type { Batch } from './bus';
 import { encodeBatchFor } from './batch-encoder';
+import { encodePlannedEnd, type PlannedEnd, type StreamDeadline } from './planned-end';
 import type { StreamSink } from './stream-sink';
 
 /**
@@ -21,7 +22,11 @@ export type CloseReason =
   /** A server-side failure (bus error). */
   | 'error'
   /** Cut on purpose by the test-only fault route, like a network drop. */
-  | 'fault';
+  | 'fault'
+  /** Planned rotation (`SSE_MAX_STREAM_MS`), announced in-band with `event: rotate`. */
+  | 'rotate'
+  /** The session expired or was revoked, announced in-band with `event: auth`. */
+  | 'auth';
 
 export interface SseConnectionOptions {
   feeds: ReadonlySet<FeedName>;
@@ -29,12 +34,18 @@ export interface SseConnectionOptions {
   feedKey: string;
   /** `SSE_MAX_BACKLOG_BYTES`. */
   maxBacklogBytes: number;
+  /** The session that opened the stream (so a sign-out can end it), or null. Default null. */
+  sessionId?: string | null;
+  /** When and why this stream ends on its own (planned-end.ts), or null for never. Default null. */
+  deadline?: StreamDeadline | null;
   /** Called once, after the stream has ended, whatever the reason. */
   onClose: (connection: SseConnection, reason: CloseReason) => void;
 }
 
 export class SseConnection {
   readonly feeds: ReadonlySet<FeedName>;
+  readonly sessionId: string | null;
+  readonly deadline: StreamDeadline | null;
   private started = false;
   private held: Batch[] = [];
   private closedWith: CloseReason | null = null;
@@ -45,6 +56,8 @@ export class SseConnection {
     private readonly sink: StreamSink,
   ) {
     this.feeds = options.feeds;
+    this.sessionId = options.sessionId ?? null;
+    this.deadline = options.deadline ?? null;
     sink.onGone(() => this.close('client_gone'));
   }
 
@@ -98,6 +111,17 @@ export class SseConnection {
     this.send(bytes);
   }
 
+  /**
+   * Ends the stream on purpose, saying why in-band first (planned-end.ts). The few bytes of the
+   * event bypass the backlog limit: the stream ends right after them anyway. Before the preamble
+   * there is nothing to announce to: the client just sees a clean end and reconnects.
+   */
+  endPlanned(end: PlannedEnd): void {
+    if (this.closed) return;
+    if (this.started) this.send(encodePlannedEnd(end));
+    this.close(end.kind);
+  }
+
   /** Ends the stream. Idempotent: only the first call has any effect. */
   close(reason: CloseReason): void {
     if (this.closedWith !== null) return;
@@ -106,7 +130,8 @@ export class SseConnection {
     // A clean end lets data already queued drain; an abort drops a slow reader's backlog at once.
     // A bus interruption ('error') is a planned end too: ending it cleanly lets the client
     // resume, and spares the log a framework "failed to pipe response" stack per stream.
-    if (reason === 'shutdown' || reason === 'error') this.sink.end();
+    // Planned ends are clean too, so the in-band event before them is delivered.
+    if (reason === 'shutdown' || reason === 'error' || reason === 'rotate' || reason === 'auth') this.sink.end();
     else if (reason !== 'client_gone') this.sink.abort(reason);
     this.unsubscribe?.();
     this.unsubscribe = null;

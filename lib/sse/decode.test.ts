@@ -56,6 +56,18 @@ describe('decodeMessage: valid events', () => {
     expect(decode('reset', reset, reset.cursor)).toEqual({ kind: 'event', event: { type: 'reset', reset } });
   });
 
+  it('decodes the planned ends: rotate and auth, with their reasons', () => {
+    expect(decode('rotate', { reason: 'max_age' })).toEqual({
+      kind: 'event',
+      event: { type: 'rotate', rotate: { reason: 'max_age' } },
+    });
+    for (const reason of ['expired', 'revoked', 'invalid'] as const) {
+      expect(decode('auth', { reason })).toEqual({ kind: 'event', event: { type: 'auth', auth: { reason } } });
+    }
+    expect(errorOf(decode('auth', { reason: 'bored' }))).toMatch(/malformed auth event \(schema\)/);
+    expect(errorOf(decode('rotate', 'x'))).toMatch(/malformed rotate event \(json\)/);
+  });
+
   it('accepts feeds it does not know (the catalogue may have grown) and drops unknown fields', () => {
     expect(decode('metric', { feed: 'brand_new', seq: 1, ts: 1, value: 1, unit: '%' }, 'e.1')).toEqual({
       kind: 'event',

@@ -1,4 +1,15 @@
-import { helloSchema, metricSchema, resetSchema, type WireHello, type WireMetric, type WireReset } from './payloads';
+import {
+  authEndSchema,
+  helloSchema,
+  metricSchema,
+  resetSchema,
+  rotateSchema,
+  type WireAuthEnd,
+  type WireHello,
+  type WireMetric,
+  type WireReset,
+  type WireRotate,
+} from './payloads';
 import { check, type Issue, type Validator } from './validate';
 import { EVENT_TYPES, type SseMessage } from './wire';
 
@@ -14,7 +25,11 @@ import { EVENT_TYPES, type SseMessage } from './wire';
 export type WireEvent =
   | { type: 'hello'; hello: WireHello }
   | { type: 'metric'; metric: WireMetric; cursor: string }
-  | { type: 'reset'; reset: WireReset };
+  | { type: 'reset'; reset: WireReset }
+  /** The server is about to end the stream on purpose: reconnect at once from the cursor. */
+  | { type: 'rotate'; rotate: WireRotate }
+  /** The server is about to end the stream because the session no longer grants it. */
+  | { type: 'auth'; auth: WireAuthEnd };
 
 export type DecodeResult =
   | { kind: 'event'; event: WireEvent }
@@ -26,7 +41,7 @@ export type DecodeResult =
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
   constructor(
-    /** The SSE event name (`hello`, `metric`, `reset`). */
+    /** The SSE event name (`hello`, `metric`, `reset`, `rotate`, `auth`). */
     readonly event: string,
     /** `json` (data is not JSON), `schema` (JSON of the wrong shape) or `cursor` (a metric without `id:`). */
     readonly problem: 'json' | 'schema' | 'cursor',
@@ -95,6 +110,18 @@ export function decodeMessage(message: SseMessage): DecodeResult {
       return metric.ok
         ? { kind: 'event', event: { type: 'metric', metric: metric.value, cursor: message.id } }
         : { kind: 'error', error: metric.error };
+    }
+    case EVENT_TYPES.rotate: {
+      const rotate = validate(rotateSchema, message, name);
+      return rotate.ok
+        ? { kind: 'event', event: { type: 'rotate', rotate: rotate.value } }
+        : { kind: 'error', error: rotate.error };
+    }
+    case EVENT_TYPES.auth: {
+      const auth = validate(authEndSchema, message, name);
+      return auth.ok
+        ? { kind: 'event', event: { type: 'auth', auth: auth.value } }
+        : { kind: 'error', error: auth.error };
     }
     default:
       return { kind: 'ignored', name };

@@ -47,8 +47,16 @@ export const resetSchema = object({
   reason: oneOf(['epoch_changed', 'cursor_evicted', 'cursor_invalid'] as const),
 });
 
+/** Why the server ended a stream on purpose (`event: rotate`): only `max_age` so far. */
+export const rotateSchema = object({ reason: oneOf(['max_age'] as const) });
+
+/** Why the session no longer grants the stream (`event: auth`). */
+export const authEndSchema = object({ reason: oneOf(['expired', 'revoked', 'invalid'] as const) });
+
 export type WireHello = Infer<typeof helloSchema>;
 export type WireMetric = Infer<typeof metricSchema>;
 export type WireFeedWindow = Infer<typeof feedWindowSchema>;
 export type WireSnapshot = Infer<typeof snapshotSchema>;
 export type WireReset = Infer<typeof resetSchema>;
+export type WireRotate = Infer<typeof rotateSchema>;
+export type WireAuthEnd = Infer<typeof authEndSchema>;

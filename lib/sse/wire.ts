@@ -18,7 +18,15 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** The event names of wire contract v1 (see docs/protocol.md). */
-export const EVENT_TYPES = { hello: 'hello', metric: 'metric', reset: 'reset' } as const;
+export const EVENT_TYPES = {
+  hello: 'hello',
+  metric: 'metric',
+  reset: 'reset',
+  /** A planned end (`SSE_MAX_STREAM_MS`): reconnect at once from the cursor; nothing went wrong. */
+  rotate: 'rotate',
+  /** The session no longer grants this stream (expired, revoked, invalid): renew, then resume. */
+  auth: 'auth',
+} as const;
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
 /** One SSE event, as encoded by the server and as parsed by the client's transport. */

@@ -1,4 +1,5 @@
 import { json, methodNotAllowed } from '@/lib/server/http';
+import { getAuth } from '@/lib/server/auth/auth-runtime';
 import { getRuntime } from '@/lib/server/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -15,7 +16,13 @@ export function GET(): Response {
       epoch: rt.bus.epoch(),
       connections: rt.registry.size,
       bus: rt.bus.stats(),
-      streams: { opened: rt.registry.opened, closed: rt.registry.closed, max: rt.env.SSE_MAX_CONNECTIONS },
+      streams: {
+        opened: rt.registry.opened,
+        closed: rt.registry.closed,
+        // Planned rotations (SSE_MAX_STREAM_MS): each is also a close (`closed.rotate`) and the next one an open.
+        rotations: rt.registry.closed.rotate,
+        max: rt.env.SSE_MAX_CONNECTIONS,
+      },
       producer: {
         running: rt.producer.running,
         ticks: rt.producer.ticks,
@@ -23,6 +30,8 @@ export function GET(): Response {
         leader: rt.lease ? rt.lease.leader : true,
       },
       instance: rt.instanceId,
+      // `off`: a public demo (AUTH_MODE=off), which the page says; `session`: sign-in required.
+      authMode: getAuth().config.mode,
       uptimeMs: Date.now() - rt.startedAt,
     },
     { status: rt.draining ? 503 : 200 },

@@ -1,6 +1,7 @@
 import { SSE_HEADERS } from '@/lib/sse/wire';
-import { admitStream } from '@/lib/server/admission';
+import { admitStream, authorizeStream } from '@/lib/server/admission';
 import { methodNotAllowed, toResponse } from '@/lib/server/http';
+import { fromForwardedHeader, getClientLimits } from '@/lib/server/limits/client-limits';
 import { openStream, requestCursor } from '@/lib/server/open-stream';
 import { getRuntime } from '@/lib/server/runtime';
 import { WebStreamSink } from '@/lib/server/stream-sink';
@@ -14,16 +15,27 @@ export const runtime = 'nodejs';
  * docs/protocol.md). The default binding; `npm run start:raw` serves the same contract from a
  * plain node:http handler (lib/server/raw-stream-handler.ts) that shares everything below.
  */
-export function GET(request: Request): Response {
+export async function GET(request: Request): Promise<Response> {
   const rt = getRuntime();
   const params = new URL(request.url).searchParams;
-  const admission = admitStream(rt, params);
+  // A route handler cannot see the socket: Next puts its address in X-Forwarded-For (client-limits.ts).
+  const address = fromForwardedHeader(request.headers.get('x-forwarded-for'));
+  const authorization = await authorizeStream(rt, params, { headers: request.headers, address });
+  if (!authorization.ok) return toResponse(authorization.answer);
+  // From here to openStream nothing awaits, so a burst cannot overshoot a cap (admission.ts).
+  const admission = admitStream(rt, authorization);
   if (!admission.ok) return toResponse(admission.answer);
 
   const sink = new WebStreamSink();
+  const { snapshots } = getClientLimits(rt.env);
   const connection = openStream(
     rt,
-    { feeds: admission.feeds, cursor: requestCursor(request.headers.get('last-event-id'), params) },
+    {
+      feeds: admission.feeds,
+      cursor: requestCursor(request.headers.get('last-event-id'), params),
+      principal: admission.principal,
+      client: { release: admission.release, takeSnapshot: () => snapshots.take(admission.clientKey) },
+    },
     sink,
   );
   // Both hooks end the connection (the stream's cancel() is the other); its close is idempotent.

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { PUBLIC_DEMO_ENV } from '../../fixtures/auth';
 import { health, waitForHealth, type Health } from '../../fixtures/health';
 import { startNextServer, type NextServer, type StreamPath } from '../../fixtures/next-server';
 import { connectSse, type SseClient } from '../../fixtures/sse-client';
@@ -18,6 +19,10 @@ export interface StreamServer {
   waitForHealth(done: (health: Health) => boolean, what?: string): Promise<Health>;
 }
 
+/**
+ * `env` on top of a public demo (AUTH_MODE=off): the contract suites test the stream, not auth.
+ * Pass `AUTH_MODE: 'session'` to test with sign-in (e2e/api/stream-auth.test.ts does).
+ */
 export function useStreamServer(streamPath: StreamPath, env: Record<string, string>): StreamServer {
   let server: NextServer | undefined;
   const open = new Set<SseClient>();
@@ -27,7 +32,7 @@ export function useStreamServer(streamPath: StreamPath, env: Record<string, stri
   };
 
   beforeAll(async () => {
-    server = await startNextServer({ streamPath, env });
+    server = await startNextServer({ streamPath, env: { ...PUBLIC_DEMO_ENV, ...env } });
   });
   afterEach(async () => {
     open.forEach((client) => client.close());

@@ -25,6 +25,8 @@ const status = {
   epoch: 'ep1',
   heartbeatMs: 15000,
   error: null,
+  failure: null,
+  rotations: 0,
   clockOffsetMs: 12,
   transition: { from: 'live' as const, to: 'reconnecting' as const, reason: 'network error', at: 1 },
 };
@@ -43,6 +45,8 @@ const valid: TabMessage[] = [
     ],
   },
   { kind: 'status', term: 3, status },
+  // A leader whose session cannot be renewed: every tab shows the sign-in prompt.
+  { kind: 'status', term: 3, status: { ...status, state: 'failed', reason: 'auth', failure: 'auth', rotations: 4 } },
   { kind: 'recovery', term: 3, recovery: { outageMs: 1200, replayed: 4, resetReason: null } },
   { kind: 'replay', term: 3, to: 'tab-b', requestId: 'r1', ok: true, items: [metric, reset] },
   { kind: 'catch-up', requestId: 'r1', cursor: 'ep1.2', reason: 'join' },
@@ -91,6 +95,8 @@ describe('decodeTabMessage()', () => {
       },
     ],
     ['an unknown connection state', { kind: 'status', term: 1, status: { ...status, state: 'sleeping' } }],
+    ['an unknown failure', { kind: 'status', term: 1, status: { ...status, failure: 'bored' } }],
+    ['a status without a rotation count', { kind: 'status', term: 1, status: { ...status, rotations: -1 } }],
     ['a negative term', { kind: 'claim', term: -1 }],
     ['a replay with a bad item', { kind: 'replay', term: 1, to: 'a', requestId: 'r', ok: true, items: [{}] }],
     ['an empty items batch', { kind: 'items', term: 1, items: [] }],

@@ -63,6 +63,10 @@ export interface SharedStatus {
   epoch: string | null;
   heartbeatMs: number | null;
   error: string | null;
+  /** `auth` when the leader's session cannot be renewed: every tab shows the sign-in prompt. */
+  failure: 'auth' | null;
+  /** Planned rotations of the leader's stream, for the stream inspector. */
+  rotations: number;
   /** Server clock minus client clock, from the leader's `hello` (all tabs share the client clock). */
   clockOffsetMs: number | null;
   /** The transition that produced this status, for the stream inspector; null for a plain snapshot. */
@@ -166,6 +170,8 @@ function isStatus(v: unknown): v is SharedStatus {
     orNull(isId)(v.epoch) &&
     orNull(isNum)(v.heartbeatMs) &&
     orNull(isStr)(v.error) &&
+    (v.failure === null || v.failure === 'auth') &&
+    isCount(v.rotations) &&
     orNull(isNum)(v.clockOffsetMs) &&
     orNull(isTransition)(v.transition)
   );

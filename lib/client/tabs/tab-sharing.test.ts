@@ -106,6 +106,8 @@ describe('election with Web Locks', () => {
       epoch: 'epa',
       heartbeatMs: 15000,
       error: null,
+      failure: null,
+      rotations: 0,
       clockOffsetMs: 0,
       transition: null,
     };

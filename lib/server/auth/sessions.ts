@@ -26,8 +26,8 @@ export type RenewResult = { ok: true; session: IssuedSession } | { ok: false; re
 export interface SessionService {
   issue(userId: string): Promise<IssuedSession>;
   renew(token: string | null): Promise<RenewResult>;
-  /** Revokes the token's session (if its signature is good); idempotent. */
-  end(token: string | null): Promise<void>;
+  /** Revokes the token's session (if its signature is good); idempotent. Returns the session id revoked, or null. */
+  end(token: string | null): Promise<string | null>;
 }
 
 export function createSessionService(
@@ -61,12 +61,13 @@ export function createSessionService(
     },
 
     async end(token) {
-      if (!token) return;
+      if (!token) return null;
       const verified = await verifyExpiredWithin(token, key, now(), config.renewGraceMs);
-      if (!verified.ok) return;
+      if (!verified.ok) return null;
       // Remember the revocation until no token of this session could be renewed any more.
       const renewableUntil = Math.max(verified.claims.expiresAt, now() + config.sessionTtlMs) + config.renewGraceMs;
       revocations.revoke(verified.claims.sessionId, renewableUntil);
+      return verified.claims.sessionId;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientIp, clientKey } from './client-key';
+import { createClientLimits, fromForwardedHeader, limitKey } from './client-limits';
 import { ClientStreamCounter } from './client-stream-counter';
 import { RateLimiter } from './rate-limiter';
 
@@ -16,6 +17,30 @@ describe('client key', () => {
     expect(clientIp('127.0.0.1', 'forged, 1.2.3.4', proxies)).toBe('1.2.3.4');
     expect(clientIp('127.0.0.1', '1.2.3.4, 127.0.0.1', proxies)).toBe('1.2.3.4');
     expect(clientIp(null, null, proxies)).toBe('unknown');
+  });
+});
+
+describe('request address on the route handler (no socket: Next put it in X-Forwarded-For)', () => {
+  const limits = createClientLimits({
+    SSE_MAX_STREAMS_PER_CLIENT: 1,
+    SNAPSHOT_RATE_BURST: 1,
+    SNAPSHOT_RATE_PER_S: 1,
+    TRUSTED_PROXIES: ['10.0.0.9'],
+  });
+
+  it('reads the last hop as the peer and the rest as what the peer forwarded', () => {
+    expect(fromForwardedHeader('127.0.0.1')).toEqual({ peer: '127.0.0.1', forwardedFor: null });
+    expect(fromForwardedHeader('1.1.1.1, 2.2.2.2, 10.0.0.9')).toEqual({
+      peer: '10.0.0.9',
+      forwardedFor: '1.1.1.1, 2.2.2.2',
+    });
+    expect(fromForwardedHeader(null)).toEqual({ peer: null, forwardedFor: null });
+  });
+
+  it('keys by the peer unless it is a trusted proxy, and by user when signed in', () => {
+    expect(limitKey(limits, null, fromForwardedHeader('forged, 2.2.2.2'))).toBe('ip:2.2.2.2');
+    expect(limitKey(limits, null, fromForwardedHeader('forged, 2.2.2.2, 10.0.0.9'))).toBe('ip:2.2.2.2');
+    expect(limitKey(limits, 'ops', fromForwardedHeader('2.2.2.2'))).toBe('user:ops');
   });
 });
 

@@ -44,8 +44,9 @@ export function decideCors(
       headers: {
         ...headers,
         'Access-Control-Allow-Methods': 'GET, POST, DELETE',
-        // Last-Event-ID: a fetch-based SSE client resumes with it. The fault token is never allowed cross-origin.
-        'Access-Control-Allow-Headers': 'Content-Type, Last-Event-ID',
+        // Last-Event-ID: a fetch-based SSE client resumes with it; X-Stream-Refusals: it reads 429/503 (admission.ts).
+        // The fault token is never allowed cross-origin.
+        'Access-Control-Allow-Headers': 'Content-Type, Last-Event-ID, X-Stream-Refusals',
         'Access-Control-Max-Age': '600',
       },
     };

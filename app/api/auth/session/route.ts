@@ -9,6 +9,7 @@ import {
 } from '@/lib/server/auth/session-cookie';
 import { findDemoUser } from '@/lib/server/auth/demo-users';
 import { json, jsonError, methodNotAllowed } from '@/lib/server/http';
+import { getRuntime } from '@/lib/server/runtime';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -68,7 +69,10 @@ export async function POST(request: Request): Promise<Response> {
 
 export async function DELETE(request: Request): Promise<Response> {
   if (!sameOrigin(request)) return jsonError(403, 'cross_origin', 'Sign out from this site’s own page.');
-  await getAuth().sessions.end(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
+  const revoked = await getAuth().sessions.end(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
+  // End this session's open streams now (`event: auth` revoked), not at their expiry. Per process:
+  // another instance's streams of it end at their deadline or next resume (docs/auth.md).
+  if (revoked) getRuntime().registry.endSession(revoked, { kind: 'auth', reason: 'revoked' });
   return json({ ok: true }, { headers: { 'Set-Cookie': clearSessionCookie(servedOverTls(request)) } });
 }
 
