@@ -1,6 +1,6 @@
 import { badge, expect, serverLastSeqs, test as kit } from './fixtures';
 import { lifecycleControl, lifecycleEvents, recordLifecycle } from './lifecycle-helpers';
-import { ledger, reaches, serverStreams } from './tab-helpers';
+import { expectContinuousSince, ledger, serverStreams } from './tab-helpers';
 
 /**
  * Issue 13 item 2: a page put in the back/forward cache (`pagehide` persisted) closes its stream
@@ -57,10 +57,7 @@ test('restored from the back/forward cache: stream closed while away, live again
 
   await expect(badge(page)).toHaveAttribute('data-state', 'live');
   await expect.poll(() => serverStreams(server.url)).toBe(1);
-  await reaches(page, await serverLastSeqs(server.url));
-  const after = await ledger(page);
-  expect({ gaps: after.gaps, resets: after.resets }).toEqual({ gaps: before.gaps, resets: 0 });
-  expect(after.applied - before.applied).toBe(after.seqSum - before.seqSum);
+  await expectContinuousSince(page, server.url, before);
   const events = await lifecycleEvents(page);
   expect(events).toContainEqual({ type: 'pagehide', persisted: true });
 });

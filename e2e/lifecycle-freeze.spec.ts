@@ -1,6 +1,15 @@
 import { badge, expect, serverLastSeqs, test } from './fixtures';
 import { lifecycleControl, lifecycleEvents, recordLifecycle } from './lifecycle-helpers';
-import { ledger, openTabs, reaches, role, serverStreams, settledLeader } from './tab-helpers';
+import {
+  caughtUp,
+  expectContinuousSince,
+  ledger,
+  openTabs,
+  reaches,
+  role,
+  serverStreams,
+  settledLeader,
+} from './tab-helpers';
 
 /**
  * Issue 13 item 2: a frozen page (Page Lifecycle `freeze`, driven by CDP
@@ -36,10 +45,7 @@ test('a frozen tab closes its stream and, on resume, is live again from its curs
   await control.resume();
   await expect(badge(page)).toHaveAttribute('data-state', 'live');
   await expect.poll(() => serverStreams(server.url)).toBe(1);
-  await reaches(page, await serverLastSeqs(server.url));
-  const after = await ledger(page);
-  expect({ gaps: after.gaps, resets: after.resets }).toEqual({ gaps: before.gaps, resets: 0 });
-  expect(after.applied - before.applied).toBe(after.seqSum - before.seqSum);
+  await expectContinuousSince(page, server.url, before);
   expect((await lifecycleEvents(page)).map((e) => e.type)).toEqual(
     expect.arrayContaining(['freeze', 'resume']) as string[],
   );
@@ -92,15 +98,11 @@ test('the leader closed with its unload handlers run (close({runBeforeUnload})) 
   for (const tab of pages) await expect(badge(tab)).toHaveAttribute('data-state', 'live');
   const leader = await settledLeader(pages);
   const other = pages.find((tab) => tab !== leader)!;
-  await reaches(other, await serverLastSeqs(server.url));
-  const before = await ledger(other);
+  const before = await caughtUp(other, server.url);
 
   await leader.close({ runBeforeUnload: true });
   await expect.poll(() => role(other)).toBe('leader');
   await expect(badge(other)).toHaveAttribute('data-state', 'live');
   await expect.poll(() => serverStreams(server.url)).toBe(1);
-  await reaches(other, await serverLastSeqs(server.url));
-  const after = await ledger(other);
-  expect({ gaps: after.gaps, resets: after.resets }).toEqual({ gaps: before.gaps, resets: 0 });
-  expect(after.applied - before.applied).toBe(after.seqSum - before.seqSum);
+  await expectContinuousSince(other, server.url, before);
 });

@@ -1,5 +1,5 @@
-import { badge, expect, serverLastSeqs, test, transitions } from './fixtures';
-import { ledger, reaches } from './tab-helpers';
+import { badge, expect, test, transitions } from './fixtures';
+import { caughtUp, expectContinuousSince } from './tab-helpers';
 
 /**
  * Issue 13 item 2: a laptop wakes from sleep with a stream that still looks open. Sleep is
@@ -22,8 +22,7 @@ test('after a sleep the client checks its stream at once, without waiting for th
   await page.clock.install();
   await page.goto('/');
   await expect(badge(page)).toHaveAttribute('data-state', 'live');
-  await reaches(page, await serverLastSeqs(server.url));
-  const before = await ledger(page);
+  const before = await caughtUp(page, server.url);
 
   chaos.stall(true);
   const sleptAt = await page.evaluate(() => Date.now());
@@ -37,10 +36,7 @@ test('after a sleep the client checks its stream at once, without waiting for th
 
   chaos.stall(false);
   await expect(badge(page)).toHaveAttribute('data-state', 'live');
-  await reaches(page, await serverLastSeqs(server.url));
-  const after = await ledger(page);
-  expect({ gaps: after.gaps, resets: after.resets }).toEqual({ gaps: before.gaps, resets: 0 });
-  expect(after.applied - before.applied).toBe(after.seqSum - before.seqSum);
+  await expectContinuousSince(page, server.url, before);
   // The watchdog never had to judge: no "no bytes for …" stall.
   expect((await transitions(page)).filter((t) => t.to === 'stale')).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { badge, expect } from './fixtures';
+import { badge, expect, serverLastSeqs } from './fixtures';
 
 /**
  * Helpers for the tab-sharing specs (docs/tab-sharing.md). Tabs are pages of ONE browser
@@ -79,4 +79,21 @@ export async function reaches(page: Page, target: Record<string, number>, timeou
       { timeout },
     )
     .toEqual([]);
+}
+
+/** Waits until `page` has applied everything the server published so far; returns its ledger. */
+export async function caughtUp(page: Page, serverUrl: string): Promise<TabLedger> {
+  await reaches(page, await serverLastSeqs(serverUrl));
+  return ledger(page);
+}
+
+/**
+ * Since `before`: caught up with the server, no new gap, no reset, and every seq advanced applied
+ * exactly once (nothing skipped, nothing applied twice). Returns the new ledger.
+ */
+export async function expectContinuousSince(page: Page, serverUrl: string, before: TabLedger): Promise<TabLedger> {
+  const after = await caughtUp(page, serverUrl);
+  expect({ gaps: after.gaps, resets: after.resets }).toEqual({ gaps: before.gaps, resets: 0 });
+  expect(after.applied - before.applied).toBe(after.seqSum - before.seqSum);
+  return after;
 }
