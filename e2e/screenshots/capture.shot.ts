@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { FEEDS } from '../../lib/metrics/feeds';
-import { badge, counter, expect, openLive, test } from '../fixtures';
+import { badge, counter, expect, openLive, signIn, test } from '../fixtures';
 
 /**
  * The README's screenshots: desktop (1440×900) and phone (390×844), light and dark, each live,
@@ -25,8 +25,13 @@ test('capture', async ({ browser, chaos }) => {
   for (const [device, viewport] of Object.entries(VIEWPORTS)) {
     for (const colorScheme of ['light', 'dark'] as const) {
       const context = await browser.newContext({ viewport, colorScheme, baseURL: chaos.url });
+      // The page needs a session (auth is on): signed in as `ops`, who reads every feed.
+      await signIn(context, chaos.url, 'ops');
       const page = await context.newPage();
       await openLive(page);
+      // The 1-minute range: a fresh server has well under 5 minutes of history to show.
+      await page.locator('[data-range-choice="60000"]').click();
+      await expect(page.locator('[data-range-choice="60000"]')).toHaveAttribute('aria-pressed', 'true');
       // Enough history for a line worth looking at (the snapshot brings it to later pages).
       await expect
         .poll(() => counter(page, 'events-applied'), { timeout: 120_000 })
