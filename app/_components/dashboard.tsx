@@ -2,6 +2,7 @@
 
 import { useState, type ReactNode } from 'react';
 import type { Snapshot } from '@/lib/metrics/events';
+import { FEED_NAMES } from '@/lib/metrics/feeds';
 import { LiveProvider } from '@/lib/live/provider';
 import { useLive, useMetrics } from '@/lib/live/react';
 import { ChartControls } from './chart-controls';
@@ -21,6 +22,16 @@ export interface DashboardFeed {
   /** The catalogue's bounds: the chart's y axis stays within them. */
   min: number;
   max: number;
+}
+
+/**
+ * A feed's place in the whole catalogue, so its colour is the same whoever is signed in (a scoped
+ * user sees fewer cards, not recoloured ones). A feed the catalogue does not know yet (dev mode,
+ * catalogue-check.ts) comes after all of them.
+ */
+function catalogueIndex(name: string): number {
+  const index = (FEED_NAMES as readonly string[]).indexOf(name);
+  return index === -1 ? FEED_NAMES.length : index;
 }
 
 /** One time range and pause for all charts, bounded by what the store's window holds. */
@@ -84,13 +95,19 @@ export function Dashboard({
           </div>
         </header>
         <main className="space-y-6">
+          <noscript>
+            <p className="rounded-md border border-slate-300 px-4 py-2 text-sm text-slate-700 dark:border-slate-700 dark:text-slate-300">
+              JavaScript is off: this is the data as the server last saw it, with no live updates. The time range, pause
+              and sign-out need JavaScript.
+            </p>
+          </noscript>
           {notice}
           <SignInPrompt />
           <ChartViewProvider feed={feeds[0]?.name}>
             <ChartControls />
             <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3 min-[1800px]:grid-cols-4">
-              {feeds.map((feed, i) => (
-                <FeedCard key={feed.name} {...feed} color={feedColor(i)} />
+              {feeds.map((feed) => (
+                <FeedCard key={feed.name} {...feed} color={feedColor(catalogueIndex(feed.name))} />
               ))}
             </div>
           </ChartViewProvider>
