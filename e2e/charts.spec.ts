@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { MIN_GAP_MS } from '../app/_components/chart-spans';
 import { FEEDS } from '../lib/metrics/feeds';
 import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, test } from './fixtures';
 
@@ -109,8 +110,12 @@ test('after a server restart the history it lost is marked lost, the line broken
   await openLive(page);
   const lostBefore = Number(await cpuChart(page).getAttribute('data-lost'));
   await server.stop('SIGKILL');
+  const killedAt = Date.now();
   await expect(badge(page)).not.toHaveAttribute('data-state', 'live');
   await expect(cpuChart(page)).toHaveAttribute('data-waiting', 'true');
+  // A silence counts as a hole only past MIN_GAP_MS (chart-spans.ts), and `next start` can be
+  // back within 0.3 s: stay down until the outage is clearly a hole, or there is nothing to mark.
+  await expect.poll(() => Date.now() - killedAt).toBeGreaterThan(2 * MIN_GAP_MS);
   await server.restart();
   await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
   // The new server's history starts after the restart: the hole is lost, not recovered.
