@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FEED_NAMES } from '@/lib/metrics/feeds';
 import { EnvError, parseEnv } from './env';
 
 describe('parseEnv', () => {
@@ -28,7 +29,7 @@ describe('parseEnv', () => {
 
   it('keeps at least 10 minutes of every feed at the default rate in the replay window', () => {
     const env = parseEnv({});
-    const eventsPerTenMinutes = 8 * (600_000 / env.METRICS_INTERVAL_MS);
+    const eventsPerTenMinutes = FEED_NAMES.length * (600_000 / env.METRICS_INTERVAL_MS);
     expect(env.SSE_REPLAY_CAPACITY).toBeGreaterThanOrEqual(eventsPerTenMinutes);
   });
 
