@@ -10,8 +10,10 @@ import type { WireMetric, WireReset } from '@/lib/sse/payloads';
  * badge, countdown, transition log and recovery toast show the leader's connection.
  *
  * The one message with no stream equivalent is `catch-up-failed`: the leader no longer holds
- * what this tab misses. Then `loadSnapshot` fetches `GET /api/snapshot` (one request at a time)
- * and the listener merges it (same epoch) or replaces with it (another epoch).
+ * what this tab misses (its ring was evicted, or it began after this tab's first paint: a tab
+ * rendered before the leader's own). Then `loadSnapshot` fetches `GET /api/snapshot` (one
+ * request at a time) and the listener merges it (same epoch) or replaces with it (another
+ * epoch). Live events wait for it as they wait for a catch-up answer, for the same reason.
  */
 
 export interface FollowerApply {
@@ -25,10 +27,17 @@ export interface FollowerApplyOptions {
   /** Whether a catch-up answer is awaited (`TabSharing.catchingUp`); live events wait meanwhile. */
   holding(): boolean;
   setTimeout(callback: () => void, ms: number): unknown;
+  now(): number;
 }
 
 /** How often held events check whether the catch-up answer came (it is bounded by its own timeout). */
 const HOLD_CHECK_MS = 100;
+
+/**
+ * The longest live events wait for a snapshot. A fetch that hangs (a cut link) must not freeze the
+ * tab: past this the events apply, the hole counts as a gap, and the next announce asks again.
+ */
+const SNAPSHOT_HOLD_MS = 5000;
 
 export function createFollowerApply(options: FollowerApplyOptions): FollowerApply {
   const { listener, loadSnapshot, holding } = options;
@@ -43,6 +52,9 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
    */
   let held: { event: WireMetric; cursor: string }[] = [];
   let checking = false;
+  /** Until when live events wait for the snapshot being loaded (null: none is). */
+  let snapshotHoldUntil: number | null = null;
+  const waiting = () => holding() || (snapshotHoldUntil !== null && options.now() < snapshotHoldUntil);
 
   const release = () => {
     const items = held;
@@ -51,7 +63,7 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
   };
   const check = () => {
     checking = false;
-    if (!holding()) return release();
+    if (!waiting()) return release();
     checking = true;
     options.setTimeout(check, HOLD_CHECK_MS);
   };
@@ -63,10 +75,14 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
   const snapshotOnce = () => {
     if (loading) return;
     loading = true;
+    snapshotHoldUntil = options.now() + SNAPSHOT_HOLD_MS;
     void loadSnapshot()
       .then((snapshot) => snapshot && listener.onSnapshot?.(snapshot))
       .finally(() => {
         loading = false;
+        snapshotHoldUntil = null;
+        // The snapshot is in the store: what arrived meanwhile follows it, with no hole between.
+        if (!holding()) release();
       });
   };
 
@@ -75,7 +91,7 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
       switch (message.kind) {
         case 'item':
           if (message.item.kind === 'metric') {
-            if (holding()) hold(message.item.event, message.item.cursor);
+            if (waiting()) hold(message.item.event, message.item.cursor);
             else {
               listener.onMetric(message.item.event, message.item.cursor);
               // The answer's events came first in this task; what waited for them follows.

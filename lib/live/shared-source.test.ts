@@ -75,7 +75,8 @@ interface Tab {
   lifecycle: (signal: LifecycleSignal) => void;
 }
 
-function world(sharing: { ringCapacity?: number } = {}) {
+/** `snapshotDelayMs`: how long `GET /api/snapshot` takes to answer (browser time). Default 0. */
+function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0) {
   const browser: FakeBrowser = createFakeBrowser();
   let head = 0;
   const tabs: Tab[] = [];
@@ -89,7 +90,10 @@ function world(sharing: { ringCapacity?: number } = {}) {
       now: fake.env.now,
       fetch: () => {
         tab.snapshotRequests += 1;
-        return Promise.resolve(Response.json(snapshotAt(head)));
+        // The server builds the snapshot when asked; the answer reaches the tab later.
+        const body = snapshotAt(head);
+        if (snapshotDelayMs === 0) return Promise.resolve(Response.json(body));
+        return new Promise<Response>((resolve) => fake.env.setTimeout(() => resolve(Response.json(body)), snapshotDelayMs));
       },
     } as Pick<ConnectionEnv, 'now' | 'fetch'> as ConnectionEnv;
     const source = createSharedSource({
@@ -274,6 +278,28 @@ describe('shared source', () => {
     // Live events held while the catch-up was pending are in the snapshot too: dropped, not applied.
     expect(state(late).counters).toMatchObject({ resets: 0, gaps: 0, eventsApplied: 8 });
     expect(role(late)).toBe('follower');
+  });
+
+  it('a tab rendered before the leader was: live events wait for its slow /api/snapshot, so no gap is counted', async () => {
+    const w = world({}, 400);
+    w.emitUnheard(2);
+    // Rendered at seq 2; the leader, rendered later at seq 5, leads before this tab hydrates.
+    w.emitUnheard(3);
+    const a = w.open();
+    await w.browser.advance(50);
+    w.goLive(a.streams[0]!);
+    const early = w.open({}, 2);
+    // The leader's ring starts at 5: it cannot answer from 2. The snapshot takes 400 ms, and
+    // live events keep coming meanwhile.
+    for (let i = 0; i < 6; i += 1) {
+      w.emit(1);
+      await w.browser.advance(100);
+    }
+    await w.browser.advance(500);
+    expect(early.snapshotRequests).toBe(1);
+    expect(state(early).feeds.cpu?.lastSeq).toBe(11);
+    expect(state(early).counters).toMatchObject({ resets: 0, gaps: 0, lost: 0 });
+    expect(role(early)).toBe('follower');
   });
 
   it('without BroadcastChannel a tab runs its own stream and says why', async () => {

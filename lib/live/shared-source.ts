@@ -144,6 +144,7 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
         loadSnapshot,
         holding: () => current.catchingUp(),
         setTimeout: tabEnv.setTimeout,
+        now: tabEnv.now,
       });
       teardown = [
         current.onMessage((message) => follower.apply(message)),
