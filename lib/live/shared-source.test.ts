@@ -93,7 +93,9 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0) {
         // The server builds the snapshot when asked; the answer reaches the tab later.
         const body = snapshotAt(head);
         if (snapshotDelayMs === 0) return Promise.resolve(Response.json(body));
-        return new Promise<Response>((resolve) => fake.env.setTimeout(() => resolve(Response.json(body)), snapshotDelayMs));
+        return new Promise<Response>((resolve) =>
+          fake.env.setTimeout(() => resolve(Response.json(body)), snapshotDelayMs),
+        );
       },
     } as Pick<ConnectionEnv, 'now' | 'fetch'> as ConnectionEnv;
     const source = createSharedSource({
