@@ -6,8 +6,10 @@ import type { EventBus } from './bus';
 import { MemoryBus } from './memory-bus';
 import { ConnectionRegistry } from './connection-registry';
 import { createProducer, type Producer } from './demo-simulation/producer';
+import { getAuth } from './auth/auth-runtime';
 import { RedisBus } from './redis/redis-bus';
 import { createLeaderLease, type LeaderLease } from './redis/leader-lease';
+import { createRevocationChannel, type RevocationChannel } from './redis/revocation-channel';
 
 /**
  * The per-process singletons: config, bus, open streams and the producer.
@@ -24,6 +26,8 @@ export interface Runtime {
   producer: Producer;
   /** Present with Redis: the producer runs only while this instance holds the lease. */
   lease: LeaderLease | null;
+  /** Present with Redis: sign-outs shared with the other instances. */
+  revocationChannel: RevocationChannel | null;
   instanceId: string;
   startedAt: number;
   /**
@@ -49,6 +53,7 @@ function createMemoryRuntime(env: ServerEnv, instanceId: string): Runtime {
     bus,
     producer,
     lease: null,
+    revocationChannel: null,
     instanceId,
     registry: registryFor(env),
     startedAt: Date.now(),
@@ -87,11 +92,21 @@ function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Ru
     },
   });
   lease.start();
+  // A session signed out on any instance is refused on all, and its streams here end at once.
+  const revocationChannel = createRevocationChannel({
+    url,
+    prefix: env.REDIS_KEY_PREFIX,
+    instanceId,
+    revocations: getAuth().revocations,
+    onRevokedElsewhere: (sessionId) => registry.endSession(sessionId, { kind: 'auth', reason: 'revoked' }),
+  });
+  revocationChannel.start();
   return {
     env,
     bus,
     producer,
     lease,
+    revocationChannel,
     instanceId,
     registry,
     startedAt: Date.now(),

@@ -22,6 +22,7 @@ export function drain(runtime: Runtime): void {
   runtime.registry.closeAll('shutdown');
   // Give the producer lease up now, so another instance takes over without waiting for expiry;
   // then release the bus (its Redis connections and timers).
+  void runtime.revocationChannel?.stop();
   void (runtime.lease?.stop() ?? Promise.resolve()).finally(() => runtime.bus.close());
 }
 

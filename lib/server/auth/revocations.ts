@@ -4,16 +4,32 @@ import 'server-only';
  * Sessions signed out before they expired. A signed token cannot be recalled, so sign-out
  * records its session id until the token would have expired anyway; every check consults it.
  *
- * Per process: with several instances behind nginx, a fork keeps this in Redis (a key per session
- * id with the same TTL) so a sign-out on one instance is seen by all. Bounded by `max` entries
- * (the oldest are forgotten first) so a flood of sign-outs cannot grow memory without limit.
+ * This is the process's own view, checked synchronously on every request. With Redis, the
+ * instances share it (lib/server/redis/revocation-channel.ts): each sign-out here is announced
+ * to the others (`onRevoke`), and theirs are `remember`ed here, so a session signed out on one
+ * instance is refused, and its streams end, on all. Bounded by `max` entries (the oldest are
+ * forgotten first) so a flood of sign-outs cannot grow memory without limit.
  */
 export class Revocations {
   readonly #until = new Map<string, number>();
+  readonly #listeners = new Set<(sessionId: string, until: number) => void>();
 
   constructor(private readonly max = 100_000) {}
 
+  /** A sign-out on this instance: remembered, and told to every `onRevoke` listener. */
   revoke(sessionId: string, until: number): void {
+    this.remember(sessionId, until);
+    this.#listeners.forEach((listener) => listener(sessionId, until));
+  }
+
+  /** Calls `listener` on each sign-out on this instance; returns the unsubscribe. */
+  onRevoke(listener: (sessionId: string, until: number) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** A revocation known from elsewhere (another instance): remembered, not announced again. */
+  remember(sessionId: string, until: number): void {
     this.#until.delete(sessionId);
     this.#until.set(sessionId, until);
     while (this.#until.size > this.max) {

@@ -70,8 +70,8 @@ export async function POST(request: Request): Promise<Response> {
 export async function DELETE(request: Request): Promise<Response> {
   if (!sameOrigin(request)) return jsonError(403, 'cross_origin', 'Sign out from this site’s own page.');
   const revoked = await getAuth().sessions.end(readCookie(request.headers.get('cookie'), SESSION_COOKIE));
-  // End this session's open streams now (`event: auth` revoked), not at their expiry. Per process:
-  // another instance's streams of it end at their deadline or next resume (docs/auth.md).
+  // End this session's open streams now (`event: auth` revoked), not at their expiry. With Redis,
+  // the other instances hear of it and end theirs too (lib/server/redis/revocation-channel.ts).
   if (revoked) getRuntime().registry.endSession(revoked, { kind: 'auth', reason: 'revoked' });
   return json({ ok: true }, { headers: { 'Set-Cookie': clearSessionCookie(servedOverTls(request)) } });
 }
