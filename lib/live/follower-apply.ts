@@ -34,10 +34,11 @@ export interface FollowerApplyOptions {
 const HOLD_CHECK_MS = 100;
 
 /**
- * The longest live events wait for a snapshot. A fetch that hangs (a cut link) must not freeze the
- * tab: past this the events apply, the hole counts as a gap, and the next announce asks again.
+ * The longest live events wait for a snapshot, and the longest its fetch may take
+ * (shared-source.ts aborts it then). A fetch that hangs (a cut link) must not freeze the tab:
+ * past this the events apply, the hole counts as a gap, and the next announce asks again.
  */
-const SNAPSHOT_HOLD_MS = 5000;
+export const SNAPSHOT_HOLD_MS = 5000;
 
 export function createFollowerApply(options: FollowerApplyOptions): FollowerApply {
   const { listener, loadSnapshot, holding } = options;

@@ -13,7 +13,7 @@ import {
 } from '@/lib/client/tabs/tab-sharing';
 import { snapshotSchema, type WireSnapshot } from '@/lib/sse/payloads';
 import { check } from '@/lib/sse/validate';
-import { createFollowerApply } from './follower-apply';
+import { createFollowerApply, SNAPSHOT_HOLD_MS } from './follower-apply';
 import { leaderListener } from './leader-listener';
 
 /**
@@ -83,7 +83,11 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
 
   const loadSnapshot = async (): Promise<WireSnapshot | null> => {
     try {
-      const response = await connectionEnv.fetch(snapshotUrl, { cache: 'no-store' });
+      // Bounded like the hold it ends (follower-apply.ts): a hung fetch must not block the next ask.
+      const response = await connectionEnv.fetch(snapshotUrl, {
+        cache: 'no-store',
+        signal: AbortSignal.timeout(SNAPSHOT_HOLD_MS),
+      });
       if (!response.ok) return null;
       const parsed = check(snapshotSchema, await response.json());
       return parsed.ok ? parsed.value : null;

@@ -8,6 +8,7 @@ import type { ServerEnv } from './env';
 import { errorAnswer, type PlainAnswer } from './http';
 import { getClientLimits, limitKey, type ClientLimits, type RequestAddress } from './limits/client-limits';
 import { parseFeedsQuery } from './query';
+import { serving } from './serving';
 import type { Runtime } from './runtime';
 
 /**
@@ -144,12 +145,12 @@ export async function authorizeStream(
 }
 
 export function admitStream(
-  runtime: Pick<Runtime, 'draining' | 'bus' | 'registry' | 'env'>,
+  runtime: Pick<Runtime, 'draining' | 'bus' | 'registry' | 'env'> & Partial<Pick<Runtime, 'revocationChannel'>>,
   authorization: Extract<Authorization, { ok: true }>,
 ): Admission {
   if (runtime.draining) return refuse(drainingAnswer());
   const { env } = runtime;
-  if (!runtime.bus.healthy()) return refuse(inBandRetry(env.SSE_RETRY_MS * 2, 'bus unavailable, retry later'));
+  if (!serving(runtime)) return refuse(inBandRetry(env.SSE_RETRY_MS * 2, 'bus unavailable, retry later'));
   const retryAfter = retryAfterSeconds(env);
   if (runtime.registry.full) {
     return refuse(

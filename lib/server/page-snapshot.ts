@@ -5,6 +5,7 @@ import { getAuth } from './auth/auth-runtime';
 import { canRead } from './auth/principal';
 import { clientKeyOf } from './admission';
 import { fromForwardedHeader, getClientLimits } from './limits/client-limits';
+import { serving } from './serving';
 import type { Runtime } from './runtime';
 
 /**
@@ -15,13 +16,13 @@ import type { Runtime } from './runtime';
  * page renders without data and the stream fills it in (or says why it cannot).
  */
 export async function snapshotForPage(
-  runtime: Pick<Runtime, 'bus' | 'env' | 'feedNames'>,
+  runtime: Pick<Runtime, 'bus' | 'env' | 'feedNames'> & Partial<Pick<Runtime, 'revocationChannel'>>,
   headers: Headers,
 ): Promise<Snapshot | undefined> {
   const auth = await getAuth().authenticator.authenticate(headers);
   if (!auth.ok) return undefined;
   const readable = (runtime.feedNames as readonly FeedName[]).filter((feed) => canRead(auth.principal, feed));
-  if (!readable.length || !runtime.bus.healthy()) return undefined;
+  if (!readable.length || !serving(runtime)) return undefined;
   const limits = getClientLimits(runtime.env);
   const key = clientKeyOf(limits, auth.principal, fromForwardedHeader(headers.get('x-forwarded-for')));
   if (!limits.snapshots.take(key).ok) return undefined;

@@ -96,7 +96,6 @@ function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Ru
   const revocationChannel = createRevocationChannel({
     url,
     prefix: env.REDIS_KEY_PREFIX,
-    instanceId,
     revocations: getAuth().revocations,
     onRevokedElsewhere: (sessionId) => registry.endSession(sessionId, { kind: 'auth', reason: 'revoked' }),
   });

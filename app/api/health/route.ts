@@ -1,6 +1,7 @@
 import { json, methodNotAllowed } from '@/lib/server/http';
 import { getAuth } from '@/lib/server/auth/auth-runtime';
 import { getRuntime } from '@/lib/server/runtime';
+import { serving } from '@/lib/server/serving';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -8,8 +9,9 @@ export const runtime = 'nodejs';
 /** GET /api/health: liveness for load balancers and the tests; 503 while draining. */
 export function GET(): Response {
   const rt = getRuntime();
-  // `degraded`: up, but the shared log (Redis) is unreachable; streams are told to retry.
-  const status = rt.draining ? 'draining' : rt.bus.healthy() ? 'ok' : 'degraded';
+  // `degraded`: up, but the shared log (Redis) is unreachable, or this instance has not yet read
+  // back the shared sign-outs (serving.ts); streams are told to retry.
+  const status = rt.draining ? 'draining' : serving(rt) ? 'ok' : 'degraded';
   return json(
     {
       status,

@@ -4,6 +4,7 @@ import { jsonError, json, methodNotAllowed, toResponse } from '@/lib/server/http
 import { fromForwardedHeader, getClientLimits } from '@/lib/server/limits/client-limits';
 import { parseFeedsQuery } from '@/lib/server/query';
 import { getRuntime } from '@/lib/server/runtime';
+import { serving } from '@/lib/server/serving';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -21,7 +22,8 @@ export async function GET(request: Request): Promise<Response> {
   const params = new URL(request.url).searchParams;
   const query = parseFeedsQuery(params);
   if (!query.ok) return jsonError(400, query.code, query.message);
-  const { bus, env, feedNames } = getRuntime();
+  const rt = getRuntime();
+  const { bus, env, feedNames } = rt;
   const scoped = await authorizeFeeds(
     request.headers,
     params.has('feeds') ? query.feeds : null,
@@ -42,7 +44,7 @@ export async function GET(request: Request): Promise<Response> {
     jsonError(503, 'bus_unavailable', 'The event bus is unavailable; retry shortly.', {
       'Retry-After': String(retryAfterSeconds(env)),
     });
-  if (!bus.healthy()) return unavailable();
+  if (!serving(rt)) return unavailable();
   try {
     return json(await bus.snapshot(scoped.feeds));
   } catch {

@@ -1,4 +1,5 @@
 import 'server-only';
+import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Revocations } from '../auth/revocations';
 
@@ -7,24 +8,31 @@ import type { Revocations } from '../auth/revocations';
  * wherever the next request lands (docs/auth.md):
  *
  * - A sign-out here is added to a sorted set (`<prefix>:revoked`, member the session id, score
- *   the time until which it must be refused) and published on a channel of the same name.
+ *   the time until which it must be refused) and published on a channel of the same name. One
+ *   that cannot reach Redis waits here and is sent again when the link is back.
  * - Every instance subscribes: a sign-out elsewhere is remembered in its own `Revocations`, and
  *   its open streams of that session end at once (`onRevokedElsewhere`).
- * - On every (re)connection the set is read back, expired members dropped first: an instance
- *   that started later, or lost Redis for a while, still learns what it missed.
+ * - On every (re)connection the set is read back: an instance that started later, or lost Redis
+ *   for a while, learns what it missed (and ends those sessions' streams too). Until the first
+ *   read-back, `synced()` is false and the instance serves no session-bearing data (runtime.ts
+ *   `serving`): it would not know which sessions were signed out while it was away.
  *
- * A Redis outage does not open a hole it did not already have: what this instance knew stays
- * refused, and its own sign-outs are refused here at once; another instance learns of them
- * when its link is back. The subscriber is a connection of its own (a subscribed connection
- * can run no other command).
+ * If Redis loses its data (a restart without persistence), running instances keep what they
+ * knew and send again what they had not sent; an instance started after that learns only later
+ * sign-outs, so keep Redis persistent where sign-out must hold across such a loss.
+ *
+ * Both the set and this process's view are bounded (`MAX_SHARED`, newest kept), so a flood of
+ * one-click demo sign-outs cannot grow Redis or memory without limit. The subscriber is a
+ * connection of its own (a subscribed connection can run no other command).
  */
+
+/** The most revocations kept in Redis and read back (the `Revocations` default bound too). */
+export const MAX_SHARED = 100_000;
 
 export interface RevocationChannelOptions {
   url: string;
   /** Key prefix (`REDIS_KEY_PREFIX`), shared with the bus. */
   prefix: string;
-  /** This instance (a message it sent comes back to it: skipped). */
-  instanceId: string;
   revocations: Revocations;
   /** Ends this instance's streams of a session signed out elsewhere. */
   onRevokedElsewhere(sessionId: string): void;
@@ -35,12 +43,15 @@ export interface RevocationChannelOptions {
 export interface RevocationChannel {
   /** Connects, subscribes and reads the set back. Idempotent. */
   start(): void;
+  /** Whether the set has been read back at least once since start. */
+  synced(): boolean;
   stop(): Promise<void>;
 }
 
 interface Announcement {
   sessionId: string;
   until: number;
+  /** The sending process (random per process: `INSTANCE_ID` may be set the same twice). */
   from: string;
 }
 
@@ -56,68 +67,130 @@ function decode(raw: string): Announcement | null {
 }
 
 export function createRevocationChannel(options: RevocationChannelOptions): RevocationChannel {
-  const { revocations, instanceId } = options;
+  const { revocations } = options;
   const now = options.now ?? Date.now;
   const key = `${options.prefix}:revoked`;
+  const self = randomBytes(8).toString('hex');
   const common = {
     lazyConnect: true,
     connectTimeout: 2000,
     retryStrategy: (times: number) => Math.min(100 * times, 2000),
   } as const;
-  // Commands wait (bounded) in the offline queue, so a sign-out during a blip is still announced.
-  const commands = new Redis(options.url, { ...common, maxRetriesPerRequest: 3, commandTimeout: 2000 });
+  // Commands fail fast (the bus's settings); what must reach Redis waits in `unsent` instead.
+  const commands = new Redis(options.url, {
+    ...common,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 2000,
+  });
+  // The subscription waits in the offline queue until a first connection succeeds.
   const subscriber = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
+  /** Sign-outs of this process not yet in Redis. */
+  const unsent = new Map<string, number>();
   let started = false;
+  let subscribed = false;
+  let readBackOnce = false;
+  let syncing: Promise<void> | null = null;
+  let again = false;
   let offRevoke: (() => void) | null = null;
+  let lastLogged = 0;
+
+  const log = (what: string, error: unknown) => {
+    // One line per 10 s at most: an outage must not flood the log.
+    if (now() - lastLogged < 10_000) return;
+    lastLogged = now();
+    console.error(`[auth] shared sign-outs: ${what}: ${String(error)}`);
+  };
 
   const learn = (sessionId: string, until: number) => {
-    if (until <= now()) return;
+    if (until <= now() || revocations.isRevoked(sessionId, now())) return;
     revocations.remember(sessionId, until);
     options.onRevokedElsewhere(sessionId);
   };
 
-  const readBack = async () => {
-    const at = now();
-    await commands.zremrangebyscore(key, '-inf', at);
-    const flat = await commands.zrangebyscore(key, at, '+inf', 'WITHSCORES');
-    for (let i = 0; i + 1 < flat.length; i += 2) revocations.remember(flat[i]!, Number(flat[i + 1]));
-  };
-
-  const announce = (sessionId: string, until: number) => {
-    const message: Announcement = { sessionId, until, from: instanceId };
-    commands
+  const send = async (sessionId: string, until: number) => {
+    const message: Announcement = { sessionId, until, from: self };
+    await commands
       .multi()
       .zadd(key, until, sessionId)
       .zremrangebyscore(key, '-inf', now())
+      .zremrangebyrank(key, 0, -(MAX_SHARED + 1))
       .publish(key, JSON.stringify(message))
-      .exec()
-      .catch((error: unknown) => {
-        console.error(`[auth] could not share a sign-out with the other instances: ${String(error)}`);
+      .exec();
+    unsent.delete(sessionId);
+  };
+
+  /** Sends what waits, then reads the set back (newest first, bounded). */
+  const sync = (): Promise<void> => {
+    if (syncing) {
+      again = true;
+      return syncing;
+    }
+    // Not connected yet: its `ready` syncs.
+    if (commands.status !== 'ready') return Promise.resolve();
+    syncing = (async () => {
+      for (const [sessionId, until] of [...unsent]) await send(sessionId, until);
+      const flat = await commands.zrange(
+        key,
+        '+inf',
+        `(${now()}`,
+        'BYSCORE',
+        'REV',
+        'LIMIT',
+        0,
+        MAX_SHARED,
+        'WITHSCORES',
+      );
+      for (let i = 0; i + 1 < flat.length; i += 2) learn(flat[i]!, Number(flat[i + 1]));
+      readBackOnce = true;
+    })()
+      .catch((error: unknown) => log('could not sync with Redis (retried when it is back)', error))
+      .finally(() => {
+        syncing = null;
+        if (again) {
+          again = false;
+          void sync();
+        }
       });
+    return syncing;
+  };
+
+  const announce = (sessionId: string, until: number) => {
+    unsent.set(sessionId, until);
+    // Bounded like the set: the oldest waiting sign-out is dropped first (it is still refused here).
+    if (unsent.size > MAX_SHARED) unsent.delete(unsent.keys().next().value!);
+    send(sessionId, until).catch((error: unknown) => log('a sign-out waits for Redis', error));
   };
 
   subscriber.on('message', (channel: string, raw: string) => {
     if (channel !== key) return;
     const message = decode(raw);
-    if (message && message.from !== instanceId) learn(message.sessionId, message.until);
+    if (message && message.from !== self) learn(message.sessionId, message.until);
   });
-  // After every (re)connection: subscribed again by ioredis, and what was missed read back.
-  subscriber.on('ready', () => void readBack().catch(() => {}));
-  const quiet = () => {};
-  commands.on('error', quiet);
-  subscriber.on('error', quiet);
+  // ioredis re-subscribes after every reconnection, then says `ready`: read back what was missed.
+  const syncIfSubscribed = () => {
+    if (subscribed) void sync();
+  };
+  subscriber.on('ready', syncIfSubscribed);
+  commands.on('ready', syncIfSubscribed);
+  commands.on('error', (error) => log('command link', error));
+  subscriber.on('error', (error) => log('subscriber link', error));
 
   return {
     start() {
       if (started) return;
       started = true;
       offRevoke = revocations.onRevoke(announce);
-      void commands.connect().catch(quiet);
-      void subscriber
-        .connect()
-        .then(() => subscriber.subscribe(key))
-        .catch(quiet);
+      void commands.connect().catch(() => {});
+      subscriber
+        .subscribe(key)
+        .then(() => {
+          subscribed = true;
+          return sync();
+        })
+        .catch((error: unknown) => log('could not subscribe', error));
     },
+    synced: () => readBackOnce,
     async stop() {
       offRevoke?.();
       offRevoke = null;
