@@ -85,6 +85,6 @@ describe('createCatchUp()', () => {
   it('reports a refusal with the cursor it asked from', () => {
     const { catchUp, reply } = setup('ep.3');
     catchUp.request('gap');
-    expect(reply([], false)).toEqual({ ok: false, cursor: 'ep.3' });
+    expect(reply([], false)).toEqual({ ok: false, cursor: 'ep.3', reason: 'gap' });
   });
 });

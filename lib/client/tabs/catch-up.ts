@@ -27,10 +27,17 @@ export interface CatchUpOptions {
   send(message: Extract<TabMessage, { kind: 'catch-up' }>): void;
 }
 
-export type CatchUpAnswer = { ok: true; items: StreamItem[] } | { ok: false; cursor: string | null };
+/** `reason`: what the answered request was sent for. */
+export type CatchUpAnswer =
+  | { ok: true; items: StreamItem[]; reason: CatchUpReason }
+  | { ok: false; cursor: string | null; reason: CatchUpReason };
 
 export interface CatchUp {
-  /** Sends a request unless one is in flight (probes always go: they test the leader's life). */
+  /**
+   * Sends a request unless one is in flight. Probes always go (they test the leader's life), and
+   * so do joins: a join is what brings the leader's status, and the request in flight may have
+   * gone to nobody (sent before this leader led) or been lost.
+   */
   request(reason: CatchUpReason): void;
   /** A request sent recently enough that its answer may still come. */
   inFlight(): boolean;
@@ -44,7 +51,13 @@ export interface CatchUp {
 
 export function createCatchUp(options: CatchUpOptions): CatchUp {
   const { env, ring } = options;
-  let pending: { requestId: string; cursor: string | null; at: number; unfiltered: boolean } | null = null;
+  let pending: {
+    requestId: string;
+    cursor: string | null;
+    at: number;
+    unfiltered: boolean;
+    reason: CatchUpReason;
+  } | null = null;
   /** The cursor the last answered request started from. */
   let lastAnswered: string | null | undefined;
 
@@ -60,17 +73,17 @@ export function createCatchUp(options: CatchUpOptions): CatchUp {
     inFlight,
     alreadyApplied,
     request(reason) {
-      if (reason !== 'probe' && inFlight()) return;
+      if (reason !== 'probe' && reason !== 'join' && inFlight()) return;
       const cursor = options.cursor();
-      pending = { requestId: env.randomId(), cursor, at: env.now(), unfiltered: cursor === lastAnswered };
+      pending = { requestId: env.randomId(), cursor, at: env.now(), unfiltered: cursor === lastAnswered, reason };
       options.send({ kind: 'catch-up', requestId: pending.requestId, cursor, reason });
     },
     answer(message) {
       if (pending?.requestId !== message.requestId) return null;
-      const { cursor: asked, unfiltered } = pending;
+      const { cursor: asked, unfiltered, reason } = pending;
       pending = null;
       lastAnswered = asked;
-      if (!message.ok) return { ok: false, cursor: asked };
+      if (!message.ok) return { ok: false, cursor: asked, reason };
       let known = new Set(unfiltered ? [] : ring.held().map((item) => item.cursor));
       if (ring.last() === null && asked !== null) ring.resetTo(asked);
       ring.absorb(asked, message.items);
@@ -84,7 +97,7 @@ export function createCatchUp(options: CatchUpOptions): CatchUp {
         }
         items.push(item);
       }
-      return { ok: true, items };
+      return { ok: true, items, reason };
     },
     clear() {
       pending = null;

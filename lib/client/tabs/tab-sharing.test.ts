@@ -116,6 +116,36 @@ describe('election with Web Locks', () => {
     await h.browser.settle();
     expect(b.statuses).toEqual([status]);
   });
+
+  it("a newcomer whose first join went unanswered still gets the leader's status (not stuck on connecting)", async () => {
+    const h = createHarness();
+    const a = h.openTab();
+    await h.browser.settle();
+    const status = {
+      state: 'live' as const,
+      reason: 'hello',
+      since: h.browser.now,
+      attempt: 0,
+      retryAt: null,
+      epoch: 'epa',
+      heartbeatMs: 15000,
+      error: null,
+      failure: null,
+      rotations: 0,
+      clockOffsetMs: 0,
+      transition: null,
+    };
+    a.sharing.publishStatus(status);
+    // B's join is lost (a busy leader tab, a message dropped): nothing answers it.
+    const b = h.openTab();
+    h.browser.partition(b.tab);
+    await h.browser.settle();
+    h.browser.heal(b.tab);
+    // The leader's next heartbeat reaches B, which must ask again rather than wait.
+    await h.browser.advance(3000);
+    expect(b.sharing.role()).toBe('follower');
+    expect(b.statuses).toEqual([status]);
+  });
 });
 
 describe('fallbacks', () => {
@@ -326,8 +356,9 @@ describe('catch-up by cursor', () => {
     h.browser.heal(b.tab);
     await h.browser.advance(5000);
     expect(b.failedCatchUps).toEqual(['epa.3']);
-    // Once resynced, the leader's heartbeats no longer look like news.
-    expect(b.sharing.stats().catchUpsSent).toBe(2);
+    // Once resynced, the leader's heartbeats no longer look like news: a join sent before A led
+    // (to nobody), the join A answered, the catch-up A refused; nothing after.
+    expect(b.sharing.stats().catchUpsSent).toBe(3);
     expect(b.store.cursor()).toBe('epb.20');
     expect(b.store.resets).toBe(1);
   });

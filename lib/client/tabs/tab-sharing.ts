@@ -170,6 +170,11 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
   let maxTerm = 0;
   let myTerm = 0;
   let leader: { id: string; term: number } | null = null;
+  /**
+   * Whether the leader this tab follows answered a join (it sends its status with the answer,
+   * or broadcasts it once it has one) or sent its status.
+   */
+  let leaderStatusHeard = false;
   let heartbeat: unknown = null;
   let lastStatus: SharedStatus | null = null;
   /** The last status delivered, so a status sent twice (two newcomers asking) shows once. */
@@ -344,7 +349,10 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
     const isCurrent = leader !== null && leader.id === from && leader.term === term;
     const isNew = !isCurrent && (leader === null || outranks(term, from, leader.term, leader.id));
     if (!isCurrent && !isNew) return false;
-    if (isNew) leader = { id: from, term };
+    if (isNew) {
+      leader = { id: from, term };
+      leaderStatusHeard = false;
+    }
     watch?.heard();
     setRole('follower', `following tab ${from}`);
     // A new leader: ask it for what we lack (a join sent before it led went unanswered).
@@ -355,6 +363,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
   const onReplay = (message: Extract<TabMessage, { kind: 'replay' }>) => {
     const answer = message.to === id ? catchUp.answer(message) : null;
     if (!answer) return;
+    if (answer.reason === 'join') leaderStatusHeard = true;
     if (!answer.ok) {
       stats.catchUpsFailed += 1;
       deliver({ kind: 'catch-up-failed', cursor: answer.cursor });
@@ -364,7 +373,11 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
   };
 
   const onAnnounce = (cursor: string | null) => {
-    if (role !== 'follower' || catchUp.inFlight() || cursor === null) return;
+    if (role !== 'follower' || catchUp.inFlight()) return;
+    // Our join to this leader was never answered (lost, or sent before it led): ask again, or
+    // this tab would show `connecting` for as long as the leader's connection does not change.
+    if (!leaderStatusHeard) return requestCatchUp('join');
+    if (cursor === null) return;
     // Messages from one sender arrive in order: a leader ahead of what we applied means we lost
     // some. The store's cursor, not the ring's: a snapshot may have moved the store on since.
     const mine = options.cursor();
@@ -407,6 +420,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
         return;
       case 'status':
         if (heardLeader(message.from, message.term)) {
+          leaderStatusHeard = true;
           lastStatus = message.status;
           const serial = JSON.stringify(message.status);
           if (serial !== deliveredStatus) deliver({ kind: 'status', status: message.status });
