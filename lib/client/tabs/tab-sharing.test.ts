@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import type { SharedStatus } from './protocol';
 import { createTabSharing } from './tab-sharing';
 import { contiguous, createHarness, type HarnessTab } from './testing/tab-harness';
 
 /** Tab sharing in a fake browser: election, handover, fallbacks, catch-up. */
 
 const names = (tabs: HarnessTab[]) => tabs.map((h) => h.tab.name);
+
+/** A leader's status as it publishes it: live since `since`, unless `changes` say otherwise. */
+const statusAt = (since: number, changes: Partial<SharedStatus> = {}): SharedStatus => ({
+  state: 'live',
+  reason: 'hello',
+  since,
+  attempt: 0,
+  retryAt: null,
+  epoch: 'epa',
+  heartbeatMs: 15000,
+  error: null,
+  failure: null,
+  rotations: 0,
+  clockOffsetMs: 0,
+  transition: null,
+  ...changes,
+});
 
 describe('election with Web Locks', () => {
   it('elects the first tab; the others follow, and the server sees one stream', async () => {
@@ -97,20 +115,12 @@ describe('election with Web Locks', () => {
     const h = createHarness();
     const a = h.openTab();
     await h.browser.settle();
-    const status = {
-      state: 'reconnecting' as const,
+    const status = statusAt(h.browser.now, {
+      state: 'reconnecting',
       reason: 'network error',
-      since: h.browser.now,
       attempt: 2,
       retryAt: h.browser.now + 4000,
-      epoch: 'epa',
-      heartbeatMs: 15000,
-      error: null,
-      failure: null,
-      rotations: 0,
-      clockOffsetMs: 0,
-      transition: null,
-    };
+    });
     a.sharing.publishStatus(status);
     const b = h.openTab();
     await h.browser.settle();
@@ -121,20 +131,7 @@ describe('election with Web Locks', () => {
     const h = createHarness();
     const a = h.openTab();
     await h.browser.settle();
-    const status = {
-      state: 'live' as const,
-      reason: 'hello',
-      since: h.browser.now,
-      attempt: 0,
-      retryAt: null,
-      epoch: 'epa',
-      heartbeatMs: 15000,
-      error: null,
-      failure: null,
-      rotations: 0,
-      clockOffsetMs: 0,
-      transition: null,
-    };
+    const status = statusAt(h.browser.now);
     a.sharing.publishStatus(status);
     // B's join is lost (a busy leader tab, a message dropped): nothing answers it.
     const b = h.openTab();
