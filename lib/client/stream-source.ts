@@ -2,7 +2,7 @@ import type { ProtocolError } from '@/lib/sse/decode';
 import type { WireHello, WireMetric, WireReset, WireSnapshot } from '@/lib/sse/payloads';
 import type { ConnectionStatus, Transition } from './connection-status';
 import type { Recovery } from './recovery-tracker';
-import type { RoleChange } from './tabs/tab-sharing';
+import type { RoleChange } from './sharing/tab-sharing';
 
 /**
  * The seam between "where events come from" and "what is done with them".
@@ -36,7 +36,7 @@ export interface StreamListener {
   flush?(): void;
   /**
    * Optional: recent history to merge (same epoch) or replace with (another epoch). A follower
-   * tab's last resort when its leader can no longer fill a hole (lib/live/shared-source.ts).
+   * tab's last resort when its leader can no longer fill a hole (lib/client/sharing/shared-source.ts).
    */
   onSnapshot?(snapshot: WireSnapshot): void;
   /** Optional: server clock minus client clock, when it comes from elsewhere than `onHello` (a leader tab). */

@@ -22,7 +22,7 @@ import { MAX_TRANSITIONS, type LiveStatusState } from './status-store';
  * Holes resolve: that resume is the one attempt. The binding tells the store it was asked
  * (`metrics.resumeAsked()`), and the store gives up what the answer skips (merge.ts): the feed
  * advances and the loss is counted and shown, instead of a feed frozen under a `live` badge. A
- * follower tab's "resume" is the catch-up its leader answers (shared-source.ts); same rule.
+ * follower tab's "resume" is the catch-up its leader answers (lib/client/sharing/shared-source.ts); same rule.
  *
  * The frame buffer is flushed at two boundaries, explicitly here (never as a side effect of a
  * read): on a reset (everything after it builds on the snapshot) and on every connection

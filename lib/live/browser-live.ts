@@ -1,13 +1,13 @@
 import { browserEnv } from '@/lib/client/connection-env';
 import { refreshSession } from '@/lib/client/session-renewal';
-import { browserTabEnv } from '@/lib/client/tabs/tab-env';
+import { createSharedSource } from '@/lib/client/sharing/shared-source';
+import { browserTabEnv } from '@/lib/client/sharing/tab-env';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { createLive, type Live } from './live';
-import { createSharedSource } from './shared-source';
 
 /**
  * A `Live` for this browser tab on the real window, fetch and timers. Its source is shared by
- * the tabs of this browser profile and origin (shared-source.ts): one tab leads and runs the only
+ * the tabs of this browser profile and origin (lib/client/sharing/shared-source.ts): one tab leads and runs the only
  * `ConnectionManager`, the others follow over a BroadcastChannel; where sharing is impossible the
  * tab runs its own stream, as before. Creating it touches nothing (no request, no timer, no
  * channel, no lock) until `retain()`, so it is also safe to create during server rendering,

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionEnv } from '@/lib/client/connection-env';
 import type { ConnectionState, ConnectionStatus } from '@/lib/client/connection-status';
+import type { LifecycleSignal } from '@/lib/client/lifecycle-signals';
+import { createSharedSource, type SharedSource } from '@/lib/client/sharing/shared-source';
 import type { StreamListener, StreamSource } from '@/lib/client/stream-source';
 import {
   createFakeBrowser,
   type FakeBrowser,
   type FakeTab,
   type FakeTabOptions,
-} from '@/lib/client/tabs/testing/fake-browser';
+} from '@/lib/client/sharing/testing/fake-browser';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { createLive, type Live } from './live';
-import type { LifecycleSignal } from '@/lib/client/lifecycle-signals';
-import { createSharedSource, type SharedSource } from './shared-source';
 
 /**
  * The shared source end to end, minus the network: several tabs of one fake browser, each with

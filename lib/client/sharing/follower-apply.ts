@@ -1,6 +1,6 @@
-import type { ConnectionStatus } from '@/lib/client/connection-status';
-import type { StreamListener } from '@/lib/client/stream-source';
-import type { FollowerMessage } from '@/lib/client/tabs/tab-sharing';
+import type { ConnectionStatus } from '../connection-status';
+import type { StreamListener } from '../stream-source';
+import type { FollowerMessage } from './tab-sharing';
 import type { WireMetric, WireReset } from '@/lib/sse/payloads';
 
 /**

@@ -1,5 +1,5 @@
-import type { StreamListener } from '@/lib/client/stream-source';
-import type { TabSharing } from '@/lib/client/tabs/tab-sharing';
+import type { StreamListener } from '../stream-source';
+import type { TabSharing } from './tab-sharing';
 
 /**
  * What the leader tab's own stream delivers to: its binding first (this tab applies like any

@@ -1,16 +1,11 @@
-import { ConnectionManager } from '@/lib/client/connection';
-import type { RenewSession } from '@/lib/client/session-renewal';
-import type { ConnectionEnv } from '@/lib/client/connection-env';
-import { browserLifecycleEnv, watchLifecycleSignals, type LifecycleSignal } from '@/lib/client/lifecycle-signals';
-import type { StreamListener, StreamSource } from '@/lib/client/stream-source';
-import { followPageLifecycle } from '@/lib/client/tabs/page-lifecycle';
-import type { TabEnv } from '@/lib/client/tabs/tab-env';
-import {
-  createTabSharing,
-  type RoleChange,
-  type TabSharing,
-  type TabSharingOptions,
-} from '@/lib/client/tabs/tab-sharing';
+import { ConnectionManager } from '../connection';
+import type { RenewSession } from '../session-renewal';
+import type { ConnectionEnv } from '../connection-env';
+import { browserLifecycleEnv, watchLifecycleSignals, type LifecycleSignal } from '../lifecycle-signals';
+import type { StreamListener, StreamSource } from '../stream-source';
+import { followPageLifecycle } from './page-lifecycle';
+import type { TabEnv } from './tab-env';
+import { createTabSharing, type RoleChange, type TabSharing, type TabSharingOptions } from './tab-sharing';
 import { snapshotSchema, type WireSnapshot } from '@/lib/sse/payloads';
 import { check } from '@/lib/sse/validate';
 import { createFollowerApply, SNAPSHOT_HOLD_MS } from './follower-apply';
