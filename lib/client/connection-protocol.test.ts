@@ -67,7 +67,7 @@ describe('consumer errors', () => {
     stream.send(metric(1));
     await settle();
     expect(h.state()).toBe('failed');
-    h.manager.reconnectNow('user');
+    h.manager.reconnectNow({ kind: 'user' });
     h.fake
       .last()
       .open()

@@ -1,3 +1,5 @@
+import type { ReconnectIntent } from './stream-source';
+
 /**
  * What the connection manager tells the world about itself: the state it is in, why, and what
  * it waits for. Plain data, so it can be rendered, logged, or sent to another tab as is.
@@ -57,4 +59,17 @@ export function initialStatus(now: number): ConnectionStatus {
     failure: null,
     rotations: 0,
   };
+}
+
+/**
+ * The reason a reconnect asked for by the consumer records (the transition log, `data-reason`).
+ * Words for people and logs: e2e specs read the user's, plain-reason.ts rewords both.
+ */
+export function reconnectReason(intent: ReconnectIntent): string {
+  switch (intent.kind) {
+    case 'user':
+      return 'reconnect requested by the user';
+    case 'gap':
+      return `gap in ${intent.feed}: resuming to fill it`;
+  }
 }

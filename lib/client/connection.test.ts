@@ -158,7 +158,7 @@ describe('reconnecting', () => {
     const pending = h.status().retryAt!;
     expect(pending - h.fake.now).toBe(4000);
     await h.fake.advance(1000);
-    h.manager.reconnectNow('user asked');
+    h.manager.reconnectNow({ kind: 'user' });
     h.fake.last().refuse();
     await settle();
     // The manual attempt failed too: the next one is no later than the one it replaced.
@@ -232,7 +232,7 @@ describe('failed', () => {
     h.start();
     h.fake.last().respond(401);
     await settle();
-    h.manager.reconnectNow();
+    h.manager.reconnectNow({ kind: 'user' });
     expect(h.fake.requests).toHaveLength(2);
     expect(h.state()).toBe('reconnecting');
   });

@@ -2,14 +2,14 @@ import { decodeMessage, type ProtocolError, type WireEvent } from '@/lib/sse/dec
 import type { SseMessage } from '@/lib/sse/wire';
 import { createBackoff, MAX_TIMER_MS, type Backoff } from './backoff';
 import type { ConnectionEnv } from './connection-env';
-import { initialStatus, type ConnectionState, type ConnectionStatus } from './connection-status';
+import { initialStatus, reconnectReason, type ConnectionState, type ConnectionStatus } from './connection-status';
 import { PlannedEnds, type AnnouncedEnd } from './planned-end';
 import { RecoveryTracker } from './recovery-tracker';
 import { AUTH_FAILURE_REASON, decideAfterEnd } from './retry-policy';
 import { createStallWatchdog, type StallWatchdog } from './stall-watchdog';
 import { SessionRenewal, type RenewOutcome, type RenewSession } from './session-renewal';
 import { runSseRequest, type TransportEnd } from './sse-transport';
-import type { StreamListener, StreamSource } from './stream-source';
+import type { OwnStream, ReconnectIntent, StreamListener } from './stream-source';
 
 /**
  * The connection manager: one SSE stream, kept alive across real networks, as an explicit state
@@ -45,7 +45,7 @@ export interface ConnectionOptions {
   renewTimeoutMs?: number;
 }
 
-export class ConnectionManager implements StreamSource {
+export class ConnectionManager implements OwnStream {
   private readonly env: ConnectionEnv;
   private readonly backoff: Backoff;
   private readonly watchdog: StallWatchdog;
@@ -106,14 +106,14 @@ export class ConnectionManager implements StreamSource {
     this.dropRequest();
   }
 
-  reconnectNow(reason = 'reconnect requested'): void {
+  reconnectNow(intent: ReconnectIntent): void {
     if (!this.listener) return;
     if (this.status.state === 'failed') this.backoff.reset();
     // Remember the attempt this one replaces: if it fails too, the next wait ends no later.
     const pending = this.status.retryAt;
     this.replacedRetryAt = pending !== null && pending > this.env.now() ? pending : null;
     this.recovery.streamLost(this.env.now());
-    this.connect(reason);
+    this.connect(reconnectReason(intent));
   }
 
   /**

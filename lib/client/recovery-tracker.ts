@@ -1,20 +1,11 @@
 import type { WireReset } from '@/lib/sse/payloads';
+import type { Recovery } from './stream-source';
 
 /**
  * Recovery bookkeeping: when the stream was lost, and what the stream that came back said
  * (events replayed, or a reset). When live data flows again it yields the `Recovery` the
  * toast reports. Knows no timers and no network: the connection manager tells it what happened.
  */
-
-/** A stream came back after an outage: what the toast reports. */
-export interface Recovery {
-  /** From losing the stream to the first live data. */
-  outageMs: number;
-  /** Events the server replayed (0 after a reset). */
-  replayed: number;
-  /** Present when the server could not resume and sent a snapshot instead. */
-  reset: WireReset | null;
-}
 
 export class RecoveryTracker {
   private outageStartedAt: number | null = null;

@@ -1,27 +1,55 @@
 import type { ProtocolError } from '@/lib/sse/decode';
 import type { WireHello, WireMetric, WireReset, WireSnapshot } from '@/lib/sse/payloads';
 import type { ConnectionStatus, Transition } from './connection-status';
-import type { Recovery } from './recovery-tracker';
-import type { RoleChange } from './sharing/tab-sharing';
+import type { RoleChange } from './sharing/types';
 
 /**
- * The seam between "where events come from" and "what is done with them".
+ * The seam between "where events come from" and "what is done with them": types only.
  *
  * A `StreamSource` delivers decoded events, connection status and recovery reports to one
- * `StreamListener`, in order. Today the only source is this tab's own `ConnectionManager`; a
- * source that receives the same things from a leader tab over a BroadcastChannel implements the
- * same interface, and nothing downstream (lib/live, the store, the components) changes.
+ * `StreamListener`, in order. Two sources implement it: `ConnectionManager` (connection.ts, this
+ * tab's own stream) and the shared source (sharing/shared-source.ts, one stream for every tab of
+ * the browser, run by a leader tab). lib/live binds either to the stores without knowing which.
  *
- * Data flows down (source → listener). Exactly two things flow up, and they are named here:
+ * Data flows down (source → listener): `onHello`, `onMetric`, `onReset`, `onStatus`,
+ * `onRecovered`, `onProtocolError`, and from a shared source also `onSnapshot`, `onClockOffset`
+ * and `onSharing`. Three things go back up (listener → source), and they are all here:
  * - `StreamListener.resumeCursor()`: a pull. Where a (re)connect resumes is a fact about what
  *   the consumer has *applied*, which only the consumer knows.
- * - `StreamSource.reconnectNow(reason)`: a command. The user's "Reconnect now", and the
- *   consumer's "a hole in the data needs a resume" (only a new request can fill it).
+ * - `StreamListener.flush()`: a pull's preparation. Commit what waits for the next frame, so
+ *   the cursor read next is the last event applied (before a planned reconnect, a handover).
+ * - `StreamSource.reconnectNow(intent)`: a command, typed (`ReconnectIntent`): the user's
+ *   "Reconnect now", or a hole in the data that only a resume from before it can fill.
+ * `start` and `stop` belong to whoever owns the source (lib/live keeps it running while mounted).
  */
 
+/** Why the consumer asks for a new request now. A source acts on the kind, never on words. */
+export type ReconnectIntent =
+  /** The user pressed "Reconnect now". */
+  | { kind: 'user' }
+  /** The store found a hole in `feed`: only a resume from before it can fill it. */
+  | { kind: 'gap'; feed: string };
+
+/** A stream came back after an outage: what the recovery toast reports. */
+export interface Recovery {
+  /** From losing the stream to the first live data. */
+  outageMs: number;
+  /** Events the server replayed (0 after a reset). */
+  replayed: number;
+  /** Present when the server could not resume and sent a snapshot instead. */
+  reset: WireReset | null;
+}
+
+/** What one connection delivers to. */
 export interface StreamListener {
   /** Cursor of the last event applied, read at every (re)connect. Must be a pure read. */
   resumeCursor(): string | null;
+  /**
+   * Commit anything buffered, so the next `resumeCursor()` is the last event applied. A
+   * connection calls it before a planned reconnect (one that makes no transition, whose own
+   * commit would otherwise not happen). Default: nothing is buffered.
+   */
+  flush?(): void;
   onHello(hello: WireHello): void;
   onMetric(metric: WireMetric, cursor: string): void;
   onReset(reset: WireReset): void;
@@ -29,32 +57,37 @@ export interface StreamListener {
   onRecovered(recovery: Recovery): void;
   /** A malformed event was dropped (counted and shown; never a network error, never a crash). */
   onProtocolError(error: ProtocolError): void;
-  /**
-   * Optional: commit anything buffered, so the next `resumeCursor()` is the last event applied.
-   * A tab taking over a shared stream calls it before reading where to resume from.
-   */
-  flush?(): void;
-  /**
-   * Optional: recent history to merge (same epoch) or replace with (another epoch). A follower
-   * tab's last resort when its leader can no longer fill a hole (lib/client/sharing/shared-source.ts).
-   */
-  onSnapshot?(snapshot: WireSnapshot): void;
-  /** Optional: server clock minus client clock, when it comes from elsewhere than `onHello` (a leader tab). */
-  onClockOffset?(offsetMs: number): void;
-  /** Optional: the role this tab plays in sharing one stream between tabs (docs/tab-sharing.md). */
-  onSharing?(sharing: RoleChange): void;
 }
 
-export interface StreamSource {
+/** What a stream shared between tabs delivers to: a connection's calls, plus what sharing adds. */
+export interface SharedStreamListener extends StreamListener {
+  /** Required here: a tab taking over the stream commits before reading where to resume from. */
+  flush(): void;
+  /**
+   * Recent history to merge (same epoch) or replace with (another epoch). A follower tab's last
+   * resort when its leader can no longer fill a hole (sharing/follower-apply.ts).
+   */
+  onSnapshot(snapshot: WireSnapshot): void;
+  /** Server clock minus client clock, measured by the leader tab's `hello`. */
+  onClockOffset(offsetMs: number): void;
+  /** The role this tab plays in sharing one stream between tabs (docs/tab-sharing.md). */
+  onSharing(sharing: RoleChange): void;
+}
+
+export interface StreamSource<Listener extends StreamListener = StreamListener> {
   /** Starts delivering to `listener`; a second call while running does nothing. */
-  start(listener: StreamListener): void;
+  start(listener: Listener): void;
   /** Stops for good until the next `start`: no request, no timer, no late callback. */
   stop(): void;
   /** Upstream command (see above): reconnect at once, resuming from `resumeCursor()`. */
-  reconnectNow(reason: string): void;
-  /**
-   * Optional: the page may have slept (lib/client/lifecycle-signals.ts); check the stream at once
-   * and reconnect from the cursor if it cannot be shown alive (`ConnectionManager.checkNow`).
-   */
-  checkNow?(reason: string, asleepSince: number | null): void;
+  reconnectNow(intent: ReconnectIntent): void;
+}
+
+/**
+ * A stream this tab runs itself (a `ConnectionManager`), as the shared source drives it: the page
+ * may have slept (lifecycle-signals.ts), so it can be told to check itself at once and reconnect
+ * from the cursor if it cannot show it is alive (`ConnectionManager.checkNow`).
+ */
+export interface OwnStream extends StreamSource {
+  checkNow(reason: string, asleepSince: number | null): void;
 }

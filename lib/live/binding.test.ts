@@ -77,7 +77,7 @@ describe('createBinding', () => {
     const t = setup();
     t.metric(4);
     t.frame();
-    expect(t.source.reconnectNow).toHaveBeenCalledWith('gap in cpu: resuming to fill it');
+    expect(t.source.reconnectNow).toHaveBeenCalledWith({ kind: 'gap', feed: 'cpu' });
     t.metric(5);
     t.frame();
     expect(t.source.reconnectNow).toHaveBeenCalledTimes(1);
@@ -168,6 +168,6 @@ describe('createBinding', () => {
   it('passes the user\'s "Reconnect now" up with a reason', () => {
     const t = setup();
     t.binding.reconnectNow();
-    expect(t.source.reconnectNow).toHaveBeenCalledWith('reconnect requested by the user');
+    expect(t.source.reconnectNow).toHaveBeenCalledWith({ kind: 'user' });
   });
 });

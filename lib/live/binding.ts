@@ -1,7 +1,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { ConnectionEnv } from '@/lib/client/connection-env';
 import { OUTAGE_STATES } from '@/lib/client/connection-status';
-import type { StreamListener, StreamSource } from '@/lib/client/stream-source';
+import type { SharedStreamListener, StreamSource } from '@/lib/client/stream-source';
 import { createFrameBuffer, type ScheduleFrame } from '@/lib/store/frame-buffer';
 import type { CommitResult, Incoming, ResetOutcome } from '@/lib/store/metrics-state';
 import type { MetricsStore } from '@/lib/store/metrics-store';
@@ -15,14 +15,15 @@ import { MAX_TRANSITIONS, type LiveStatusState } from './status-store';
  *   source ──events──▶ frame buffer ──batch per frame──▶ metrics store ──▶ components
  *          ──status, recovery, protocol errors──────────▶ status store  ──▶ components
  *
- * Two things go back up, both named in lib/client/stream-source.ts: the source *pulls*
- * `resumeCursor()` (a pure read of the store), and the binding *commands* `reconnectNow` when a
- * commit reports a new gap (only a resume from before the hole can fill it).
+ * What goes back up is named in lib/client/stream-source.ts: the source *pulls* `resumeCursor()`
+ * (a pure read of the store; `flush()` first commits what waits for a frame), and the binding *commands*
+ * `reconnectNow({ kind: 'gap', feed })` when a commit reports a new gap (only a resume from
+ * before the hole can fill it) and `reconnectNow({ kind: 'user' })` for the user's button.
  *
  * Holes resolve: that resume is the one attempt. The binding tells the store it was asked
  * (`metrics.resumeAsked()`), and the store gives up what the answer skips (merge.ts): the feed
  * advances and the loss is counted and shown, instead of a feed frozen under a `live` badge. A
- * follower tab's "resume" is the catch-up its leader answers (lib/client/sharing/shared-source.ts); same rule.
+ * follower tab's "resume" is the catch-up its leader answers (lib/client/sharing/); same rule.
  *
  * The frame buffer is flushed at two boundaries, explicitly here (never as a side effect of a
  * read): on a reset (everything after it builds on the snapshot) and on every connection
@@ -30,7 +31,7 @@ import { MAX_TRANSITIONS, type LiveStatusState } from './status-store';
  */
 
 export interface BindingOptions {
-  source: StreamSource;
+  source: StreamSource<SharedStreamListener>;
   metrics: MetricsStore;
   status: StoreApi<LiveStatusState>;
   env: Pick<ConnectionEnv, 'now'>;
@@ -40,7 +41,7 @@ export interface BindingOptions {
 
 export interface Binding {
   /** What the source delivers to. */
-  readonly listener: StreamListener;
+  readonly listener: SharedStreamListener;
   /** The user's "Reconnect now". */
   reconnectNow(): void;
 }
@@ -60,11 +61,11 @@ export function createBinding({ source, metrics, status, env, scheduleFrame }: B
     // brings past a hole gives the hole up (counted as lost) instead of waiting behind it.
     metrics.resumeAsked();
     // Upstream command: a hole only a resume can fill (the store's resumeCursor() starts before it).
-    source.reconnectNow(`gap in ${feed}: resuming to fill it`);
+    source.reconnectNow({ kind: 'gap', feed });
   };
   const buffer = createFrameBuffer(commit, scheduleFrame);
 
-  const listener: StreamListener = {
+  const listener: SharedStreamListener = {
     resumeCursor: () => metrics.resumeCursor(),
     onHello(hello) {
       hellos += 1;
@@ -109,5 +110,5 @@ export function createBinding({ source, metrics, status, env, scheduleFrame }: B
     onSharing: (sharing) => status.setState({ sharing }),
   };
 
-  return { listener, reconnectNow: () => source.reconnectNow('reconnect requested by the user') };
+  return { listener, reconnectNow: () => source.reconnectNow({ kind: 'user' }) };
 }

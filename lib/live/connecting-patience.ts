@@ -1,5 +1,5 @@
 import type { ConnectionState } from '@/lib/client/connection-status';
-import type { TabRole } from '@/lib/client/sharing/tab-sharing';
+import type { TabRole } from '@/lib/client/sharing/types';
 
 /**
  * "Connecting" must not spin forever without a word (issue 12). The connection manager's own

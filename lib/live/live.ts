@@ -1,6 +1,6 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { ConnectionEnv } from '@/lib/client/connection-env';
-import type { StreamSource } from '@/lib/client/stream-source';
+import type { SharedStreamListener, StreamSource } from '@/lib/client/stream-source';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import type { ScheduleFrame } from '@/lib/store/frame-buffer';
 import { createMetricsStore, type MetricsStore } from '@/lib/store/metrics-store';
@@ -25,10 +25,10 @@ export interface Live {
 
 export interface LiveOptions {
   /**
-   * Where events come from. Today a `ConnectionManager` (this tab's own stream); anything that
-   * implements `StreamSource` works, e.g. a follower receiving a leader tab's stream.
+   * Where events come from: any `StreamSource`. In the browser, the stream shared by every tab
+   * (browser-live.ts); a plain `ConnectionManager` (this tab's own stream) works too.
    */
-  source: StreamSource;
+  source: StreamSource<SharedStreamListener>;
   /** Feeds shown before any data arrives. Default none. */
   feeds?: readonly string[];
   /** Recent history, in the stores' initial state; the stream resumes from its cursor. Default none. */

@@ -1,4 +1,4 @@
-import type { Recovery } from '@/lib/client/recovery-tracker';
+import type { Recovery } from '@/lib/client/stream-source';
 import type { ResetOutcome } from '@/lib/store/metrics-state';
 
 /**

@@ -3,7 +3,7 @@ import type { ConnectionEnv } from '@/lib/client/connection-env';
 import type { ConnectionState, ConnectionStatus } from '@/lib/client/connection-status';
 import type { LifecycleSignal } from '@/lib/client/lifecycle-signals';
 import { createSharedSource, type SharedSource } from '@/lib/client/sharing/shared-source';
-import type { StreamListener, StreamSource } from '@/lib/client/stream-source';
+import type { OwnStream, ReconnectIntent, StreamListener } from '@/lib/client/stream-source';
 import {
   createFakeBrowser,
   type FakeBrowser,
@@ -19,10 +19,10 @@ import { createLive, type Live } from './live';
  * plays a one-feed server (seq n has cursor `ep1.n`).
  */
 
-class FakeStream implements StreamSource {
+class FakeStream implements OwnStream {
   listener: StreamListener | null = null;
   startCursor: string | null = null;
-  readonly reconnects: string[] = [];
+  readonly reconnects: ReconnectIntent[] = [];
   readonly checks: string[] = [];
   start(listener: StreamListener) {
     this.listener = listener;
@@ -32,8 +32,8 @@ class FakeStream implements StreamSource {
   stop() {
     this.listener = null;
   }
-  reconnectNow(reason: string) {
-    this.reconnects.push(reason);
+  reconnectNow(intent: ReconnectIntent) {
+    this.reconnects.push(intent);
   }
   checkNow(reason: string) {
     this.checks.push(reason);
@@ -219,7 +219,7 @@ describe('shared source', () => {
     await w.browser.advance(50);
     b.live.reconnectNow();
     await w.browser.advance(50);
-    expect(a.streams[0]?.reconnects).toEqual(['reconnect requested by the user']);
+    expect(a.streams[0]?.reconnects).toEqual([{ kind: 'user' }]);
   });
 
   it('leader closed: the next tab leads, resumes from its own cursor, and no tab gets a gap, reset or duplicate', async () => {

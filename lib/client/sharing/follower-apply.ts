@@ -1,7 +1,7 @@
+import type { WireMetric, WireReset, WireSnapshot } from '@/lib/sse/payloads';
 import type { ConnectionStatus } from '../connection-status';
-import type { StreamListener } from '../stream-source';
-import type { FollowerMessage } from './tab-sharing';
-import type { WireMetric, WireReset } from '@/lib/sse/payloads';
+import type { SharedStreamListener } from '../stream-source';
+import type { FollowerMessage } from './types';
 
 /**
  * A follower tab's side of a shared stream: what the leader tab broadcasts, delivered to this
@@ -21,9 +21,9 @@ export interface FollowerApply {
 }
 
 export interface FollowerApplyOptions {
-  listener: StreamListener;
+  listener: SharedStreamListener;
   /** Resolves with the snapshot, or null when it could not be loaded (the next gap asks again). */
-  loadSnapshot(): Promise<Parameters<NonNullable<StreamListener['onSnapshot']>>[0] | null>;
+  loadSnapshot(): Promise<WireSnapshot | null>;
   /** Whether a catch-up answer is awaited (`TabSharing.catchingUp`); live events wait meanwhile. */
   holding(): boolean;
   setTimeout(callback: () => void, ms: number): unknown;
@@ -78,7 +78,7 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
     loading = true;
     snapshotHoldUntil = options.now() + SNAPSHOT_HOLD_MS;
     void loadSnapshot()
-      .then((snapshot) => snapshot && listener.onSnapshot?.(snapshot))
+      .then((snapshot) => snapshot && listener.onSnapshot(snapshot))
       .finally(() => {
         loading = false;
         snapshotHoldUntil = null;
@@ -108,7 +108,7 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
           const { transition, clockOffsetMs, ...rest } = message.status;
           const status: ConnectionStatus = rest;
           // The leader's hello measured it; every tab shares the client clock (Date.now).
-          if (clockOffsetMs !== null) listener.onClockOffset?.(clockOffsetMs);
+          if (clockOffsetMs !== null) listener.onClockOffset(clockOffsetMs);
           listener.onStatus(status, transition);
           return;
         }

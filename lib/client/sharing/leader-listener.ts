@@ -1,5 +1,5 @@
-import type { StreamListener } from '../stream-source';
-import type { TabSharing } from './tab-sharing';
+import type { SharedStreamListener, StreamListener } from '../stream-source';
+import type { TabSharing } from './types';
 
 /**
  * What the leader tab's own stream delivers to: its binding first (this tab applies like any
@@ -10,7 +10,7 @@ import type { TabSharing } from './tab-sharing';
  * published after the binding saw it (a transition flushes the binding's frame buffer), so the
  * cursor this tab reports is never behind what it told the others.
  */
-export function leaderListener(listener: StreamListener, sharing: TabSharing, now: () => number): StreamListener {
+export function leaderListener(listener: SharedStreamListener, sharing: TabSharing, now: () => number): StreamListener {
   let clockOffsetMs: number | null = null;
   return {
     // flush, onSnapshot, onSharing, onProtocolError: this tab's business only.

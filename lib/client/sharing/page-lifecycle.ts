@@ -1,4 +1,4 @@
-import type { TabSharing } from './tab-sharing';
+import type { TabSharing } from './types';
 
 /**
  * Hands the lead over before the page stops running. A page put in the back/forward cache or

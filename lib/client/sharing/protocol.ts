@@ -90,6 +90,7 @@ export type TabMessage =
   | { kind: 'recovery'; term: number; recovery: SharedRecovery }
   | { kind: 'replay'; term: number; to: string; requestId: string; ok: boolean; items: StreamItem[] }
   | { kind: 'catch-up'; requestId: string; cursor: string | null; reason: CatchUpReason }
+  /** `reason`: words for logs only; the leader takes every request as the user's "Reconnect now". */
   | { kind: 'reconnect'; reason: string }
   | { kind: 'claim'; term: number }
   | { kind: 'goodbye'; term: number };

@@ -1,15 +1,16 @@
-import { ConnectionManager } from '../connection';
-import type { RenewSession } from '../session-renewal';
-import type { ConnectionEnv } from '../connection-env';
-import { browserLifecycleEnv, watchLifecycleSignals, type LifecycleSignal } from '../lifecycle-signals';
-import type { StreamListener, StreamSource } from '../stream-source';
-import { followPageLifecycle } from './page-lifecycle';
-import type { TabEnv } from './tab-env';
-import { createTabSharing, type RoleChange, type TabSharing, type TabSharingOptions } from './tab-sharing';
 import { snapshotSchema, type WireSnapshot } from '@/lib/sse/payloads';
 import { check } from '@/lib/sse/validate';
+import { ConnectionManager } from '../connection';
+import type { ConnectionEnv } from '../connection-env';
+import { browserLifecycleEnv, watchLifecycleSignals, type LifecycleSignal } from '../lifecycle-signals';
+import type { RenewSession } from '../session-renewal';
+import type { OwnStream, SharedStreamListener, StreamSource } from '../stream-source';
 import { createFollowerApply, SNAPSHOT_HOLD_MS } from './follower-apply';
 import { leaderListener } from './leader-listener';
+import { followPageLifecycle } from './page-lifecycle';
+import type { TabEnv } from './tab-env';
+import { createTabSharing } from './tab-sharing';
+import type { RoleChange, TabSharing, TabSharingOptions } from './types';
 
 /**
  * A `StreamSource` shared by every tab of this browser profile and origin: one SSE stream, not
@@ -20,9 +21,10 @@ import { leaderListener } from './leader-listener';
  *                    the binding through `leaderListener`, which also publishes to the other tabs
  *   follower       → runs no stream; `createFollowerApply` feeds the binding what the leader sent
  *
- * The binding cannot tell the difference: it gets the same calls either way. Two things go up:
- * `reconnectNow` (the user's button goes to whichever tab runs the stream; a hole in a follower's
- * store asks the leader to catch it up) and `resumeCursor` (where a new leader resumes).
+ * The binding cannot tell the difference: it gets the same calls either way. What goes up
+ * (../stream-source.ts): `reconnectNow({ kind: 'user' })` goes to whichever tab runs the stream,
+ * `reconnectNow({ kind: 'gap' })` in a follower asks the leader to catch it up, and `flush` then
+ * `resumeCursor` say where a new leader resumes and what a follower asks to be caught up from.
  */
 
 export interface SharedSourceOptions {
@@ -41,7 +43,7 @@ export interface SharedSourceOptions {
   /** Renews the session after `event: auth` or a 401 (lib/client/session-renewal.ts). Default none. */
   renewSession?: RenewSession;
   /** This tab's own stream, when it leads. Default a `ConnectionManager` on `url`. */
-  createStream?: () => StreamSource;
+  createStream?: () => OwnStream;
   /** Hands the lead over on pagehide/freeze. Default `followPageLifecycle` on window and document. */
   followLifecycle?: (sharing: TabSharing) => () => void;
   /**
@@ -51,13 +53,10 @@ export interface SharedSourceOptions {
   watchLifecycle?: (onSignal: (signal: LifecycleSignal) => void) => () => void;
 }
 
-export interface SharedSource extends StreamSource {
+export interface SharedSource extends StreamSource<SharedStreamListener> {
   /** The sharing while started (stream inspector, tests); null when stopped. */
   sharing(): TabSharing | null;
 }
-
-/** A hole in the store: the binding's reconnect reason says so (lib/live/binding.ts). */
-const GAP_REASON = /^gap in /;
 
 export function createSharedSource(options: SharedSourceOptions): SharedSource {
   const { connectionEnv, tabEnv } = options;
@@ -72,7 +71,7 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
     options.watchLifecycle ?? ((onSignal) => watchLifecycleSignals(browserLifecycleEnv(), onSignal));
 
   let sharing: TabSharing | null = null;
-  let stream: StreamSource | null = null;
+  let stream: OwnStream | null = null;
   let teardown: (() => void)[] = [];
   let streams = false;
 
@@ -92,7 +91,7 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
     }
   };
 
-  const startStream = (listener: StreamListener) => {
+  const startStream = (listener: SharedStreamListener) => {
     const current = sharing;
     if (stream || !current) return;
     // A fresh manager per leadership: no stale backoff or outage bookkeeping from an old term.
@@ -104,8 +103,8 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
     stream = null;
   };
 
-  const onRole = (listener: StreamListener, change: RoleChange) => {
-    listener.onSharing?.(change);
+  const onRole = (listener: SharedStreamListener, change: RoleChange) => {
+    listener.onSharing(change);
     streams = change.role === 'leader' || change.role === 'solo';
     if (streams) startStream(listener);
     else stopStream();
@@ -116,10 +115,10 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
    * This covers the rest: a `solo` tab (it cannot resign) stops and restarts its own stream, and
    * a page that may have slept checks its stream at once (lib/client/lifecycle-signals.ts).
    */
-  const onLifecycle = (listener: StreamListener, signal: LifecycleSignal) => {
+  const onLifecycle = (listener: SharedStreamListener, signal: LifecycleSignal) => {
     if (signal.kind === 'suspend') stopStream();
     else if (signal.kind === 'wake' && streams) startStream(listener);
-    else if (signal.kind === 'check') stream?.checkNow?.(signal.reason, signal.asleepSince);
+    else if (signal.kind === 'check') stream?.checkNow(signal.reason, signal.asleepSince);
   };
 
   return {
@@ -132,7 +131,7 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
         ...(options.channelName ? { channelName: options.channelName } : {}),
         // The cursor of the last event actually applied: commit what waits for the next frame first.
         cursor: () => {
-          listener.flush?.();
+          listener.flush();
           return listener.resumeCursor();
         },
         onRole: (change) => onRole(listener, change),
@@ -147,7 +146,7 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
       });
       teardown = [
         current.onMessage((message) => follower.apply(message)),
-        current.onRequest((request) => stream?.reconnectNow(request.reason)),
+        current.onRequest(() => stream?.reconnectNow({ kind: 'user' })),
         followLifecycle(current),
         watchLifecycle((signal) => onLifecycle(listener, signal)),
       ];
@@ -164,10 +163,11 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
       stopStream();
       streams = false;
     },
-    reconnectNow(reason) {
-      if (stream) stream.reconnectNow(reason);
-      else if (GAP_REASON.test(reason)) sharing?.requestCatchUp();
-      else sharing?.requestReconnect(reason);
+    reconnectNow(intent) {
+      if (stream) stream.reconnectNow(intent);
+      // A follower's hole is filled from its leader's ring, not by a new request to the server.
+      else if (intent.kind === 'gap') sharing?.requestCatchUp();
+      else sharing?.requestReconnect();
     },
   };
 }

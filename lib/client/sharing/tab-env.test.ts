@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browserTabEnv } from './tab-env';
-import { createTabSharing, type FollowerMessage, type TabSharing } from './tab-sharing';
+import { createTabSharing } from './tab-sharing';
+import type { FollowerMessage, TabSharing } from './types';
 
 /**
  * The real adapters, against the real APIs: Node 24 has `BroadcastChannel` and `navigator.locks`

@@ -105,9 +105,9 @@ describe('election with Web Locks', () => {
     const h = createHarness();
     const [a, b] = [h.openTab(), h.openTab()];
     await h.browser.settle();
-    b.sharing.requestReconnect('button in tab b');
+    b.sharing.requestReconnect();
     await h.browser.settle();
-    expect(a.reconnects).toEqual(['button in tab b']);
+    expect(a.reconnects).toEqual([b.sharing.id]);
     expect(b.reconnects).toEqual([]);
   });
 
@@ -347,7 +347,7 @@ describe('catch-up by cursor', () => {
     await h.browser.settle();
     h.browser.partition(b.tab);
     h.server.restart();
-    a.sharing.requestReconnect('server restarted');
+    a.sharing.requestReconnect();
     h.server.publish(20);
     await h.browser.settle();
     h.browser.heal(b.tab);

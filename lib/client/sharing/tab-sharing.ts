@@ -8,136 +8,34 @@ import {
   MAX_ITEMS_PER_MESSAGE,
   type CatchUpReason,
   type SequencedItem,
-  type SharedRecovery,
   type SharedStatus,
-  type StreamItem,
   type TabEnvelope,
   type TabMessage,
 } from './protocol';
 import { DEFAULT_RING_CAPACITY, ReplayRing } from './replay-ring';
-import type { TabChannel, TabEnv } from './tab-env';
+import type { TabChannel } from './tab-env';
+import type {
+  ElectionMode,
+  FollowerMessage,
+  LeaderRequest,
+  TabRole,
+  TabSharing,
+  TabSharingOptions,
+  TabSharingStats,
+} from './types';
 
 /**
- * One SSE stream per browser profile and origin, shared by its tabs. Framework-free: the binding
- * in lib/live decides what a role means (docs/tab-sharing.md shows how):
- *
- * - `leader`: runs the only ConnectionManager, applies events to its own store and `publish`es
- *   each one (plus status and recovery reports) to the other tabs.
- * - `follower`: runs no stream; applies what `onMessage` delivers with the same idempotent merge.
- * - `solo`: cannot share (no BroadcastChannel, or the leader stopped answering): runs its own
- *   stream and says so.
- * - `electing`: not decided yet (a few ms with Web Locks, ~1.3 s without).
+ * One SSE stream per browser profile and origin, shared by its tabs: `createTabSharing` elects
+ * one leader and carries its stream to the others. Framework-free: what a role means for the
+ * stream is the shared source's business (shared-source.ts); the roles are listed in types.ts.
  *
  * Election: Web Locks where available (lock-election.ts), else a lease over the channel
  * (leader-watch.ts). Handover without loss: every tab keeps a replay ring of the events it
  * applied; a new leader resumes from its own cursor, and any tab behind asks it to catch up.
  */
 
-export type TabRole = 'electing' | 'leader' | 'follower' | 'solo' | 'closed';
-/** `locks`: Web Locks decide. `lease`: heartbeats and claims over the channel. `none`: no channel, solo. */
-export type ElectionMode = 'locks' | 'lease' | 'none';
-
-export interface RoleChange {
-  role: TabRole;
-  mode: ElectionMode;
-  /** Why, in words for the stream inspector. */
-  reason: string;
-  /** The tab that leads, as far as this tab knows (itself when leader). */
-  leaderId: string | null;
-}
-
-/** What a follower applies. */
-export type FollowerMessage =
-  | { kind: 'item'; item: StreamItem }
-  | { kind: 'status'; status: SharedStatus }
-  | { kind: 'recovery'; recovery: SharedRecovery }
-  /** The leader no longer holds what this tab misses (`cursor`): load a snapshot instead. */
-  | { kind: 'catch-up-failed'; cursor: string | null };
-
-/** What reaches the leader's binding from any tab (itself included). */
-export type LeaderRequest = { kind: 'reconnect'; reason: string; from: string };
-
-export interface TabSharingStats {
-  sent: number;
-  /** Messages the channel refused to send (closed under us, or not cloneable). */
-  sendFailed: number;
-  received: number;
-  /** Messages dropped because they were not valid protocol messages. */
-  malformed: number;
-  /** Valid envelopes of another protocol version (a tab still running an older build). */
-  otherVersion: number;
-  /** Catch-up requests this tab sent, and how many of them the leader could not fill. */
-  catchUpsSent: number;
-  catchUpsFailed: number;
-  /** Catch-up requests this tab answered as leader. */
-  replaysServed: number;
-  /** Times this tab became leader. */
-  terms: number;
-}
-
-export interface TabSharingOptions {
-  env: TabEnv;
-  /** BroadcastChannel name (and lock name prefix). Default `rtd-live`. */
-  channelName?: string;
-  /**
-   * Cursor of the last event this tab's store applied (flush any frame buffer first): where a
-   * new leader resumes from, and what a follower asks to be caught up from.
-   */
-  cursor(): string | null;
-  /** Called synchronously on every role change (and when the election mode falls back). */
-  onRole(change: RoleChange): void;
-  /** Leader heartbeat interval. Default 1000 ms. */
-  heartbeatMs?: number;
-  /** Leader silence before a follower probes it. Default 1200 ms. */
-  leaseMs?: number;
-  /** How long a probe may go unanswered before the leader counts as lost. Default 1000 ms (a busy tab answers late). */
-  probeTimeoutMs?: number;
-  /**
-   * How long a follower waits for the answer to a catch-up request before asking again. Default
-   * 5000 ms: a tab that was just opened, or a leader busy rendering, answers late on a loaded
-   * machine, and a follower that gave up too early would count a hole the answer was about to fill.
-   */
-  catchUpTimeoutMs?: number;
-  /** How long a lease claim waits for a better one. Default 300 ms. */
-  claimWindowMs?: number;
-  /** Events each tab keeps for catch-up. Default 5000. */
-  ringCapacity?: number;
-}
-
-export interface TabSharing {
-  /** This tab's id (random per page load). */
-  readonly id: string;
-  role(): TabRole;
-  mode(): ElectionMode;
-  /** Opens the channel and joins the election. Subscribe first: roles are reported from here on. */
-  start(): void;
-  /** Leader: one stream event, in stream order. Solo: remembered for a later handover. Else ignored. */
-  publish(item: StreamItem): void;
-  /** Leader: the connection's status after each transition (remembered, and sent to newcomers). */
-  publishStatus(status: SharedStatus): void;
-  /** Leader: a recovery report for every tab's toast. */
-  publishRecovery(recovery: SharedRecovery): void;
-  /** Follower: everything to apply. Returns the unsubscribe. */
-  onMessage(listener: (message: FollowerMessage) => void): () => void;
-  /** Leader (and solo): requests to act on, from followers and from this tab. Returns the unsubscribe. */
-  onRequest(listener: (request: LeaderRequest) => void): () => void;
-  /** "Reconnect now", wherever the stream runs. */
-  requestReconnect(reason?: string): void;
-  /** Follower: the store found a hole; ask the leader for what is missing. */
-  requestCatchUp(): void;
-  /**
-   * Follower: a catch-up request may still be answered (bounded by `catchUpTimeoutMs`). Live
-   * events that arrive meanwhile are ahead of what the answer brings; a binding may hold them
-   * until it came, so its store does not count a hole the answer is about to fill.
-   */
-  catchingUp(): boolean;
-  /** Stops leading and standing for election (pagehide, freeze): another tab takes over at once. */
-  resign(): void;
-  /** Stands again after `resign()` (pageshow, resume), catching up on what was missed. */
-  rejoin(): void;
-  close(): void;
-  stats(): TabSharingStats;
-}
+/** The `reason` a `reconnect` message carries: words for logs (the leader acts on the kind alone). */
+const RECONNECT_WORDS = 'reconnect requested by the user';
 
 export function createTabSharing(options: TabSharingOptions): TabSharing {
   const { env } = options;
@@ -438,7 +336,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
         if (role === 'leader') answerCatchUp(message.from, message.requestId, message.cursor, message.reason);
         return;
       case 'reconnect':
-        if (role === 'leader') dispatch({ kind: 'reconnect', reason: message.reason, from: message.from });
+        if (role === 'leader') dispatch({ kind: 'reconnect', from: message.from });
         return;
       case 'claim':
         maxTerm = Math.max(maxTerm, message.term);
@@ -530,9 +428,9 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
       requestListeners.add(listener);
       return () => requestListeners.delete(listener);
     },
-    requestReconnect(reason = 'reconnect requested by the user') {
-      if (role === 'follower' || role === 'electing') send({ kind: 'reconnect', reason });
-      else if (role !== 'closed') dispatch({ kind: 'reconnect', reason, from: id });
+    requestReconnect() {
+      if (role === 'follower' || role === 'electing') send({ kind: 'reconnect', reason: RECONNECT_WORDS });
+      else if (role !== 'closed') dispatch({ kind: 'reconnect', from: id });
     },
     requestCatchUp: () => requestCatchUp('gap'),
     catchingUp: () => (role === 'follower' || role === 'electing') && catchUp.inFlight(),

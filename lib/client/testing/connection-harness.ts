@@ -4,8 +4,7 @@ import type { WireHello, WireMetric, WireReset } from '@/lib/sse/payloads';
 import { encodeJsonEvent, encodeRetry } from '@/lib/sse/wire';
 import { ConnectionManager, type ConnectionOptions } from '../connection';
 import type { ConnectionStatus, Transition } from '../connection-status';
-import type { Recovery } from '../recovery-tracker';
-import type { StreamListener } from '../stream-source';
+import type { Recovery, StreamListener } from '../stream-source';
 import { createFakeEnv, settle, type FakeEnv, type FakeStream } from './fake-env';
 
 /**

@@ -1,13 +1,8 @@
 import type { ResetData } from '@/lib/metrics/events';
 import { compareCursors } from '../cursor-order';
 import type { SharedStatus, StreamItem } from '../protocol';
-import {
-  createTabSharing,
-  type FollowerMessage,
-  type RoleChange,
-  type TabSharing,
-  type TabSharingOptions,
-} from '../tab-sharing';
+import { createTabSharing } from '../tab-sharing';
+import type { FollowerMessage, RoleChange, TabSharing, TabSharingOptions } from '../types';
 import { createFakeBrowser, type FakeTab, type FakeTabOptions } from './fake-browser';
 
 /**
@@ -184,6 +179,7 @@ export interface HarnessTab {
   readonly sharing: TabSharing;
   readonly roles: RoleChange[];
   readonly statuses: SharedStatus[];
+  /** The tabs whose "Reconnect now" reached this one (its own id included). */
   readonly reconnects: string[];
   readonly failedCatchUps: (string | null)[];
   readonly streaming: boolean;
@@ -247,7 +243,7 @@ export function createHarness(defaults: FakeTabOptions = {}, sharingOptions: Par
       }
     });
     sharing.onRequest((request) => {
-      reconnects.push(request.reason);
+      reconnects.push(request.from);
       if (connection) startStream();
     });
     sharing.start();
@@ -291,7 +287,7 @@ export function createHarness(defaults: FakeTabOptions = {}, sharingOptions: Par
     /** The server restarts (new epoch, empty log): streams break, and every streaming tab reconnects. */
     restartServer() {
       server.restart();
-      for (const handle of open) if (handle.streaming) handle.sharing.requestReconnect('server restarted');
+      for (const handle of open) if (handle.streaming) handle.sharing.requestReconnect();
     },
     leaders: () => open.filter((h) => h.sharing.role() === 'leader'),
     roles: () => open.map((h) => h.sharing.role()),
