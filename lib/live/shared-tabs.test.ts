@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionEnv } from '@/lib/client/connection-env';
 import type { ConnectionState, ConnectionStatus } from '@/lib/client/connection-status';
-import type { LifecycleSignal } from '@/lib/client/lifecycle-signals';
 import { createSharedSource, type SharedSource } from '@/lib/client/sharing/shared-source';
 import type { OwnStream, ReconnectIntent, StreamListener } from '@/lib/client/stream-source';
 import {
@@ -23,7 +22,6 @@ class FakeStream implements OwnStream {
   listener: StreamListener | null = null;
   startCursor: string | null = null;
   readonly reconnects: ReconnectIntent[] = [];
-  readonly checks: string[] = [];
   start(listener: StreamListener) {
     this.listener = listener;
     this.startCursor = listener.resumeCursor();
@@ -35,9 +33,7 @@ class FakeStream implements OwnStream {
   reconnectNow(intent: ReconnectIntent) {
     this.reconnects.push(intent);
   }
-  checkNow(reason: string) {
-    this.checks.push(reason);
-  }
+  checkNow() {}
 }
 
 const status = (state: ConnectionState, since: number): ConnectionStatus => ({
@@ -71,8 +67,6 @@ interface Tab {
   streams: FakeStream[];
   release: () => void;
   snapshotRequests: number;
-  /** Plays a page lifecycle signal (freeze, bfcache, sleep) in this tab. */
-  lifecycle: (signal: LifecycleSignal) => void;
 }
 
 /** `snapshotDelayMs`: how long `GET /api/snapshot` takes to answer (browser time). Default 0. */
@@ -84,7 +78,6 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0) {
   /** `renderedAt`: the seq the tab's server-rendered snapshot ends at (default the head now). */
   const open = (options: FakeTabOptions = {}, renderedAt = head): Tab => {
     const fake = browser.openTab(options);
-    let lifecycle: (signal: LifecycleSignal) => void = () => {};
     const streams: FakeStream[] = [];
     const connectionEnv = {
       now: fake.env.now,
@@ -102,11 +95,8 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0) {
       connectionEnv,
       tabEnv: fake.env,
       sharing,
-      followLifecycle: () => () => {},
-      watchLifecycle: (onSignal) => {
-        lifecycle = onSignal;
-        return () => {};
-      },
+      // The page lifecycle's part is the shared source's own test (lib/client/sharing/).
+      watchLifecycle: () => () => {},
       createStream: () => {
         const stream = new FakeStream();
         streams.push(stream);
@@ -127,7 +117,6 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0) {
       streams,
       release: live.retain(),
       snapshotRequests: 0,
-      lifecycle: (signal) => lifecycle(signal),
     };
     tabs.push(tab);
     return tab;
@@ -313,30 +302,5 @@ describe('shared source', () => {
     expect(lonely.live.status.getState().sharing).toMatchObject({ role: 'solo', mode: 'none' });
     expect(lonely.live.status.getState().sharing.reason).toMatch(/BroadcastChannel is unavailable/);
     expect(lonely.streams).toHaveLength(1);
-  });
-
-  it('a sleep check reaches the stream of the tab that runs it; a follower has none to check', async () => {
-    const w = world();
-    const a = w.open();
-    const b = w.open();
-    await w.browser.advance(50);
-    expect(role(a)).toBe('leader');
-    const check: LifecycleSignal = { kind: 'check', cause: 'sleep', reason: 'woke from sleep', asleepSince: 0 };
-    b.lifecycle(check);
-    a.lifecycle(check);
-    expect(a.streams[0]?.checks).toEqual(['woke from sleep']);
-    expect(b.streams).toHaveLength(0);
-  });
-
-  it('a solo tab (it cannot resign) stops its stream on freeze and opens a new one on resume', async () => {
-    const w = world();
-    const lonely = w.open({ channel: false });
-    await w.browser.advance(50);
-    expect(lonely.streams).toHaveLength(1);
-    lonely.lifecycle({ kind: 'suspend', cause: 'freeze', persisted: false });
-    expect(w.openStreams()).toHaveLength(0);
-    lonely.lifecycle({ kind: 'wake', cause: 'resume' });
-    expect(lonely.streams).toHaveLength(2);
-    expect(w.openStreams()).toHaveLength(1);
   });
 });

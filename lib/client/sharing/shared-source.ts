@@ -1,13 +1,11 @@
-import { snapshotSchema, type WireSnapshot } from '@/lib/sse/payloads';
-import { check } from '@/lib/sse/validate';
 import { ConnectionManager } from '../connection';
 import type { ConnectionEnv } from '../connection-env';
 import { browserLifecycleEnv, watchLifecycleSignals, type LifecycleSignal } from '../lifecycle-signals';
 import type { RenewSession } from '../session-renewal';
 import type { OwnStream, SharedStreamListener, StreamSource } from '../stream-source';
-import { createFollowerApply, SNAPSHOT_HOLD_MS } from './follower-apply';
+import { createFollowerApply } from './follower-apply';
 import { leaderListener } from './leader-listener';
-import { followPageLifecycle } from './page-lifecycle';
+import { loadSnapshot } from './snapshot-loader';
 import type { TabEnv } from './tab-env';
 import { createTabSharing } from './tab-sharing';
 import type { RoleChange, TabSharing, TabSharingOptions } from './types';
@@ -44,11 +42,10 @@ export interface SharedSourceOptions {
   renewSession?: RenewSession;
   /** This tab's own stream, when it leads. Default a `ConnectionManager` on `url`. */
   createStream?: () => OwnStream;
-  /** Hands the lead over on pagehide/freeze. Default `followPageLifecycle` on window and document. */
-  followLifecycle?: (sharing: TabSharing) => () => void;
   /**
-   * Freeze, back/forward cache and sleep signals for this tab's own stream (docs/lifecycle.md).
-   * Default `watchLifecycleSignals` on the real window and document.
+   * The page's freeze, back/forward cache and sleep signals (docs/lifecycle.md): the one place
+   * this tab listens to its lifecycle, for the sharing and for its own stream alike. Default
+   * `watchLifecycleSignals` on the real window and document.
    */
   watchLifecycle?: (onSignal: (signal: LifecycleSignal) => void) => () => void;
 }
@@ -66,7 +63,6 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
   const createStream =
     options.createStream ??
     (() => new ConnectionManager({ url, env: connectionEnv, ...(renewSession ? { renewSession } : {}) }));
-  const followLifecycle = options.followLifecycle ?? ((sharing: TabSharing) => followPageLifecycle(sharing));
   const watchLifecycle =
     options.watchLifecycle ?? ((onSignal) => watchLifecycleSignals(browserLifecycleEnv(), onSignal));
 
@@ -74,22 +70,6 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
   let stream: OwnStream | null = null;
   let teardown: (() => void)[] = [];
   let streams = false;
-
-  const loadSnapshot = async (): Promise<WireSnapshot | null> => {
-    try {
-      // Bounded like the hold it ends (follower-apply.ts): a hung fetch must not block the next ask.
-      const response = await connectionEnv.fetch(snapshotUrl, {
-        cache: 'no-store',
-        signal: AbortSignal.timeout(SNAPSHOT_HOLD_MS),
-      });
-      if (!response.ok) return null;
-      const parsed = check(snapshotSchema, await response.json());
-      return parsed.ok ? parsed.value : null;
-    } catch {
-      // Offline or cut: the leader's next announce shows this tab behind again, and it asks again.
-      return null;
-    }
-  };
 
   const startStream = (listener: SharedStreamListener) => {
     const current = sharing;
@@ -111,14 +91,28 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
   };
 
   /**
-   * A leader's stream already stops on freeze/pagehide, because it resigns (followLifecycle).
-   * This covers the rest: a `solo` tab (it cannot resign) stops and restarts its own stream, and
-   * a page that may have slept checks its stream at once (lib/client/lifecycle-signals.ts).
+   * A page frozen or kept in the back/forward cache runs no code, yet keeps its Web Lock and its
+   * place in the queue: the other tabs would wait for a leader that never speaks. So on `suspend`
+   * the tab resigns (says goodbye, releases the lock; another tab leads at once) and on `wake` it
+   * stands again and catches up; a page going away for good closes. Resigning makes it a follower,
+   * which stops its stream; a `solo` tab cannot resign, so its own stream is stopped here, and
+   * started again on `wake`. A page that may have slept checks its stream at once (`check`).
    */
-  const onLifecycle = (listener: SharedStreamListener, signal: LifecycleSignal) => {
-    if (signal.kind === 'suspend') stopStream();
-    else if (signal.kind === 'wake' && streams) startStream(listener);
-    else if (signal.kind === 'check') stream?.checkNow(signal.reason, signal.asleepSince);
+  const onLifecycle = (current: TabSharing, listener: SharedStreamListener, signal: LifecycleSignal) => {
+    switch (signal.kind) {
+      case 'suspend':
+        if (signal.cause === 'pagehide' && !signal.persisted) current.close();
+        else current.resign();
+        stopStream();
+        return;
+      case 'wake':
+        current.rejoin();
+        if (streams) startStream(listener);
+        return;
+      case 'check':
+        stream?.checkNow(signal.reason, signal.asleepSince);
+        return;
+    }
   };
 
   return {
@@ -139,7 +133,7 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
       sharing = current;
       const follower = createFollowerApply({
         listener,
-        loadSnapshot,
+        loadSnapshot: () => loadSnapshot(connectionEnv.fetch, snapshotUrl),
         holding: () => current.catchingUp(),
         setTimeout: tabEnv.setTimeout,
         now: tabEnv.now,
@@ -147,8 +141,7 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
       teardown = [
         current.onMessage((message) => follower.apply(message)),
         current.onRequest(() => stream?.reconnectNow({ kind: 'user' })),
-        followLifecycle(current),
-        watchLifecycle((signal) => onLifecycle(listener, signal)),
+        watchLifecycle((signal) => onLifecycle(current, listener, signal)),
       ];
       current.start();
     },
