@@ -11,7 +11,7 @@
  * 20 s of outage) the window is at most `earlyCapMs`; then it grows to `capMs` for long outages.
  * Simulated on the policy itself (backoff.test.ts: 1,000 outages of 10 s, base 2 s): median return
  * 1.1 s after the server is back, p95 3.1 s, at 0.6 attempts per second per client during the
- * outage. The old policy (no early cap) needed up to 16 s. Measured on the real connection
+ * outage; without the early cap a return took up to 16 s. Measured on the real connection
  * manager by `npm run bench -- recovery` (docs/performance.md, with the alternatives weighed):
  * median 1.4 s, p95 3.0 s, 0.5 attempts per second.
  */

@@ -18,8 +18,12 @@ import type { OwnStream, ReconnectIntent, StreamListener } from './stream-source
  * with fake timers (connection.test.ts, connection-recovery.test.ts).
  *
  * It owns *when* to connect and which state it is in. What to do after a failed request is the
- * retry policy's call (retry-policy.ts), how long to wait the backoff's (backoff.ts), and what
- * an outage cost the recovery tracker's (recovery-tracker.ts).
+ * retry policy's call (retry-policy.ts), how long to wait the backoff's (backoff.ts), what an
+ * outage cost the recovery tracker's (recovery-tracker.ts), when a stream is stalled the
+ * watchdog's (stall-watchdog.ts), which ends were announced planned-end.ts's, whether to renew
+ * the session session-renewal.ts's, and how a request is read sse-transport.ts's. What is left
+ * here is one idea, the transitions and when each happens; it runs past 300 lines because they
+ * read best together, each with the reason it happens.
  */
 
 export interface ConnectionOptions {

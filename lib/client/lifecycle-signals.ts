@@ -1,7 +1,9 @@
 /**
  * The browser's "your page stopped running for a while" signals, as three plain events a stream
- * owner can act on (issue 13 item 2). Framework-free; every browser API is injected
- * (`LifecycleEnv`), so lifecycle-signals.test.ts drives it with fakes.
+ * owner can act on. The one listener of the page's lifecycle: the shared source
+ * (sharing/shared-source.ts) acts on these signals for the tab sharing and the tab's own stream.
+ * Framework-free; every browser API is injected (`LifecycleEnv`), so lifecycle-signals.test.ts
+ * drives it with fakes.
  *
  *   suspend  freeze, pagehide          the page is about to stop running (frozen, put in the
  *                                      back/forward cache, or unloaded): stop the stream now,

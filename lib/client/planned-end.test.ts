@@ -53,7 +53,7 @@ describe('planned rotation', () => {
     expect(h.status().retryAt).toBe(h.fake.now + 500);
   });
 
-  it('treats an end without an announcement as an outage, as before', async () => {
+  it('treats an end without an announcement as an outage', async () => {
     const stream = await h.startLive();
     stream.end();
     await settle();

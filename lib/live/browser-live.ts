@@ -7,9 +7,9 @@ import { createLive, type Live } from './live';
 
 /**
  * A `Live` for this browser tab on the real window, fetch and timers. Its source is shared by
- * the tabs of this browser profile and origin (lib/client/sharing/shared-source.ts): one tab leads and runs the only
- * `ConnectionManager`, the others follow over a BroadcastChannel; where sharing is impossible the
- * tab runs its own stream, as before. Creating it touches nothing (no request, no timer, no
+ * the tabs of this browser profile and origin (lib/client/sharing/shared-source.ts): one tab
+ * leads and runs the only `ConnectionManager`, the others follow over a BroadcastChannel; where
+ * sharing is impossible the tab runs its own stream. Creating it touches nothing (no request, no timer, no
  * channel, no lock) until `retain()`, so it is also safe to create during server rendering,
  * where it is never retained.
  *

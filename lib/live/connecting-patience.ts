@@ -2,8 +2,7 @@ import type { ConnectionState } from '@/lib/client/connection-status';
 import type { TabRole } from '@/lib/client/sharing/types';
 
 /**
- * "Connecting" must not spin forever without a word (issue 12). The connection manager's own
- * watchdog gives up on a silent request only after 2.5 heartbeats (37.5 s before the first
+ * "Connecting" must not spin forever without a word. The connection manager's own watchdog gives up on a silent request only after 2.5 heartbeats (37.5 s before the first
  * `hello` says how long a heartbeat is), and a request the *browser* holds back (six connections
  * per origin over HTTP/1.1, all taken) is not even sent. So after `CONNECTING_PATIENCE_MS` in
  * `connecting`, the badge says why it may be stuck and offers "Reconnect now".

@@ -8,7 +8,7 @@ import { createBinding } from './binding';
 import { createStatusStore } from './status-store';
 
 /**
- * Holes resolve (issue 13): the binding and the store, driven by a simulated server through
+ * Holes resolve: the binding and the store, driven by a simulated server through
  * arbitrary interleavings of in-order events, drops (the replay has them), unfillable holes (the
  * replay does not), duplicates, reorders, cuts with resume and resets. Whatever happens:
  * - no point is ever applied twice, and each feed's points stay in strictly increasing seq order;

@@ -7,7 +7,7 @@ import type {
 import { CURSOR_MAX_LENGTH } from '@/lib/sse/cursor';
 
 // The wire payload types (feed names are plain strings: a newer server may carry feeds this build
-// does not know, and the store accepts them; issue 12 item 7).
+// does not know, and the store accepts them).
 type ResetReason = ResetData['reason'];
 
 /**
@@ -16,7 +16,7 @@ type ResetReason = ResetData['reason'];
  *
  *   leader → followers   announce (heartbeat: term, epoch and cursor of the last event applied)
  *                        items (the stream events of one network chunk, each with the cursor of
- *                        the one before it; `item`, one event, is what earlier builds sent)
+ *                        the one before it; `item`, one event, still comes from a tab of an older build)
  *                        status (connection state snapshot), recovery (outage report)
  *                        replay (answer to a catch-up, addressed to one tab)
  *   follower → leader    catch-up ("I'm here / catch me up from cursor X"), reconnect ("Reconnect now")
