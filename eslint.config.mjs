@@ -4,6 +4,64 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers, lowest first: sse/metrics → server | client → store → live → app. A file imports
+ * its own layer and those below it, never one above; server and client are siblings that never
+ * import each other. `import type` counts too: a seam that needs a type from above is upside down.
+ * The import graph is checked here, on every lint, so the layering stays true.
+ */
+const layer = (name) => `^(@/|(\\.\\./)+)(lib/)?${name}(/|$)`;
+const forbid = (files, layers, why, more = {}) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: more.paths ?? [],
+        patterns: [
+          ...layers.map((name) => ({ regex: layer(name), message: why })),
+          ...(more.packages ? [{ regex: `^(${more.packages.join('|')})(/|$)`, message: why }] : []),
+        ],
+      },
+    ],
+  },
+});
+const layering = [
+  forbid(
+    ['lib/sse/**', 'lib/metrics/**'],
+    ['server', 'client', 'store', 'live', 'app'],
+    'lib/sse and lib/metrics are the bottom layer: pure, shared by server and client, importing neither.',
+    { packages: ['react', 'react-dom', 'next', 'zustand'] },
+  ),
+  forbid(
+    ['lib/server/**'],
+    ['client', 'store', 'live', 'app'],
+    'lib/server imports only lib/sse and lib/metrics: the browser side is not its business.',
+  ),
+  forbid(
+    ['lib/client/**'],
+    ['server', 'store', 'live', 'app'],
+    'lib/client knows no store and no React (it imports only lib/sse and lib/metrics); lib/live joins them.',
+    { packages: ['react', 'react-dom', 'next', 'zustand'] },
+  ),
+  forbid(
+    ['lib/store/**'],
+    ['server', 'client', 'live', 'app'],
+    'lib/store knows no connection and no React (zustand/vanilla only); lib/live joins them.',
+    {
+      packages: ['react', 'react-dom', 'next'],
+      paths: [{ name: 'zustand', message: 'The store is framework-free: import zustand/vanilla.' }],
+    },
+  ),
+  forbid(['lib/live/**'], ['server', 'app'], 'lib/live joins client, store and React for the app; it knows no server.'),
+  forbid(['app/**'], ['client', 'store'], 'The app reaches the connection and the store only through lib/live.'),
+  forbid(
+    ['app/_components/**'],
+    ['server', 'client', 'store'],
+    'Components reach the connection and the store only through lib/live, and the server only through the props app/page.tsx gives them.',
+  ),
+];
+
 export default tseslint.config(
   { ignores: ['.next/**', 'node_modules/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
   js.configs.recommended,
@@ -30,6 +88,7 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
     },
   },
+  ...layering,
   {
     // Playwright fixtures receive a `use` callback that is not React's `use` hook.
     files: ['e2e/**'],

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { announceSignOut, onSignOutElsewhere } from '@/lib/client/auth-channel';
+import { announceSignOut, onSignOutElsewhere } from '@/lib/live/sign-out';
 
 /**
  * Signs out (DELETE /api/auth/session: the server revokes the session and ends its streams),
