@@ -7,9 +7,9 @@ import { canRead, PUBLIC_PRINCIPAL, type Principal } from '@/lib/server/auth/pri
 import { catalogueDrift } from '@/lib/server/catalogue-check';
 import { snapshotForPage } from '@/lib/server/page-snapshot';
 import { getRuntime } from '@/lib/server/runtime';
-import { AccountBar } from './_components/account-bar';
+import { AccountBar } from './_components/auth/account-bar';
 import { Dashboard } from './_components/dashboard';
-import { SignInPanel } from './_components/sign-in-panel';
+import { SignInPanel } from './_components/auth/sign-in-panel';
 
 /**
  * The server binding of the dashboard (a Server Component): it may read the server runtime, and

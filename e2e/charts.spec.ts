@@ -1,10 +1,10 @@
 import type { Page } from '@playwright/test';
-import { MIN_GAP_MS } from '../app/_components/chart-spans';
+import { MIN_GAP_MS } from '../app/_components/chart/spans';
 import { FEEDS } from '../lib/metrics/feeds';
 import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, test } from './fixtures';
 
 /**
- * Issue 15 items 1–2: the charts' range choice and pause, the stale "as of" during an outage
+ * The charts' range choice and pause, the stale "as of" during an outage
  * with the time axis still moving, and the value tooltip. Asserted through the DOM contract
  * (docs/dom-contract.md): `data-range`, `data-paused`, `data-x-end`, `data-stale`, span counts.
  */
@@ -113,7 +113,7 @@ test('after a server restart the history it lost is marked lost, the line broken
   const killedAt = Date.now();
   await expect(badge(page)).not.toHaveAttribute('data-state', 'live');
   await expect(cpuChart(page)).toHaveAttribute('data-waiting', 'true');
-  // A silence counts as a hole only past MIN_GAP_MS (chart-spans.ts), and `next start` can be
+  // A silence counts as a hole only past MIN_GAP_MS (app/_components/chart/spans.ts), and `next start` can be
   // back within 0.3 s: stay down until the outage is clearly a hole, or there is nothing to mark.
   await expect.poll(() => Date.now() - killedAt).toBeGreaterThan(2 * MIN_GAP_MS);
   await server.restart();

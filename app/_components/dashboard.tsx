@@ -5,14 +5,14 @@ import type { Snapshot } from '@/lib/metrics/events';
 import { FEED_NAMES } from '@/lib/metrics/feeds';
 import { LiveProvider } from '@/lib/live/provider';
 import { useLive, useMetrics } from '@/lib/live/react';
-import { ChartControls } from './chart-controls';
-import { ChartViewContext, createChartView } from './chart-view';
-import { ConnectionBadge } from './connection-badge';
+import { SignInPrompt } from './auth/sign-in-prompt';
+import { ChartControls } from './chart/controls';
+import { feedColor } from './chart/palette';
+import { ChartViewContext, createChartView } from './chart/view';
+import { ConnectionBadge } from './connection/connection-badge';
+import { RecoveryToast } from './connection/recovery-toast';
+import { StreamInspector } from './connection/stream-inspector';
 import { FeedCard } from './feed-card';
-import { feedColor } from './palette';
-import { RecoveryToast } from './recovery-toast';
-import { SignInPrompt } from './sign-in-prompt';
-import { StreamInspector } from './stream-inspector';
 
 export interface DashboardFeed {
   name: string;
@@ -77,7 +77,7 @@ export function Dashboard({
   snapshot: Snapshot | undefined;
   /** Shown above the cards, inside `main` (e.g. the dev-only catalogue notice). Default none. */
   notice?: ReactNode;
-  /** Who is signed in (rendered by the server, app/_components/account-bar.tsx). Default none. */
+  /** Who is signed in (rendered by the server, auth/account-bar.tsx). Default none. */
   account?: ReactNode;
 }) {
   return (

@@ -2,8 +2,8 @@
 
 import { useSyncExternalStore } from 'react';
 import { useLive, useLiveStatus, useMetrics } from '@/lib/live/react';
-import { ChartDataTable } from './chart-data-table';
-import { MetricChart } from './metric-chart';
+import { ChartDataTable } from './chart/data-table';
+import { MetricChart } from './chart/metric-chart';
 
 export interface FeedCardProps {
   name: string;

@@ -2,7 +2,7 @@
  * How the charts write numbers and times. Pure, so the choices are tested, not eyeballed.
  *
  * Times are local (the reader's clock) and carry no date: one date line per dashboard says
- * which day it is (chart-controls.tsx), so a label never repeats it and never grows long enough
+ * which day it is (controls.tsx), so a label never repeats it and never grows long enough
  * to collide with its neighbour across a minute boundary.
  */
 

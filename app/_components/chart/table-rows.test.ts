@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tableRows } from './chart-table-rows';
+import { tableRows } from './table-rows';
 
 describe('tableRows', () => {
   it('lists the newest point, then one per interval back in time', () => {

@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { useLive, useMetrics } from '@/lib/live/react';
-import { tableRows } from './chart-table-rows';
+import { tableRows } from './table-rows';
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 

@@ -1,8 +1,8 @@
 import type uPlot from 'uplot';
-import type { ChartSpans, ClosedSpan } from './chart-spans';
+import type { ChartSpans, ClosedSpan } from './spans';
 
 /**
- * The marks for spans without live data (chart-spans.ts), as a uPlot plugin drawn under the line
+ * The marks for spans without live data (spans.ts), as a uPlot plugin drawn under the line
  * (`drawClear`), and the same looks as CSS for the legend, so the two cannot drift apart.
  *
  * Lost and recovered must differ in more than hue (colour-blind readers, greyscale print): lost

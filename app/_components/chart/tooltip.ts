@@ -1,6 +1,6 @@
 import type uPlot from 'uplot';
-import { formatTime } from './chart-format';
-import { gapThresholdMs } from './chart-spans';
+import { formatTime } from './format';
+import { gapThresholdMs } from './spans';
 
 /**
  * A uPlot plugin: the value and local time under the cursor, in a small box inside the plot.

@@ -5,25 +5,25 @@ import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Live } from '@/lib/live/live';
 import { useLive } from '@/lib/live/react';
-import { loadChartLibrary } from './chart-library';
-import { formatTick, formatTime, yRange } from './chart-format';
-import { shadingPlugin } from './chart-shading';
-import { chartSpans, gapThresholdMs, holeIndexes, type ChartSpans } from './chart-spans';
-import { tooltipPlugin } from './chart-tooltip';
+import { formatTick, formatTime, yRange } from './format';
+import { loadChartLibrary } from './load-uplot';
 import { chartTheme } from './palette';
-import { rangeLabel, useChartViewApi, type ChartView } from './chart-view';
+import { shadingPlugin } from './shading';
+import { chartSpans, gapThresholdMs, holeIndexes, type ChartSpans } from './spans';
 import { Sparkline } from './sparkline';
+import { tooltipPlugin } from './tooltip';
+import { rangeLabel, useChartViewApi, type ChartView } from './view';
 
 /**
  * A uPlot time series fed imperatively: it subscribes to the stores and redraws its canvas, so
  * a tick costs one canvas redraw and no React render. Everything a reader needs is uPlot's own:
  * - the x axis always ends at *now* (server time), not at the last point, so an outage grows on
- *   screen; its width is the dashboard's range choice, and a pause freezes it (chart-view.ts);
+ *   screen; its width is the dashboard's range choice, and a pause freezes it (view.ts);
  * - the line breaks across a hole in the data (`series.gaps`), and lost / recovered / waiting
- *   spans are marked under it (chart-shading.ts, a plugin on `drawClear`);
+ *   spans are marked under it (shading.ts, a plugin on `drawClear`);
  * - the y range follows the data within the catalogue's bounds (`scales.y.range`), with ticks
  *   far enough apart to read and carrying the unit (`axes.space` / `axes.values`);
- * - a tooltip with the value and local time (chart-tooltip.ts) follows the cursor, which is
+ * - a tooltip with the value and local time (tooltip.ts) follows the cursor, which is
  *   synced across every chart (`cursor.sync`) and can be moved with the arrow keys.
  *
  * Cheap at any rate: redraws are coalesced to one per animation frame and at most one per
@@ -31,7 +31,7 @@ import { Sparkline } from './sparkline';
  * shows nothing new), and a 1 s clock keeps the axis moving when no data arrives.
  *
  * uPlot is loaded after hydration (a separate 23 KB gzip chunk, shared by every chart): it keeps
- * first-load JS small. A load that fails during a network drop is retried (chart-library.ts).
+ * first-load JS small. A load that fails during a network drop is retried (load-uplot.ts).
  * Until it has loaded, a server-rendered SVG sparkline of the same window stands in, so the
  * first paint already has a chart.
  *

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createChartView, rangeLabel } from './chart-view';
+import { createChartView, rangeLabel } from './view';
 
 describe('createChartView', () => {
   it('offers only the ranges the store window can fill, defaulting to 5 min', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTick, formatTime, yRange } from './chart-format';
+import { formatTick, formatTime, yRange } from './format';
 
 describe('formatTick', () => {
   it('is as precise as the step, and carries the unit', () => {

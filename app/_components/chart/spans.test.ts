@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartSpans, gapThresholdMs, holeIndexes, MIN_GAP_MS } from './chart-spans';
+import { chartSpans, gapThresholdMs, holeIndexes, MIN_GAP_MS } from './spans';
 
 const seconds = (...s: number[]) => s.map((x) => x * 1000);
 

@@ -2,9 +2,9 @@
 
 import { useLive } from '@/lib/live/react';
 import { useNow } from '@/lib/live/use-now';
-import { formatDate } from './chart-format';
-import { SPAN_SWATCH_STYLE } from './chart-shading';
-import { rangeLabel, useChartView, useChartViewApi } from './chart-view';
+import { formatDate } from './format';
+import { SPAN_SWATCH_STYLE } from './shading';
+import { rangeLabel, useChartView, useChartViewApi } from './view';
 
 /**
  * The charts' shared controls: the one date line (chart axes show only times), the time range,
