@@ -2,7 +2,7 @@
 
 import { useState, type ReactNode } from 'react';
 import type { Snapshot } from '@/lib/metrics/events';
-import { FEED_NAMES } from '@/lib/metrics/feeds';
+import { FEED_NAMES, type FeedDefinition } from '@/lib/metrics/feeds';
 import { LiveProvider } from '@/lib/live/provider';
 import { useLive, useMetrics } from '@/lib/live/react';
 import { SignInPrompt } from './auth/sign-in-prompt';
@@ -13,16 +13,6 @@ import { ConnectionBadge } from './connection/connection-badge';
 import { RecoveryToast } from './connection/recovery-toast';
 import { StreamInspector } from './connection/stream-inspector';
 import { FeedCard } from './feed-card';
-
-export interface DashboardFeed {
-  name: string;
-  label: string;
-  unit: string;
-  decimals: number;
-  /** The catalogue's bounds: the chart's y axis stays within them. */
-  min: number;
-  max: number;
-}
 
 /**
  * A feed's place in the whole catalogue, so its colour is the same whoever is signed in (a scoped
@@ -73,7 +63,8 @@ export function Dashboard({
   notice,
   account,
 }: {
-  feeds: DashboardFeed[];
+  /** The catalogue's entries this reader may see (app/page.tsx picks them). */
+  feeds: FeedDefinition[];
   snapshot: Snapshot | undefined;
   /** Shown above the cards, inside `main` (e.g. the dev-only catalogue notice). Default none. */
   notice?: ReactNode;
@@ -107,7 +98,7 @@ export function Dashboard({
             <ChartControls />
             <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3 min-[1800px]:grid-cols-4">
               {feeds.map((feed) => (
-                <FeedCard key={feed.name} {...feed} color={feedColor(catalogueIndex(feed.name))} />
+                <FeedCard key={feed.name} feed={feed} color={feedColor(catalogueIndex(feed.name))} />
               ))}
             </div>
           </ChartViewProvider>

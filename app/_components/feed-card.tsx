@@ -2,17 +2,13 @@
 
 import { useSyncExternalStore } from 'react';
 import { useLive, useLiveStatus, useMetrics } from '@/lib/live/react';
+import type { FeedDefinition } from '@/lib/metrics/feeds';
 import { ChartDataTable } from './chart/data-table';
 import { MetricChart } from './chart/metric-chart';
 
 export interface FeedCardProps {
-  name: string;
-  label: string;
-  unit: string;
-  decimals: number;
-  /** The catalogue's bounds (lib/metrics/feeds.ts), for the chart's y axis. */
-  min: number;
-  max: number;
+  /** The catalogue's entry (lib/metrics/feeds.ts): its bounds keep the chart's y axis. */
+  feed: FeedDefinition;
   color: string;
 }
 
@@ -58,7 +54,8 @@ function AsOf({ ts }: { ts: number }) {
  * `live` (also in the server HTML, before any stream) the value is the last one received: it
  * is dimmed and says when it was measured (`data-stale`).
  */
-export function FeedCard({ name, label, unit, decimals, min, max, color }: FeedCardProps) {
+export function FeedCard({ feed, color }: FeedCardProps) {
+  const { name, label, unit, decimals } = feed;
   const live = useLive();
   // `?.`: a feed the store has not heard of yet renders empty instead of crashing.
   const lastSeq = useMetrics((s) => s.feeds[name]?.lastSeq ?? 0);
@@ -88,9 +85,9 @@ export function FeedCard({ name, label, unit, decimals, min, max, color }: FeedC
         {stale && lastTs !== null && <AsOf ts={lastTs} />}
       </p>
       <div className="mt-2">
-        <MetricChart feed={name} label={label} unit={unit} color={color} decimals={decimals} min={min} max={max} />
+        <MetricChart feed={feed} color={color} />
       </div>
-      <ChartDataTable feed={name} label={label} unit={unit} decimals={decimals} />
+      <ChartDataTable feed={feed} />
     </section>
   );
 }

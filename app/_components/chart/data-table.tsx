@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { useLive, useMetrics } from '@/lib/live/react';
+import type { FeedDefinition } from '@/lib/metrics/feeds';
 import { tableRows } from './table-rows';
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -10,10 +11,10 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
 const ROWS = 12;
 const EVERY_MS = 5000;
 
-function Rows({ feed, unit, decimals }: { feed: string; unit: string; decimals: number }) {
-  const series = useLive().metrics.series(feed);
+function Rows({ feed: { name, unit, decimals } }: { feed: FeedDefinition }) {
+  const series = useLive().metrics.series(name);
   // Subscribes to this feed's revision (the window itself is mutable): re-renders only while open.
-  useMetrics((s) => s.feeds[feed]?.revision ?? 0);
+  useMetrics((s) => s.feeds[name]?.revision ?? 0);
   const rows = tableRows(series.ts, series.values, { rows: ROWS, everyMs: EVERY_MS });
   if (rows.length === 0) return <p className="mt-2 text-slate-600 dark:text-slate-400">No data yet.</p>;
   return (
@@ -48,28 +49,18 @@ function Rows({ feed, unit, decimals }: { feed: string; unit: string; decimals: 
  * reachable and operable by keyboard and announced as expandable without any script; the rows
  * render only while it is open, so a closed table costs nothing per tick.
  */
-export function ChartDataTable({
-  feed,
-  label,
-  unit,
-  decimals,
-}: {
-  feed: string;
-  label: string;
-  unit: string;
-  decimals: number;
-}) {
+export function ChartDataTable({ feed }: { feed: FeedDefinition }) {
   const [open, setOpen] = useState(false);
   return (
     <details
-      data-testid={`chart-table-${feed}`}
+      data-testid={`chart-table-${feed.name}`}
       className="mt-2 text-xs"
       onToggle={(event) => setOpen(event.currentTarget.open)}
     >
       <summary className="cursor-pointer text-slate-700 dark:text-slate-300">
-        Show data table<span className="sr-only"> for {label}</span>
+        Show data table<span className="sr-only"> for {feed.label}</span>
       </summary>
-      {open && <Rows feed={feed} unit={unit} decimals={decimals} />}
+      {open && <Rows feed={feed} />}
     </details>
   );
 }

@@ -2,7 +2,7 @@
  * Which parts of a chart's time range have no data, and why. Pure (no uPlot, no React), so the
  * rules are unit-tested and the chart only draws what this returns.
  *
- * Three kinds of span, drawn differently (legend in chart-legend.tsx):
+ * Three kinds of span, drawn differently (the legend is in controls.tsx):
  * - `lost`: a hole in the data itself: two neighbouring points further apart than the feed's
  *   rhythm allows. The line is broken there. This covers history a restart could not recover
  *   and a hole the client accepted as lost: both leave the same trace, a missing stretch.
