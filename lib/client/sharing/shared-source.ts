@@ -34,7 +34,7 @@ export interface SharedSourceOptions {
   tabEnv: TabEnv;
   /** BroadcastChannel name and lock prefix. Default `rtd-live`. */
   channelName?: string;
-  /** Election timings and ring size (tab-sharing.ts states their defaults). Default those. */
+  /** Election timings and ring size (`TabSharingOptions` in types.ts states their defaults). Default those. */
   sharing?: Partial<
     Pick<TabSharingOptions, 'heartbeatMs' | 'leaseMs' | 'probeTimeoutMs' | 'claimWindowMs' | 'ringCapacity'>
   >;

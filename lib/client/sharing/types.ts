@@ -37,7 +37,7 @@ export type FollowerMessage =
   /** The leader no longer holds what this tab misses (`cursor`): load a snapshot instead. */
   | { kind: 'catch-up-failed'; cursor: string | null };
 
-/** What reaches the leader's binding from any tab (itself included). */
+/** What reaches the tab that runs the stream, from any tab (itself included): the user's "Reconnect now". */
 export type LeaderRequest = { kind: 'reconnect'; from: string };
 
 export interface TabSharingStats {
@@ -110,8 +110,8 @@ export interface TabSharing {
   requestCatchUp(): void;
   /**
    * Follower: a catch-up request may still be answered (bounded by `catchUpTimeoutMs`). Live
-   * events that arrive meanwhile are ahead of what the answer brings; a binding may hold them
-   * until it came, so its store does not count a hole the answer is about to fill.
+   * events that arrive meanwhile are ahead of what the answer brings; follower-apply.ts holds them
+   * until it came, so the store does not count a hole the answer is about to fill.
    */
   catchingUp(): boolean;
   /** Stops leading and standing for election (pagehide, freeze): another tab takes over at once. */
