@@ -6,9 +6,11 @@ import type { FollowerMessage, RoleChange, TabSharing, TabSharingOptions } from 
 import { createFakeBrowser, type FakeTab, type FakeTabOptions } from './fake-browser';
 
 /**
- * Test-only: a fake server, a one-feed store with the real merge rule, and a binding wired the
- * way docs/tab-sharing.md tells lib/live to wire it. Lets tests ask "did every tab apply every
- * event exactly once, in order?" after any sequence of opens, closes, crashes and handovers.
+ * Test-only: a fake server, a one-feed store with the real merge rule, and a simplified wiring of
+ * `createTabSharing` (in place of shared-source.ts: it opens a new stream on every role change to
+ * `leader` or `solo`, even one that already streams, and never publishes a status of its own). Lets tests ask "did every tab apply every event
+ * exactly once, in order?" after any sequence of opens, closes, crashes and handovers.
+ * (shared-source.test.ts and lib/live/shared-tabs.test.ts run the real wiring.)
  */
 
 const FEED = 'cpu';
@@ -190,7 +192,7 @@ export function createHarness(defaults: FakeTabOptions = {}, sharingOptions: Par
   const server = createFakeServer();
   const open: HarnessTab[] = [];
 
-  /** The binding, as docs/tab-sharing.md describes it (minus React and the frame buffer). */
+  /** One tab: the sharing, wired to the fake store and server (minus React and the frame buffer). */
   function openTab(options: FakeTabOptions = {}): HarnessTab {
     const tab = browser.openTab({ ...defaults, ...options });
     // First paint: the server-rendered snapshot is consistent with the server's head right now.
