@@ -5,11 +5,13 @@ import { EnvError } from './env';
 import { publishRawStreamHandler } from './raw-stream-handler';
 import { getRuntime } from './runtime';
 import { FAULT_TOKEN_HEADER, processFaultToken } from './security/fault-guard';
+import { installRequestGuard } from './security/request-guard';
 import { installShutdownHandlers } from './shutdown';
 
 /**
  * Called once per server process from `instrumentation.ts`: validate config, start, handle
- * signals, and publish the raw stream handler for `raw-server.mjs` (a no-op for `next start`).
+ * signals, answer requests Next cannot represent (request-guard.ts), and publish the raw stream
+ * handler for `raw-server.mjs` (a no-op for `next start`).
  */
 export function bootServer(): void {
   try {
@@ -17,6 +19,7 @@ export function bootServer(): void {
     const auth = getAuth();
     const runtime = getRuntime();
     installShutdownHandlers(runtime);
+    installRequestGuard();
     publishRawStreamHandler();
     const { env } = runtime;
     console.log(
