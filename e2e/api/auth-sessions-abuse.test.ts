@@ -87,22 +87,29 @@ describe('renewal rotates the token, and a session has an absolute end', () => {
     expect(end.status).toBe(401);
     expect(await codeOf(end)).toBe('session_expired');
   });
+  it('renewals are limited per session: a few at once, then 429 rate_limited', async () => {
+    let cookie = cookieFrom(await api.signIn());
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const response = await api.refresh(cookie);
+      statuses.push(response.status);
+      if (response.status === 200) cookie = cookieFrom(response);
+    }
+    // A burst of 5, refilled at 2 per token lifetime (5 s here): 8 in a row cannot all pass.
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses).toContain(429);
+  });
 });
 
-describe('sign-in and sign-out are rate-limited per client address', () => {
+describe('auth writes are rate-limited per client', () => {
   const api = useServer({ AUTH_RATE_BURST: '3', AUTH_RATE_PER_MIN: '1' });
 
-  it('answers 429 rate_limited + Retry-After past the burst, and the form goes back to the panel', async () => {
-    const answers = [];
-    for (let i = 0; i < 2; i++) answers.push((await api.signIn()).status);
-    const cookie = cookieFrom(await api.signIn());
-    const out = await fetch(`${api.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
-    answers.push(out.status);
-    expect(answers).toEqual([200, 200, 429]);
-    expect(out.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
-    expect(await codeOf(out)).toBe('rate_limited');
+  it('sign-in per address: 429 rate_limited + Retry-After past the burst, and the form goes back to the panel', async () => {
+    const cookies = [];
+    for (let i = 0; i < 3; i++) cookies.push(cookieFrom(await api.signIn()));
     const limited = await api.signIn();
     expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     expect(await codeOf(limited)).toBe('rate_limited');
     const form = await fetch(`${api.url}/api/auth/session`, {
       method: 'POST',
@@ -112,6 +119,15 @@ describe('sign-in and sign-out are rate-limited per client address', () => {
     expect(form.status).toBe(303);
     expect(form.headers.get('location')).toBe('/?sign-in=rate-limited');
     expect(form.headers.get('set-cookie')).toBeNull();
+
+    // Sign-out is per session: a neighbour's sign-ins do not use up this one's.
+    const signOut = (headers: Record<string, string>) =>
+      fetch(`${api.url}/api/auth/session`, { method: 'DELETE', headers });
+    expect((await signOut({ cookie: cookies[0]! })).status).toBe(200);
+    // Without a session, a sign-out counts against the address like a sign-in.
+    const anonymous = await signOut({});
+    expect(anonymous.status).toBe(429);
+    expect(await codeOf(anonymous)).toBe('rate_limited');
   });
 });
 

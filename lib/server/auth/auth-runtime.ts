@@ -1,6 +1,6 @@
 import 'server-only';
-import { RateLimiter } from '../limits/rate-limiter';
 import { parseAuthConfig, type AuthConfig } from './auth-config';
+import { createAuthLimits, type AuthLimits } from './auth-limits';
 import { createAuthenticator, type Authenticator } from './authenticate';
 import { demoDirectory } from './demo-directory';
 import { Revocations } from './revocations';
@@ -20,15 +20,8 @@ export interface AuthRuntime {
   authenticator: Authenticator;
   sessions: SessionService;
   revocations: Revocations;
-  limits: {
-    /** Sign-ins and sign-outs per client address (AUTH_RATE_BURST, AUTH_RATE_PER_MIN). */
-    signInOut: RateLimiter;
-    /**
-     * Renewals per session. A client renews about once per token lifetime (AUTH_SESSION_TTL_S):
-     * the budget is a few at once, refilled at twice that rate (at least one a minute).
-     */
-    renew: RateLimiter;
-  };
+  /** Sign-in per address, renewal and sign-out per session (auth-limits.ts). */
+  limits: AuthLimits;
 }
 
 /** The user directory of this app. DEMO SCAFFOLDING: replace with your own (docs/auth.md, "Your own users"). */
@@ -40,16 +33,14 @@ export function createAuthRuntime(
 ): AuthRuntime {
   const config = parseAuthConfig(env, { devServer });
   const revocations = new Revocations();
+  const sessions = createSessionService(config, users, revocations);
   return {
     config,
     users,
     revocations,
     authenticator: createAuthenticator(config, users, revocations),
-    sessions: createSessionService(config, users, revocations),
-    limits: {
-      signInOut: new RateLimiter({ capacity: config.rate.burst, perSecond: config.rate.perSecond }),
-      renew: new RateLimiter({ capacity: 5, perSecond: Math.max(1 / 60, 2000 / config.sessionTtlMs) }),
-    },
+    sessions,
+    limits: createAuthLimits(config, sessions),
   };
 }
 

@@ -36,13 +36,9 @@ async function renew(request: Request): Promise<Response> {
     });
   }
   const auth = getAuth();
-  const token = sessionCookieOf(request.headers);
-  const sessionId = await auth.sessions.sessionOf(token);
-  if (sessionId) {
-    const budget = auth.limits.renew.take(sessionId);
-    if (!budget.ok) return tooManyRequests(budget.retryAfterMs, 'Too many renewals of this session; retry later.');
-  }
-  const renewed = await auth.sessions.renew(token);
+  const budget = await auth.limits.sessionWrite(request.headers);
+  if (!budget.ok) return tooManyRequests(budget.retryAfterMs, 'Too many renewals of this session; retry later.');
+  const renewed = await auth.sessions.renew(sessionCookieOf(request.headers));
   if (!renewed.ok) return jsonError(401, renewed.reason, 'The session cannot be renewed; sign in again.');
   const cookie = serializeSessionCookie(renewed.session.token, {
     secure: servedOverTls(request.headers),

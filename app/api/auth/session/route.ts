@@ -6,10 +6,8 @@ import {
   servedOverTls,
   sessionCookieOf,
 } from '@/lib/server/auth/session-cookie';
-import { addressKey } from '@/lib/server/limits/client-key';
 import { bodyTooLarge, json, jsonError, methodNotAllowed, tooManyRequests } from '@/lib/server/http';
 import { BodyTooLargeError, readBodyText } from '@/lib/server/request-body';
-import { clientIpFromHeaders, trustedProxies } from '@/lib/server/security/forwarded';
 import { withOriginCheck } from '@/lib/server/security/route-cors';
 import { getRuntime } from '@/lib/server/runtime';
 
@@ -23,8 +21,8 @@ export const runtime = 'nodejs';
  * (lib/server/auth/user-directory.ts; the demo: `user=ops`, one click, no password). It accepts a
  * form (from the sign-in panel, works without JavaScript: answers 303 back to `/`, with
  * `?sign-in=failed` or `?sign-in=rate-limited` when it did not sign in) or JSON (answers JSON).
- * Sign-in and sign-out are rate-limited per client address (AUTH_RATE_BURST, AUTH_RATE_PER_MIN),
- * and their bodies are size-limited while read. Sign-out revokes the session, so every open
+ * Sign-in is rate-limited per client address (AUTH_RATE_BURST, AUTH_RATE_PER_MIN), sign-out per
+ * session (auth-limits.ts), and their bodies are size-limited while read. Sign-out revokes the session, so every open
  * stream of it ends at its next check (docs/auth.md).
  *
  * Origins (route-cors.ts): sign-in only from this site's own page; who-am-I and sign-out also
@@ -49,12 +47,6 @@ async function whoAmI(request: Request): Promise<Response> {
   });
 }
 
-/** One sign-in or sign-out from this client's address, or the answer that refuses it. */
-function spendAuthBudget(request: Request): { retryAfterMs: number } | null {
-  const taken = getAuth().limits.signInOut.take(addressKey(clientIpFromHeaders(request.headers, trustedProxies())));
-  return taken.ok ? null : taken;
-}
-
 async function signIn(request: Request): Promise<Response> {
   const auth = getAuth();
   if (auth.config.mode === 'off') return jsonError(409, 'auth_off', 'AUTH_MODE=off: this is a public demo.');
@@ -64,11 +56,11 @@ async function signIn(request: Request): Promise<Response> {
   const backToPanel = (outcome: string) =>
     new Response(null, { status: 303, headers: { Location: `/?sign-in=${outcome}`, 'Cache-Control': 'no-store' } });
 
-  const limited = spendAuthBudget(request);
-  if (limited) {
+  const budget = auth.limits.signIn(request.headers);
+  if (!budget.ok) {
     return isForm
       ? backToPanel('rate-limited')
-      : tooManyRequests(limited.retryAfterMs, 'Too many sign-ins from this address; retry later.');
+      : tooManyRequests(budget.retryAfterMs, 'Too many sign-ins from this address; retry later.');
   }
   let fields;
   try {
@@ -95,8 +87,8 @@ async function signIn(request: Request): Promise<Response> {
 }
 
 async function signOut(request: Request): Promise<Response> {
-  const limited = spendAuthBudget(request);
-  if (limited) return tooManyRequests(limited.retryAfterMs, 'Too many sign-outs from this address; retry later.');
+  const budget = await getAuth().limits.sessionWrite(request.headers);
+  if (!budget.ok) return tooManyRequests(budget.retryAfterMs, 'Too many sign-outs; retry later.');
   try {
     await readBodyText(request, SIGN_OUT_MAX_BODY_BYTES);
   } catch (error) {
