@@ -28,7 +28,7 @@ export function bootServer(): void {
     if (auth.config.mode === 'off') {
       console.warn('[auth] AUTH_MODE=off: a PUBLIC DEMO. Every feed is readable by anyone who can reach this server.');
     } else if (auth.config.devSecret) {
-      console.warn('[auth] using the public dev-only AUTH_SECRET (not production): sessions protect nothing.');
+      console.warn('[auth] npm run dev: using the public dev-only AUTH_SECRET; sessions protect nothing here.');
     }
     if (env.ENABLE_FAULTS) {
       // Loud on purpose: a fault route left on in production lets anyone with the token cut streams.
