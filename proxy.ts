@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { contentSecurityPolicy } from '@/lib/server/security/content-security-policy';
 import { decideCors, parseCorsOrigins } from '@/lib/server/security/cors';
-import { originMatchesHost, requestHost } from '@/lib/server/security/same-origin';
+import { trustedProxies } from '@/lib/server/security/forwarded';
+import { originMatchesSite } from '@/lib/server/security/same-origin';
 
 /**
  * Next's request proxy (the file formerly called middleware). Two jobs, both before any route:
@@ -10,7 +11,8 @@ import { originMatchesHost, requestHost } from '@/lib/server/security/same-origi
  *   and puts it on its own scripts, so the page needs no code for it.
  * - `/api/*` requests that carry an `Origin` header get the CORS decision (lib/server/security/
  *   cors.ts). Same-origin GETs, which is what the dashboard's stream and snapshot are, carry no
- *   `Origin` and never reach this code: the stream pays nothing for it.
+ *   `Origin` and never reach this code: the stream pays nothing for it. The routes that read a
+ *   body (`/api/auth/*`, `/api/faults`) decide for themselves (security/route-cors.ts).
  */
 
 const corsOrigins = parseCorsOrigins(process.env.CORS_ORIGINS);
@@ -32,7 +34,7 @@ function withNonce(request: NextRequest): NextResponse {
 
 function applyCors(request: NextRequest): NextResponse {
   const origin = request.headers.get('origin');
-  const same = origin !== null && originMatchesHost(origin, requestHost(request.headers));
+  const same = origin !== null && originMatchesSite(origin, request.headers, trustedProxies());
   const decision = decideCors(request.method, origin, same, corsOrigins);
   switch (decision.kind) {
     case 'same-origin':
@@ -61,6 +63,8 @@ export const config = {
         { type: 'header', key: 'purpose', value: 'prefetch' },
       ],
     },
-    { source: '/api/:path*', has: [{ type: 'header', key: 'origin' }] },
+    // Not the routes that read a body: Next would read the whole upload for the proxy before
+    // they could refuse it. They check origins themselves (lib/server/security/route-cors.ts).
+    { source: '/api/((?!auth/|faults).*)', has: [{ type: 'header', key: 'origin' }] },
   ],
 };

@@ -1,5 +1,8 @@
 // `npm run start:raw`: the optional raw stream path. One HTTP server in which `GET /api/stream`
-// is answered by a plain node:http handler and every other request goes to Next, unchanged.
+// is answered by a plain node:http handler and every other request goes to Next. Every request
+// first has its forwarded headers vetted against the socket and its path normalised
+// (lib/server/raw-stream-handler.ts, `handleRawRequest`), so no spelling of the stream's path and
+// no spoofed X-Forwarded-For reaches a route handler that would believe it.
 // Same wire contract v1 and the same server core as the route handler (`npm start`); it serves
 // the stream at about the raw node:http cost (docs/performance.md). It gives up what only a
 // Next route gets: middleware/proxy and Next's own request handling on that one path, and it
@@ -7,7 +10,7 @@
 //
 // Usage: npm run start:raw [-- -p 3000 -H 127.0.0.1]   (PORT also works, as with `next start`)
 //
-// The handler is TypeScript compiled by Next (lib/server/raw-stream-handler.ts); plain Node cannot
+// The dispatcher is TypeScript compiled by Next (lib/server/raw-stream-handler.ts); plain Node cannot
 // import it, so `instrumentation.ts` publishes it on globalThis when `app.prepare()` boots the
 // app, and this file picks it up from there.
 
@@ -27,25 +30,22 @@ await app.prepare();
 const handleNext = app.getRequestHandler();
 
 /** Keep in step with RAW_STREAM_HANDLER_KEY in lib/server/raw-stream-handler.ts. */
-const handleStream = globalThis.__realtimeDashboardRawStreamHandler;
-if (typeof handleStream !== 'function') {
+const handleRequest = globalThis.__realtimeDashboardRawStreamHandler;
+if (typeof handleRequest !== 'function') {
   console.error('The raw stream handler was not published: is instrumentation.ts in the build? Run `npm run build`.');
   process.exit(1);
 }
 
-const server = createServer((req, res) => {
-  const url = req.url ?? '/';
-  const query = url.indexOf('?');
-  const pathname = query === -1 ? url : url.slice(0, query);
-  if (pathname === '/api/stream') {
-    try {
-      handleStream(req, res);
-    } catch (error) {
-      failed(res, error); // A bug must cost one request, not the process.
-    }
-    return;
-  }
+const toNext = (req, res) => {
   handleNext(req, res).catch((error) => failed(res, error));
+};
+
+const server = createServer((req, res) => {
+  try {
+    handleRequest(req, res, toNext);
+  } catch (error) {
+    failed(res, error); // A bug must cost one request, not the process.
+  }
 });
 
 function failed(res, error) {

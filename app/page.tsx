@@ -2,14 +2,13 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { FEEDS, FEED_NAMES } from '@/lib/metrics/feeds';
 import { getAuth } from '@/lib/server/auth/auth-runtime';
-import { DEMO_USERS } from '@/lib/server/auth/demo-users';
 import { canRead, PUBLIC_PRINCIPAL, type Principal } from '@/lib/server/auth/principal';
 import { catalogueDrift } from '@/lib/server/catalogue-check';
 import { snapshotForPage } from '@/lib/server/page-snapshot';
 import { getRuntime } from '@/lib/server/runtime';
 import { AccountBar } from './_components/auth/account-bar';
 import { Dashboard } from './_components/dashboard';
-import { SignInPanel } from './_components/auth/sign-in-panel';
+import { SignInPanel, type SignInOutcome } from './_components/auth/sign-in-panel';
 
 /**
  * The server binding of the dashboard (a Server Component): it may read the server runtime, and
@@ -31,10 +30,21 @@ async function whoIsLooking(): Promise<{ ok: true; principal: Principal } | { ok
   return result.ok ? result : { ok: false, expired: result.reason !== 'session_missing' };
 }
 
-export default async function HomePage() {
+/** `/?sign-in=…`: why the sign-in route sent the visitor back (app/api/auth/session). */
+function signInOutcome(value: string | string[] | undefined): SignInOutcome | undefined {
+  return value === 'failed' || value === 'rate-limited' ? value : undefined;
+}
+
+export default async function HomePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const who = await whoIsLooking();
   if (!who.ok) {
-    return <SignInPanel users={DEMO_USERS.map(({ id, name }) => ({ id, name }))} expired={who.expired} />;
+    // What the panel asks for is the user directory's business (lib/server/auth/user-directory.ts).
+    const outcome = signInOutcome((await searchParams)['sign-in']);
+    return <SignInPanel form={getAuth().users.signInForm} expired={who.expired} outcome={outcome} />;
   }
   const { principal } = who;
   const runtime = getRuntime();

@@ -75,7 +75,9 @@ describe('session routes', () => {
 
   it('refuses a cross-origin sign-in (login CSRF) and bad input with 4xx JSON', async () => {
     expect((await signIn('ops', { origin: 'https://evil.example' })).status).toBe(403);
-    expect((await signIn('nobody')).status).toBe(400);
+    const nobody = await signIn('nobody');
+    expect(nobody.status).toBe(401);
+    expect(((await nobody.json()) as { error: { code: string } }).error.code).toBe('invalid_credentials');
     const garbage = await fetch(`${server.url}/api/auth/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,11 +1,9 @@
-import { connect, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PUBLIC_DEMO_ENV } from '../fixtures/auth';
 import { KIT_FAULTS_TOKEN } from '../fixtures/faults';
 import { waitForHealth } from '../fixtures/health';
-import { startNextServer, type NextServer } from '../fixtures/next-server';
-import { startNginx, type Nginx } from '../fixtures/nginx';
 import { canRun } from '../fixtures/redis-server';
+import { useNginxFront, type Answer } from './support/nginx-front';
 
 /**
  * The reference nginx config's own rules (deploy/nginx.conf), checked against a real nginx in
@@ -16,54 +14,17 @@ import { canRun } from '../fixtures/redis-server';
 /** deploy/nginx.conf: `limit_conn streams_per_ip 20`. */
 const EDGE_STREAMS_PER_ADDRESS = 20;
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** Open streams stay open: their body is not awaited. */
-  stream: ClientHttp2Stream;
-}
-
 describe.skipIf(!canRun('nginx', 'nginx edge tests') || !canRun('openssl', 'nginx edge tests'))(
   'the reference nginx in front of the app',
   () => {
-    let server: NextServer;
-    let nginx: Nginx;
-    let session: ClientHttp2Session;
-
-    beforeAll(async () => {
-      server = await startNextServer({
-        env: {
-          ...PUBLIC_DEMO_ENV,
-          // The app's own per-client cap sits above the edge's, so the edge is what refuses.
-          SSE_MAX_STREAMS_PER_CLIENT: '1000',
-          ENABLE_FAULTS: '1',
-          FAULTS_TOKEN: KIT_FAULTS_TOKEN,
-        },
-      });
-      nginx = await startNginx([server.port]);
-      // One HTTP/2 connection, as a browser has: every request below is a stream on it.
-      session = connect(nginx.url, { ca: nginx.certificate });
+    const front = useNginxFront({
+      ...PUBLIC_DEMO_ENV,
+      // The app's own per-client cap sits above the edge's, so the edge is what refuses.
+      SSE_MAX_STREAMS_PER_CLIENT: '1000',
+      ENABLE_FAULTS: '1',
+      FAULTS_TOKEN: KIT_FAULTS_TOKEN,
     });
-    afterAll(async () => {
-      session?.destroy();
-      await nginx?.stop();
-      await server?.stop('SIGKILL');
-    });
-
-    const request = (path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> =>
-      new Promise((resolve, reject) => {
-        const stream = session.request({ ':path': path, ':method': body === undefined ? 'GET' : 'POST', ...headers });
-        stream.on('response', (h) => resolve({ status: Number(h[':status']), headers: h, stream }));
-        stream.on('error', reject);
-        if (body !== undefined) stream.end(body);
-      });
-    const text = (answer: Answer): Promise<string> =>
-      new Promise((resolve) => {
-        let body = '';
-        answer.stream.setEncoding('utf8');
-        answer.stream.on('data', (chunk: string) => (body += chunk));
-        answer.stream.on('end', () => resolve(body));
-      });
+    const { request, text } = front;
 
     it('past the streams-per-address limit: a native EventSource gets retry: in a 200, our client a 429 with Retry-After', async () => {
       const open: Answer[] = [];
@@ -71,7 +32,7 @@ describe.skipIf(!canRun('nginx', 'nginx edge tests') || !canRun('openssl', 'ngin
         open.push(await request('/api/stream?feeds=cpu', { accept: 'text/event-stream' }));
       }
       expect(open.map((answer) => answer.status)).toEqual(open.map(() => 200));
-      await waitForHealth(server.url, (h) => h.connections === EDGE_STREAMS_PER_ADDRESS, {
+      await waitForHealth(front.server.url, (h) => h.connections === EDGE_STREAMS_PER_ADDRESS, {
         what: `${EDGE_STREAMS_PER_ADDRESS} streams open`,
       });
 
@@ -90,7 +51,7 @@ describe.skipIf(!canRun('nginx', 'nginx edge tests') || !canRun('openssl', 'ngin
 
       // A slot frees when a stream ends, and the next attempt gets in.
       open.shift()!.stream.close();
-      await waitForHealth(server.url, (h) => h.connections === EDGE_STREAMS_PER_ADDRESS - 1, {
+      await waitForHealth(front.server.url, (h) => h.connections === EDGE_STREAMS_PER_ADDRESS - 1, {
         what: 'one stream closed',
       });
       const again = await request('/api/stream?feeds=cpu', { accept: 'text/event-stream' });
@@ -101,12 +62,12 @@ describe.skipIf(!canRun('nginx', 'nginx edge tests') || !canRun('openssl', 'ngin
       });
       expect(first).not.toMatch(/too_many_streams/);
       [again, ...open].forEach((answer) => answer.stream.close());
-      await waitForHealth(server.url, (h) => h.connections === 0, { what: 'every stream closed' });
+      await waitForHealth(front.server.url, (h) => h.connections === 0, { what: 'every stream closed' });
     });
 
     it('the fault route never crosses the edge, even enabled and with its token', async () => {
       // Enabled behind nginx: the instance itself accepts the token.
-      const direct = await fetch(`${server.url}/api/faults`, {
+      const direct = await fetch(`${front.server.url}/api/faults`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-fault-token': KIT_FAULTS_TOKEN },
         body: '{"action":"publish"}',

@@ -3,7 +3,7 @@
 // machine, same clock). Prints one JSON line with its results when told to stop (SIGTERM) or
 // after DURATION_MS.
 //
-// env: TARGET (http://127.0.0.1:port/api/stream), STREAMS, WARMUP_MS, DURATION_MS
+// env: TARGET (http://127.0.0.1:port/api/stream), STREAMS, WARMUP_MS, DURATION_MS, FAULTS_TOKEN (sent if set)
 //      DURATION_MS=0: hold mode for memory measurements: open the streams, report
 //      `{type: 'opened'}` once every one has its first bytes, and keep them open until killed.
 
@@ -13,6 +13,7 @@ const target = new URL(process.env.TARGET ?? 'http://127.0.0.1:3290/api/stream')
 const streams = Number(process.env.STREAMS ?? 1000);
 const warmupMs = Number(process.env.WARMUP_MS ?? 3000);
 const durationMs = Number(process.env.DURATION_MS ?? 10000);
+const FAULT_TOKEN = process.env.FAULTS_TOKEN;
 
 let measuring = false;
 let events = 0;
@@ -29,7 +30,8 @@ function open() {
       hostname: target.hostname,
       port: target.port,
       path: target.pathname + target.search,
-      headers: { Accept: 'text/event-stream' },
+      // The do-nothing bench route wants the fault token (app/api/bench/idle-stream); the stream ignores it.
+      headers: { Accept: 'text/event-stream', ...(FAULT_TOKEN ? { 'X-Fault-Token': FAULT_TOKEN } : {}) },
       agent: false,
     },
     (res) => {

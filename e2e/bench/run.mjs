@@ -11,6 +11,7 @@
 // Run only some parts by naming them: `npm run bench -- recovery` (or `-- fanout store`).
 
 import { fork, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -183,9 +184,9 @@ async function measure(kind) {
 }
 
 /** Opens `count` streams that stay open; resolves with a handle once all have their first bytes. */
-function holdStreams(url, count) {
+function holdStreams(url, count, extraEnv = {}) {
   const generator = fork('e2e/bench/load-generator.mjs', [], {
-    env: { ...process.env, TARGET: url, STREAMS: String(count), DURATION_MS: '0' },
+    env: { ...process.env, TARGET: url, STREAMS: String(count), DURATION_MS: '0', ...extraEnv },
   });
   return new Promise((resolve, reject) => {
     generator.on('message', (message) => message.type === 'opened' && resolve({ ...message, generator }));
@@ -198,7 +199,9 @@ async function memorySlope(kind) {
   const heapDir = mkdtempSync(`${tmpdir()}/bench-heap-`);
   // `floor`: the route server's do-nothing streaming route handler (app/api/bench/idle-stream).
   const floor = kind === 'floor';
-  const env = { METRICS_INTERVAL_MS: '1000', BENCH_HEAP_DIR: heapDir, ...(floor ? { ENABLE_FAULTS: '1' } : {}) };
+  // The floor route is locked like the fault route: ENABLE_FAULTS=1 and the token on every request.
+  const faults = floor ? { ENABLE_FAULTS: '1', FAULTS_TOKEN: randomBytes(18).toString('base64url') } : {};
+  const env = { METRICS_INTERVAL_MS: '1000', BENCH_HEAP_DIR: heapDir, ...faults };
   const server = await startServer(floor ? 'route' : kind, env, [
     '--expose-gc',
     '--import',
@@ -212,6 +215,7 @@ async function memorySlope(kind) {
       const held = await holdStreams(
         `${server.url}${floor ? '/api/bench/idle-stream' : '/api/stream'}`,
         MEMORY_STREAMS,
+        faults,
       );
       holders.push(held.generator);
       // A few ticks and a heartbeat-free settle, so every stream has written something.

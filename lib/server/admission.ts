@@ -6,7 +6,9 @@ import type { DenyReason } from './auth/authenticate';
 import { canRead, type Principal } from './auth/principal';
 import type { ServerEnv } from './env';
 import { errorAnswer, type PlainAnswer } from './http';
-import { getClientLimits, limitKey, type ClientLimits, type RequestAddress } from './limits/client-limits';
+import { clientKeys, type ClientKeys } from './limits/client-key';
+import { getClientLimits } from './limits/client-limits';
+import type { TakeResult } from './limits/rate-limiter';
 import { parseFeedsQuery } from './query';
 import { serving } from './serving';
 import type { Runtime } from './runtime';
@@ -33,8 +35,9 @@ import type { Runtime } from './runtime';
  *    `retry:` and a comment saying why. Not a 5xx: a native EventSource gives up for good on
  *    errors, and a crowd retrying after `retry:` with its own backoff is not a 5xx storm.
  * 6. **full** (`SSE_MAX_CONNECTIONS` open): 503 `too_many_connections` with `Retry-After`.
- * 7. **per-client cap** (`SSE_MAX_STREAMS_PER_CLIENT` open for this user, else this IP): 429
- *    `too_many_streams` with `Retry-After`.
+ * 7. **per-client cap** (`SSE_MAX_STREAMS_PER_CLIENT` open for this session, or this IP without
+ *    one; a real user's sessions together; `CLIENTS_PER_IP` sessions' worth per address:
+ *    limits/client-key.ts): 429 `too_many_streams` with `Retry-After`.
  *
  * Caps (6, 7) are answered as status codes only to a client that says it reads them
  * (`X-Stream-Refusals: status`, which our fetch client sends). Anyone else — a native
@@ -49,7 +52,7 @@ import type { Runtime } from './runtime';
 export const REFUSAL_STYLE_HEADER = 'x-stream-refusals';
 
 export type Authorization =
-  | { ok: true; feeds: ReadonlySet<FeedName>; principal: Principal; clientKey: string; statusRefusals: boolean }
+  | { ok: true; feeds: ReadonlySet<FeedName>; principal: Principal; clientKeys: ClientKeys; statusRefusals: boolean }
   | { ok: false; answer: PlainAnswer };
 
 export type Admission =
@@ -57,16 +60,17 @@ export type Admission =
       ok: true;
       feeds: ReadonlySet<FeedName>;
       principal: Principal;
-      clientKey: string;
-      /** Frees this client's stream slot; call once the stream ends (idempotent). */
+      /** Frees this client's stream slots; call once the stream ends (idempotent). */
       release: () => void;
+      /** Takes one snapshot build from this client's budgets (a stream `reset`). */
+      takeSnapshot: () => TakeResult;
     }
   | { ok: false; answer: PlainAnswer };
 
-/** What a binding knows about the request: its headers and where it came from. */
+/** What a binding knows about the request: its headers and the client's address (forwarded.ts). */
 export interface StreamCaller {
   headers: Headers;
-  address: RequestAddress;
+  ip: string;
 }
 
 /** Seconds a refused client should wait (`Retry-After`): the retry base, at least 1 s. The one place it is computed. */
@@ -114,11 +118,6 @@ export async function authorizeFeeds(
   return { ok: true, principal, feeds: new Set(readable) };
 }
 
-/** The per-client key of a principal (`user:<id>` when signed in, else `ip:<address>`). */
-export function clientKeyOf(limits: ClientLimits, principal: Principal, address: RequestAddress): string {
-  return limitKey(limits, principal.kind === 'user' ? principal.id : null, address);
-}
-
 export async function authorizeStream(
   runtime: Pick<Runtime, 'draining' | 'env' | 'feedNames'>,
   params: URLSearchParams,
@@ -139,7 +138,7 @@ export async function authorizeStream(
     ok: true,
     feeds: scoped.feeds,
     principal: scoped.principal,
-    clientKey: clientKeyOf(getClientLimits(runtime.env), scoped.principal, caller.address),
+    clientKeys: clientKeys(scoped.principal, caller.ip),
     statusRefusals: caller.headers.get(REFUSAL_STYLE_HEADER)?.toLowerCase() === 'status',
   };
 }
@@ -161,7 +160,8 @@ export function admitStream(
         : inBandRetry(retryAfter * 1000, 'server full (too_many_connections), retry later'),
     );
   }
-  const release = getClientLimits(env).streams.acquire(authorization.clientKey);
+  const limits = getClientLimits(env);
+  const release = limits.acquireStream(authorization.clientKeys);
   if (!release) {
     return refuse(
       authorization.statusRefusals
@@ -174,8 +174,8 @@ export function admitStream(
         : inBandRetry(retryAfter * 1000, 'too many streams for this client (too_many_streams), retry later'),
     );
   }
-  const { feeds, principal, clientKey } = authorization;
-  return { ok: true, feeds, principal, clientKey, release };
+  const { feeds, principal, clientKeys: keys } = authorization;
+  return { ok: true, feeds, principal, release, takeSnapshot: () => limits.takeSnapshot(keys) };
 }
 
 function drainingAnswer(): PlainAnswer {

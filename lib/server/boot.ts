@@ -5,11 +5,13 @@ import { EnvError } from './env';
 import { publishRawStreamHandler } from './raw-stream-handler';
 import { getRuntime } from './runtime';
 import { FAULT_TOKEN_HEADER, processFaultToken } from './security/fault-guard';
+import { installRequestGuard } from './security/request-guard';
 import { installShutdownHandlers } from './shutdown';
 
 /**
  * Called once per server process from `instrumentation.ts`: validate config, start, handle
- * signals, and publish the raw stream handler for `raw-server.mjs` (a no-op for `next start`).
+ * signals, answer requests Next cannot represent (request-guard.ts), and publish the raw stream
+ * handler for `raw-server.mjs` (a no-op for `next start`).
  */
 export function bootServer(): void {
   try {
@@ -17,6 +19,7 @@ export function bootServer(): void {
     const auth = getAuth();
     const runtime = getRuntime();
     installShutdownHandlers(runtime);
+    installRequestGuard();
     publishRawStreamHandler();
     const { env } = runtime;
     console.log(
@@ -25,7 +28,7 @@ export function bootServer(): void {
     if (auth.config.mode === 'off') {
       console.warn('[auth] AUTH_MODE=off: a PUBLIC DEMO. Every feed is readable by anyone who can reach this server.');
     } else if (auth.config.devSecret) {
-      console.warn('[auth] using the public dev-only AUTH_SECRET (not production): sessions protect nothing.');
+      console.warn('[auth] npm run dev: using the public dev-only AUTH_SECRET; sessions protect nothing here.');
     }
     if (env.ENABLE_FAULTS) {
       // Loud on purpose: a fault route left on in production lets anyone with the token cut streams.

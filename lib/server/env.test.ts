@@ -17,6 +17,8 @@ describe('parseEnv', () => {
       SNAPSHOT_RATE_BURST: 20,
       SNAPSHOT_RATE_PER_S: 2,
       TRUSTED_PROXIES: [],
+      CLIENTS_PER_IP: 5,
+      CORS_ORIGINS: undefined,
       SSE_MAX_BACKLOG_BYTES: 1 << 20,
       SNAPSHOT_WINDOW_MS: 300_000,
       SHUTDOWN_GRACE_MS: 1000,

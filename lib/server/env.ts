@@ -1,6 +1,7 @@
 import 'server-only';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { corsOriginsProblems } from './security/cors';
 
 /**
  * Server configuration, read from the environment once and validated with zod. Every variable
@@ -45,9 +46,10 @@ export const envSchema = z.object({
   /** Open streams per process before new ones get 503. Default 2000. */
   SSE_MAX_CONNECTIONS: int(1, 1_000_000, 2000),
   /**
-   * Open streams per client (the signed-in user, else the IP) before new ones get 429, so one
-   * client cannot take every slot of SSE_MAX_CONNECTIONS. Default 20 (a browser needs one: its
-   * tabs share the leader's stream).
+   * Open streams per client (the session when signed in, else the IP; a real user's sessions
+   * together too: lib/server/limits/client-key.ts) before new ones get 429, so one client cannot
+   * take every slot of SSE_MAX_CONNECTIONS. Default 20 (a browser needs one: its tabs share the
+   * leader's stream).
    */
   SSE_MAX_STREAMS_PER_CLIENT: int(1, 1_000_000, 20),
   /** Snapshots (`/api/snapshot` and stream `reset`s) a client may have built at once. Default 20. */
@@ -55,8 +57,9 @@ export const envSchema = z.object({
   /** Refill of that budget, snapshots per second per client. Default 2. */
   SNAPSHOT_RATE_PER_S: int(1, 1_000_000, 2),
   /**
-   * Proxies whose `X-Forwarded-For` is believed (comma-separated IP addresses, e.g. the nginx in
-   * front). Anyone else's header is ignored for the per-IP limits. Default none.
+   * Proxies whose `X-Forwarded-For`, `-Proto` and `-Host` are believed (comma-separated IP
+   * addresses, e.g. the nginx in front); anyone else's are ignored. Under `npm start` setting it
+   * says every request comes through them (lib/server/security/forwarded.ts). Default none.
    */
   TRUSTED_PROXIES: z
     .string()
@@ -71,6 +74,26 @@ export const envSchema = z.object({
       const bad = entries.filter((entry) => isIP(entry) === 0);
       if (bad.length) ctx.addIssue({ code: 'custom', message: `not an IP address: ${bad.slice(0, 3).join(', ')}` });
     }),
+  // ── Abuse limits and origins (docs/auth.md) ──────────────────────────────────────────────
+  /**
+   * How many signed-in clients one IP address may carry at their full caps (an office behind one
+   * NAT): the streams and snapshot budget of all sessions behind an address are capped at this
+   * many times the per-client ones, so opening more sessions does not multiply an address's share.
+   * Default 5.
+   */
+  CLIENTS_PER_IP: int(1, 100_000, 5),
+  /**
+   * Other sites that may call the API with the user's session (comma-separated, each exactly
+   * `scheme://host[:port]`; `null` and anything else is refused at boot). Default none.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .superRefine((raw, ctx) => {
+      const problems = corsOriginsProblems(raw);
+      if (problems.length) ctx.addIssue({ code: 'custom', message: problems.join('; ') });
+    }),
+  // ─────────────────────────────────────────────────────────────────────────────────────────
   /** Bytes queued for one stream before it is treated as a slow consumer and closed. Default 1 MiB. */
   SSE_MAX_BACKLOG_BYTES: int(1024, 1 << 30, 1 << 20),
   /** History returned by snapshots and resets, per feed. Default 300000 ms (5 min). */

@@ -53,3 +53,20 @@ export function methodNotAllowedAnswer(allowed: string): PlainAnswer {
 export function methodNotAllowed(allowed: string): () => Response {
   return () => toResponse(methodNotAllowedAnswer(allowed));
 }
+
+/**
+ * The answer to a body over its limit (request-body.ts): 413, and `Connection: close`, because
+ * the rest of the upload is not read: the connection cannot carry another request.
+ */
+export function bodyTooLarge(limitBytes: number): Response {
+  return jsonError(413, 'body_too_large', `Request bodies here are limited to ${limitBytes} bytes.`, {
+    Connection: 'close',
+  });
+}
+
+/** 429 with `Retry-After` (whole seconds, at least 1). */
+export function tooManyRequests(retryAfterMs: number, message: string): Response {
+  return jsonError(429, 'rate_limited', message, {
+    'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+  });
+}

@@ -3,8 +3,9 @@ import type { FeedName } from '@/lib/metrics/feeds';
 import type { Snapshot } from '@/lib/metrics/events';
 import { getAuth } from './auth/auth-runtime';
 import { canRead } from './auth/principal';
-import { clientKeyOf } from './admission';
-import { fromForwardedHeader, getClientLimits } from './limits/client-limits';
+import { clientKeys } from './limits/client-key';
+import { getClientLimits } from './limits/client-limits';
+import { clientIpFromHeaders, trustedProxies } from './security/forwarded';
 import { serving } from './serving';
 import type { Runtime } from './runtime';
 
@@ -23,9 +24,8 @@ export async function snapshotForPage(
   if (!auth.ok) return undefined;
   const readable = (runtime.feedNames as readonly FeedName[]).filter((feed) => canRead(auth.principal, feed));
   if (!readable.length || !serving(runtime)) return undefined;
-  const limits = getClientLimits(runtime.env);
-  const key = clientKeyOf(limits, auth.principal, fromForwardedHeader(headers.get('x-forwarded-for')));
-  if (!limits.snapshots.take(key).ok) return undefined;
+  const keys = clientKeys(auth.principal, clientIpFromHeaders(headers, trustedProxies()));
+  if (!getClientLimits(runtime.env).takeSnapshot(keys).ok) return undefined;
   // Without a reachable bus (Redis down) the page still renders; the stream fills it in later.
   return runtime.bus.snapshot(new Set(readable)).catch(() => undefined);
 }

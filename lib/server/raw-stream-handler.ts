@@ -2,10 +2,11 @@ import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SSE_HEADERS } from '@/lib/sse/wire';
 import { decideCors, parseCorsOrigins } from '@/lib/server/security/cors';
-import { originMatchesHost } from '@/lib/server/security/same-origin';
+import { clientIpFromHeaders, trustedProxies, vetForwardedHeaders } from '@/lib/server/security/forwarded';
+import { normalisedPath } from '@/lib/server/security/request-guard';
+import { originMatchesSite } from '@/lib/server/security/same-origin';
 import { admitStream, authorizeStream } from './admission';
 import { errorAnswer, methodNotAllowedAnswer, type PlainAnswer } from './http';
-import { getClientLimits } from './limits/client-limits';
 import { NodeResponseSink } from './node-response-sink';
 import { openStream, requestCursor } from './open-stream';
 import { getRuntime } from './runtime';
@@ -15,8 +16,8 @@ import { getRuntime } from './runtime';
  * self-host and want more streams per machine. Same contract v1 as the route handler, built
  * from the same core (admission, runtime, bus, registry, connection, encoder); only the last
  * hop differs: bytes go to the `ServerResponse` directly, with no web stream, no `pipeTo` and
- * no promise per chunk. `raw-server.mjs` (`npm run start:raw`) routes `/api/stream` here and
- * every other request to Next.
+ * no promise per chunk. `raw-server.mjs` (`npm run start:raw`) hands every request to
+ * `handleRawRequest`, which sends `/api/stream` here and everything else to Next.
  *
  * Why it is published on `globalThis`: `raw-server.mjs` is plain Node and cannot import this
  * TypeScript module. Next compiles it into the instrumentation bundle instead, and
@@ -26,9 +27,31 @@ import { getRuntime } from './runtime';
  */
 
 export type RawStreamHandler = (req: IncomingMessage, res: ServerResponse) => void;
+export type RawRequestHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  handleNext: (req: IncomingMessage, res: ServerResponse) => void,
+) => void;
 
 /** The `globalThis` key `raw-server.mjs` reads; keep the two in step. */
 export const RAW_STREAM_HANDLER_KEY = '__realtimeDashboardRawStreamHandler';
+
+/**
+ * Every request of the raw server, before anything reads it:
+ *
+ * 1. Its forwarded headers are vetted against the socket (forwarded.ts): from anyone but a
+ *    trusted proxy, `X-Forwarded-For` becomes the peer and `-Proto`/`-Host` are dropped. Next's
+ *    route handlers and page behind this server then see only what is true, so a spoofed
+ *    `X-Forwarded-For` escapes no per-IP limit on any path.
+ * 2. Its path is normalised as routing would read it (request-guard.ts), so `/api/./stream`,
+ *    `/api/../api/stream` or `/api/%73tream` reach this handler like `/api/stream`, not the
+ *    route handler by another spelling.
+ */
+export const handleRawRequest: RawRequestHandler = (req, res, handleNext) => {
+  vetForwardedHeaders(req.headers, req.socket.remoteAddress ?? null, trustedProxies());
+  if (normalisedPath(req.url ?? '/') === '/api/stream') handleRawStream(req, res);
+  else handleNext(req, res);
+};
 
 /**
  * What proxy.ts and next.config.js give every route, done here because this path bypasses both:
@@ -37,17 +60,17 @@ export const RAW_STREAM_HANDLER_KEY = '__realtimeDashboardRawStreamHandler';
 const corsOrigins = parseCorsOrigins(process.env.CORS_ORIGINS);
 const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff' } as const;
 
-function corsHeaders(req: IncomingMessage): Record<string, string> | 'denied' {
+function corsHeaders(req: IncomingMessage, headers: Headers): Record<string, string> | 'denied' {
   const origin = typeof req.headers.origin === 'string' ? req.headers.origin : null;
-  const host = (req.headers['x-forwarded-host'] as string | undefined) ?? req.headers.host ?? null;
-  const same = origin !== null && originMatchesHost(origin, host);
+  const same = origin !== null && originMatchesSite(origin, headers, trustedProxies());
   const decision = decideCors(req.method ?? 'GET', origin, same, corsOrigins);
   if (decision.kind === 'denied') return 'denied';
   return decision.kind === 'same-origin' ? {} : decision.headers;
 }
 
 export const handleRawStream: RawStreamHandler = (req, res) => {
-  const cors = corsHeaders(req);
+  const headers = toHeaders(req);
+  const cors = corsHeaders(req, headers);
   if (cors === 'denied') {
     return writeAnswer(
       res,
@@ -61,10 +84,9 @@ export const handleRawStream: RawStreamHandler = (req, res) => {
   const runtime = getRuntime();
   // Only the query matters; the base is a placeholder so relative request targets parse.
   const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
-  const headers = toHeaders(req);
-  // This path sees the socket, so X-Forwarded-For is believed only from TRUSTED_PROXIES (client-key.ts).
-  const address = { peer: req.socket.remoteAddress ?? null, forwardedFor: headers.get('x-forwarded-for') };
-  void authorizeStream(runtime, params, { headers, address }).then(
+  // handleRawRequest has vetted X-Forwarded-For against the socket: it names the client.
+  const ip = clientIpFromHeaders(headers, trustedProxies());
+  void authorizeStream(runtime, params, { headers, ip }).then(
     (authorization) => {
       if (!authorization.ok) return writeAnswer(res, authorization.answer);
       // The client may have left while its session was verified: no slot for a closed socket.
@@ -77,14 +99,13 @@ export const handleRawStream: RawStreamHandler = (req, res) => {
       // Headers out now, as the route handler does: a client knows it is connected before the preamble.
       res.flushHeaders();
       const header = req.headers['last-event-id'];
-      const { snapshots } = getClientLimits(runtime.env);
       openStream(
         runtime,
         {
           feeds: admission.feeds,
           cursor: requestCursor(typeof header === 'string' ? header : null, params),
           principal: admission.principal,
-          client: { release: admission.release, takeSnapshot: () => snapshots.take(admission.clientKey) },
+          client: { release: admission.release, takeSnapshot: admission.takeSnapshot },
         },
         new NodeResponseSink(res),
       );
@@ -115,5 +136,5 @@ function writeAnswer(res: ServerResponse, answer: PlainAnswer): void {
 
 /** Called once per process from `bootServer`: makes the handler reachable from `raw-server.mjs`. */
 export function publishRawStreamHandler(): void {
-  (globalThis as Record<string, unknown>)[RAW_STREAM_HANDLER_KEY] = handleRawStream;
+  (globalThis as Record<string, unknown>)[RAW_STREAM_HANDLER_KEY] = handleRawRequest;
 }

@@ -1,10 +1,15 @@
 import { faultSchema, runFault } from '@/lib/server/faults';
-import { json, jsonError } from '@/lib/server/http';
+import { bodyTooLarge, json, jsonError } from '@/lib/server/http';
+import { BodyTooLargeError, readBodyText } from '@/lib/server/request-body';
 import { getRuntime } from '@/lib/server/runtime';
 import { checkFaultRequest, processFaultToken } from '@/lib/server/security/fault-guard';
+import { withOriginCheck } from '@/lib/server/security/route-cors';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
+
+/** A fault is one small JSON object. */
+const FAULT_MAX_BODY_BYTES = 16 * 1024;
 
 /**
  * POST /api/faults {action: "drop" | "duplicates" | "evict" | "bump-epoch" | "publish"}:
@@ -19,8 +24,9 @@ async function handle(request: Request): Promise<Response> {
 
   let body: unknown;
   try {
-    body = await request.json();
-  } catch {
+    body = JSON.parse(await readBodyText(request, FAULT_MAX_BODY_BYTES));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return bodyTooLarge(error.limitBytes);
     return jsonError(400, 'invalid_body', 'Send a JSON body like {"action": "drop"}.');
   }
   const parsed = faultSchema.safeParse(body);
@@ -36,4 +42,6 @@ async function handle(request: Request): Promise<Response> {
   return json({ ok: true, action: parsed.data.action, ...result.detail });
 }
 
-export { handle as GET, handle as POST, handle as PUT, handle as PATCH, handle as DELETE };
+// Never from another site, listed or not (the fault token is never sent cross-origin).
+const guarded = withOriginCheck(handle, { listedOrigins: false, refusal: 'Fault injection is same-origin only.' });
+export { guarded as GET, guarded as POST, guarded as PUT, guarded as PATCH, guarded as DELETE };

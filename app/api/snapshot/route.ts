@@ -1,7 +1,9 @@
 import type { FeedName } from '@/lib/metrics/feeds';
-import { authorizeFeeds, clientKeyOf, retryAfterSeconds } from '@/lib/server/admission';
+import { authorizeFeeds, retryAfterSeconds } from '@/lib/server/admission';
 import { jsonError, json, methodNotAllowed, toResponse } from '@/lib/server/http';
-import { fromForwardedHeader, getClientLimits } from '@/lib/server/limits/client-limits';
+import { clientKeys } from '@/lib/server/limits/client-key';
+import { getClientLimits } from '@/lib/server/limits/client-limits';
+import { clientIpFromHeaders, trustedProxies } from '@/lib/server/security/forwarded';
 import { parseFeedsQuery } from '@/lib/server/query';
 import { getRuntime } from '@/lib/server/runtime';
 import { serving } from '@/lib/server/serving';
@@ -31,9 +33,8 @@ export async function GET(request: Request): Promise<Response> {
   );
   if (!scoped.ok) return toResponse(scoped.answer);
 
-  const limits = getClientLimits(env);
-  const key = clientKeyOf(limits, scoped.principal, fromForwardedHeader(request.headers.get('x-forwarded-for')));
-  const budget = limits.snapshots.take(key);
+  const keys = clientKeys(scoped.principal, clientIpFromHeaders(request.headers, trustedProxies()));
+  const budget = getClientLimits(env).takeSnapshot(keys);
   if (!budget.ok) {
     return jsonError(429, 'rate_limited', 'Too many snapshots for this client; retry later.', {
       'Retry-After': String(Math.max(1, Math.ceil(budget.retryAfterMs / 1000))),

@@ -1,9 +1,9 @@
 import { SSE_HEADERS } from '@/lib/sse/wire';
 import { admitStream, authorizeStream } from '@/lib/server/admission';
 import { methodNotAllowed, toResponse } from '@/lib/server/http';
-import { fromForwardedHeader, getClientLimits } from '@/lib/server/limits/client-limits';
 import { openStream, requestCursor } from '@/lib/server/open-stream';
 import { getRuntime } from '@/lib/server/runtime';
+import { clientIpFromHeaders, trustedProxies } from '@/lib/server/security/forwarded';
 import { WebStreamSink } from '@/lib/server/stream-sink';
 
 // Streams are per request and never cached; SSE needs Node's runtime (long-lived responses).
@@ -18,23 +18,22 @@ export const runtime = 'nodejs';
 export async function GET(request: Request): Promise<Response> {
   const rt = getRuntime();
   const params = new URL(request.url).searchParams;
-  // A route handler cannot see the socket: Next puts its address in X-Forwarded-For (client-limits.ts).
-  const address = fromForwardedHeader(request.headers.get('x-forwarded-for'));
-  const authorization = await authorizeStream(rt, params, { headers: request.headers, address });
+  // A route handler cannot see the socket: the client's address comes from X-Forwarded-For (forwarded.ts).
+  const ip = clientIpFromHeaders(request.headers, trustedProxies());
+  const authorization = await authorizeStream(rt, params, { headers: request.headers, ip });
   if (!authorization.ok) return toResponse(authorization.answer);
   // From here to openStream nothing awaits, so a burst cannot overshoot a cap (admission.ts).
   const admission = admitStream(rt, authorization);
   if (!admission.ok) return toResponse(admission.answer);
 
   const sink = new WebStreamSink();
-  const { snapshots } = getClientLimits(rt.env);
   const connection = openStream(
     rt,
     {
       feeds: admission.feeds,
       cursor: requestCursor(request.headers.get('last-event-id'), params),
       principal: admission.principal,
-      client: { release: admission.release, takeSnapshot: () => snapshots.take(admission.clientKey) },
+      client: { release: admission.release, takeSnapshot: admission.takeSnapshot },
     },
     sink,
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canRead, partitionFeeds, PUBLIC_PRINCIPAL, type Principal } from './principal';
-import { clearSessionCookie, readCookie, serializeSessionCookie } from './session-cookie';
+import { clearSessionCookie, readCookie, serializeSessionCookie, sessionCookieOf } from './session-cookie';
 
 const viewer: Principal = { ...PUBLIC_PRINCIPAL, kind: 'user', id: 'viewer', feeds: ['rps', 'error_rate'] };
 
@@ -17,12 +17,23 @@ describe('principal scopes', () => {
 });
 
 describe('session cookie', () => {
-  it('is httpOnly, SameSite=Lax, Path=/, Secure only over TLS', () => {
+  it('is httpOnly, SameSite=Lax, Path=/; over TLS __Host- and Secure', () => {
     expect(serializeSessionCookie('t', { maxAgeSeconds: 60 })).toBe(
       'rtd_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60',
     );
-    expect(serializeSessionCookie('t', { maxAgeSeconds: 60, secure: true })).toMatch(/; Secure$/);
+    expect(serializeSessionCookie('t', { maxAgeSeconds: 60, secure: true })).toBe(
+      '__Host-rtd_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure',
+    );
     expect(clearSessionCookie()).toMatch(/^rtd_session=; .*Max-Age=0/);
+    expect(clearSessionCookie(true)).toMatch(/^__Host-rtd_session=; .*Max-Age=0; Secure$/);
+  });
+
+  it('reads the cookie of the request’s scheme only (TLS as a trusted proxy says)', () => {
+    const proxies = new Set(['127.0.0.1']);
+    const both = 'rtd_session=plain; __Host-rtd_session=hosted';
+    expect(sessionCookieOf(new Headers({ cookie: both }), proxies)).toBe('plain');
+    expect(sessionCookieOf(new Headers({ cookie: both, 'x-forwarded-proto': 'https' }), proxies)).toBe('hosted');
+    expect(sessionCookieOf(new Headers({ cookie: both, 'x-forwarded-proto': 'https' }), new Set())).toBe('plain');
   });
 
   it('reads one cookie among others and ignores look-alikes', () => {

@@ -9,8 +9,13 @@ import type { FeedName } from '@/lib/metrics/feeds';
 export interface Principal {
   /** `user` after sign-in; `public` when AUTH_MODE=off (a public demo, said on the page). */
   kind: 'user' | 'public';
-  /** Stable id: the user id, or `public`. Used for per-user limits. */
+  /** Stable id: the user id, or `public`. */
   id: string;
+  /**
+   * Whether many people sign in as this one user (the demo's one-click accounts). Per-client
+   * limits then count per session only; for a real user they also count per user.
+   */
+  shared: boolean;
   /** Display name for the header. */
   name: string;
   /** Feeds this principal may read: `all`, or an explicit list. */
@@ -25,6 +30,7 @@ export const PUBLIC_PRINCIPAL: Principal = {
   kind: 'public',
   id: 'public',
   name: 'Public demo',
+  shared: true,
   feeds: 'all',
   sessionId: null,
   expiresAt: null,

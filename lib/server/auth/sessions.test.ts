@@ -1,25 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { parseAuthConfig } from './auth-config';
-import { createAuthenticator, type UserDirectory } from './authenticate';
+import { DEV_ONLY_SECRET, parseAuthConfig } from './auth-config';
+import { createAuthenticator } from './authenticate';
 import { Revocations } from './revocations';
 import { SESSION_COOKIE } from './session-cookie';
 import { createSessionService } from './sessions';
+import type { UserDirectory } from './user-directory';
 
-const SECRET = 'x'.repeat(40);
-const users: UserDirectory = {
+const SECRET = 'unit-test-secret-Xq3vN8pL2mK7wR4tY9bZ';
+const users: Pick<UserDirectory, 'lookup'> = {
   lookup: (id) =>
-    id === 'ops' ? { name: 'Ops', feeds: 'all' } : id === 'viewer' ? { name: 'Viewer', feeds: ['rps'] } : undefined,
+    id === 'ops'
+      ? { id, name: 'Ops', feeds: 'all' }
+      : id === 'viewer'
+        ? { id, name: 'Viewer', feeds: ['rps'] }
+        : undefined,
 };
+const prod = { devServer: false };
 
 function setup(env: Record<string, string> = {}) {
   let now = 1_700_000_000_000;
   const clock = { now: () => now, advance: (ms: number) => (now += ms) };
-  const config = parseAuthConfig({ AUTH_SECRET: SECRET, AUTH_SESSION_TTL_S: '60', AUTH_RENEW_GRACE_S: '30', ...env });
-  const revocations = new Revocations();
+  const config = parseAuthConfig(
+    {
+      AUTH_SECRET: SECRET,
+      AUTH_SESSION_TTL_S: '60',
+      AUTH_RENEW_GRACE_S: '30',
+      AUTH_SESSION_MAX_AGE_S: '300',
+      AUTH_ROTATION_GRACE_S: '5',
+      ...env,
+    },
+    prod,
+  );
+  const revocations = new Revocations(clock.now);
   const sessions = createSessionService(config, users, revocations, clock.now);
   const auth = createAuthenticator(config, users, revocations, clock.now);
   const cookie = (token: string) => new Headers({ cookie: `other=1; ${SESSION_COOKIE}=${token}` });
-  return { clock, sessions, auth, cookie, revocations };
+  const renewed = async (token: string) => {
+    const result = await sessions.renew(token);
+    if (!result.ok) throw new Error(`renewal refused: ${result.reason}`);
+    return result.session;
+  };
+  return { clock, sessions, auth, cookie, revocations, renewed };
 }
 
 describe('sessions', () => {
@@ -29,7 +50,7 @@ describe('sessions', () => {
     const result = await auth.authenticate(cookie(token));
     expect(result).toEqual({
       ok: true,
-      principal: expect.objectContaining({ kind: 'user', id: 'viewer', feeds: ['rps'] }),
+      principal: expect.objectContaining({ kind: 'user', id: 'viewer', feeds: ['rps'], shared: false }),
     });
   });
 
@@ -39,31 +60,66 @@ describe('sessions', () => {
     expect(await auth.authenticate(new Headers())).toEqual({ ok: false, reason: 'session_missing' });
     const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
     expect(await auth.authenticate(cookie(tampered))).toEqual({ ok: false, reason: 'session_invalid' });
-    const other = setup({ AUTH_SECRET: 'y'.repeat(40) });
+    const other = setup({ AUTH_SECRET: 'another-unit-test-secret-7hG2kP9wQ4' });
     expect(await other.auth.authenticate(cookie(token))).toEqual({ ok: false, reason: 'session_invalid' });
     clock.advance(61_000);
     expect(await auth.authenticate(cookie(token))).toEqual({ ok: false, reason: 'session_expired' });
   });
 
   it('renews within the grace after expiry, keeping the session id; not after', async () => {
-    const { sessions, auth, cookie, clock } = setup();
+    const { sessions, auth, cookie, clock, renewed } = setup();
     const first = await sessions.issue('ops');
     clock.advance(70_000); // expired 10 s ago, grace 30 s
-    const renewed = await sessions.renew(first.token);
-    expect(renewed.ok).toBe(true);
-    if (!renewed.ok) return;
-    expect(renewed.session.sessionId).toBe(first.sessionId);
-    expect((await auth.authenticate(cookie(renewed.session.token))).ok).toBe(true);
-    clock.advance(100_000); // renewed session expired 40 s ago
-    expect(await sessions.renew(renewed.session.token)).toEqual({ ok: false, reason: 'session_expired' });
+    const next = await renewed(first.token);
+    expect(next.sessionId).toBe(first.sessionId);
+    expect((await auth.authenticate(cookie(next.token))).ok).toBe(true);
+    clock.advance(100_000); // renewed token expired 40 s ago
+    expect(await sessions.renew(next.token)).toEqual({ ok: false, reason: 'session_expired' });
   });
 
-  it('a signed-out session is denied and cannot be renewed', async () => {
-    const { sessions, auth, cookie } = setup();
-    const { token } = await sessions.issue('ops');
-    await sessions.end(token);
-    expect(await auth.authenticate(cookie(token))).toEqual({ ok: false, reason: 'session_revoked' });
-    expect(await sessions.renew(token)).toEqual({ ok: false, reason: 'session_revoked' });
+  it('rotates: the replaced token works for the grace only, and cannot be renewed after it', async () => {
+    const { sessions, auth, cookie, clock, renewed } = setup();
+    const first = await sessions.issue('ops');
+    clock.advance(10_000);
+    const second = await renewed(first.token);
+    expect(second.token).not.toBe(first.token);
+    clock.advance(4_000); // within the 5 s grace: a request in flight with the old cookie still passes
+    expect((await auth.authenticate(cookie(first.token))).ok).toBe(true);
+    clock.advance(1_000);
+    expect(await auth.authenticate(cookie(first.token))).toEqual({ ok: false, reason: 'session_revoked' });
+    expect(await sessions.renew(first.token)).toEqual({ ok: false, reason: 'session_revoked' });
+    expect((await auth.authenticate(cookie(second.token))).ok).toBe(true);
+  });
+
+  it('has an absolute lifetime that no renewal extends', async () => {
+    const { sessions, auth, cookie, clock, renewed } = setup();
+    const start = clock.now();
+    let token = (await sessions.issue('ops')).token;
+    // Renew every 50 s: tokens live 60 s, but none past start + 300 s.
+    for (let i = 0; i < 5; i++) {
+      clock.advance(50_000);
+      const next = await renewed(token);
+      expect(next.expiresAt).toBeLessThanOrEqual(start + 300_000);
+      token = next.token;
+    }
+    clock.advance(50_000); // 300 s after sign-in
+    expect(await auth.authenticate(cookie(token))).toEqual({ ok: false, reason: 'session_expired' });
+    expect(await sessions.renew(token)).toEqual({ ok: false, reason: 'session_expired' });
+  });
+
+  it('a signed-out session is denied and cannot be renewed, whichever of its tokens is shown', async () => {
+    const { sessions, auth, cookie, clock, renewed, revocations } = setup();
+    const start = clock.now();
+    const first = await sessions.issue('ops');
+    const second = await renewed(first.token);
+    expect(await sessions.end(second.token)).toBe(first.sessionId);
+    for (const { token } of [first, second]) {
+      expect(await auth.authenticate(cookie(token))).toEqual({ ok: false, reason: 'session_revoked' });
+      expect(await sessions.renew(token)).toEqual({ ok: false, reason: 'session_revoked' });
+    }
+    // Remembered exactly until the session's absolute end, when every token of it is dead anyway.
+    expect(revocations.isRevoked(first.sessionId, start + 299_999)).toBe(true);
+    expect(revocations.isRevoked(first.sessionId, start + 300_000)).toBe(false);
   });
 
   it('a user removed from the directory cannot authenticate or renew', async () => {
@@ -83,14 +139,25 @@ describe('sessions', () => {
 });
 
 describe('auth config', () => {
-  it('fails closed in production without AUTH_SECRET, unless AUTH_MODE=off', () => {
-    expect(() => parseAuthConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_SECRET is not set/);
-    expect(parseAuthConfig({ NODE_ENV: 'production', AUTH_MODE: 'off' }).mode).toBe('off');
-    expect(parseAuthConfig({ NODE_ENV: 'development' }).devSecret).toBe(true);
+  it('only the dev server may run without AUTH_SECRET, whatever NODE_ENV says', () => {
+    for (const NODE_ENV of ['production', 'test', 'staging', 'development', undefined]) {
+      expect(() => parseAuthConfig({ NODE_ENV }, prod)).toThrow(/AUTH_SECRET is not set/);
+    }
+    expect(parseAuthConfig({ NODE_ENV: 'production', AUTH_MODE: 'off' }, prod).mode).toBe('off');
+    expect(parseAuthConfig({ NODE_ENV: 'production' }, { devServer: true })).toMatchObject({
+      devSecret: true,
+      secret: DEV_ONLY_SECRET,
+    });
   });
 
-  it('rejects a short secret and a bad mode, naming the variable', () => {
-    expect(() => parseAuthConfig({ AUTH_SECRET: 'short' })).toThrow(/AUTH_SECRET: must be at least 32/);
-    expect(() => parseAuthConfig({ AUTH_MODE: 'maybe' })).toThrow(/AUTH_MODE/);
+  it('refuses the published dev secret and guessable secrets everywhere, naming the variable', () => {
+    for (const devServer of [false, true]) {
+      for (const secret of [DEV_ONLY_SECRET, 'a'.repeat(32), 'password'.repeat(4), '0123456789abcdef'.repeat(2)]) {
+        expect(() => parseAuthConfig({ AUTH_SECRET: secret }, { devServer })).toThrow(/AUTH_SECRET: /);
+      }
+    }
+    expect(() => parseAuthConfig({ AUTH_SECRET: 'short' }, prod)).toThrow(/AUTH_SECRET: must be at least 32/);
+    expect(() => parseAuthConfig({ AUTH_MODE: 'maybe', AUTH_SECRET: SECRET }, prod)).toThrow(/AUTH_MODE/);
+    expect(parseAuthConfig({ AUTH_SECRET: SECRET }, prod).devSecret).toBe(false);
   });
 });

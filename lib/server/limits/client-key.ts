@@ -1,45 +1,51 @@
 import 'server-only';
+import { isIPv6 } from 'node:net';
+import type { Principal } from '../auth/principal';
 
 /**
- * Whom a per-client limit counts: the signed-in user when there is one (a user with 8 tabs on
- * a phone and a laptop is one client), else the IP address.
+ * Whom a per-client limit counts. A limit must not let one visitor use up another's share, so:
  *
- * `X-Forwarded-For` is trusted only when the socket peer is one of the configured proxies
- * (TRUSTED_PROXIES, e.g. the nginx in front): anyone can send the header, so believing it from
- * everyone would let one client pretend to be thousands. The rightmost address not itself a
- * trusted proxy is the client (proxies append, so the left part is the client's to forge).
+ * - **signed in**: the session (`session:<id>`): two people who both signed in as the demo's
+ *   shared `ops` user are two clients. For a real user (not `shared`) every session of theirs
+ *   also counts towards one per-user total (`user:<id>`): eight tabs on a phone and a laptop are
+ *   one person. And the address (`ip:<address>`) counts every session behind it, with room for
+ *   several (CLIENTS_PER_IP), so one address cannot open sessions without end to multiply its share.
+ * - **no session** (AUTH_MODE=off): the address.
+ *
+ * IPv6 addresses count per /64, the block one subscriber usually holds: counting each address
+ * would hand one machine 2^64 budgets.
  */
 
-export interface ClientKeyInput {
-  /** Signed-in user id, or null. */
-  userId: string | null;
-  /** The TCP peer address (the socket's remoteAddress), or null when unknown. */
-  peer: string | null;
-  /** The raw `X-Forwarded-For` header, or null. */
-  forwardedFor: string | null;
+export interface ClientKeys {
+  /** The client itself: `session:<id>`, or `ip:<address>` without a session. */
+  client: string;
+  /** `user:<id>` for a real user's sessions together; null for shared users and sessionless clients. */
+  user: string | null;
+  /** `ip:<address>` for the sessions behind one address; null without a session (the client is the address). */
+  ip: string | null;
 }
 
-export function normalizeIp(address: string): string {
-  const trimmed = address.trim();
-  // IPv4-mapped IPv6 (`::ffff:127.0.0.1`) is the same client as its IPv4 form.
-  return trimmed.startsWith('::ffff:') && trimmed.includes('.') ? trimmed.slice(7) : trimmed;
+/** The address as a limit key: IPv4 as is, IPv6 by its /64. */
+export function addressKey(ip: string): string {
+  if (!isIPv6(ip)) return `ip:${ip}`;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const groups = ip.includes('::')
+    ? [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups]
+    : headGroups;
+  return `ip:${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
-export function clientIp(
-  peer: string | null,
-  forwardedFor: string | null,
-  trustedProxies: ReadonlySet<string>,
-): string {
-  const direct = peer ? normalizeIp(peer) : 'unknown';
-  if (!forwardedFor || !trustedProxies.has(direct)) return direct;
-  const hops = forwardedFor.split(',').map(normalizeIp).filter(Boolean);
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i]!;
-    if (!trustedProxies.has(hop)) return hop;
-  }
-  return hops[0] ?? direct;
-}
-
-export function clientKey(input: ClientKeyInput, trustedProxies: ReadonlySet<string>): string {
-  return input.userId ? `user:${input.userId}` : `ip:${clientIp(input.peer, input.forwardedFor, trustedProxies)}`;
+export function clientKeys(principal: Principal, ip: string): ClientKeys {
+  const address = addressKey(ip);
+  if (principal.kind !== 'user' || !principal.sessionId) return { client: address, user: null, ip: null };
+  return {
+    client: `session:${principal.sessionId}`,
+    user: principal.shared ? null : `user:${principal.id}`,
+    ip: address,
+  };
 }

@@ -1,46 +1,78 @@
 import { describe, expect, it } from 'vitest';
-import { clientIp, clientKey } from './client-key';
-import { createClientLimits, fromForwardedHeader, limitKey } from './client-limits';
+import { PUBLIC_PRINCIPAL, type Principal } from '../auth/principal';
+import { addressKey, clientKeys } from './client-key';
+import { createClientLimits } from './client-limits';
 import { ClientStreamCounter } from './client-stream-counter';
 import { RateLimiter } from './rate-limiter';
 
-describe('client key', () => {
-  const proxies = new Set(['127.0.0.1']);
+const visitor = (sessionId: string, shared = true): Principal => ({
+  ...PUBLIC_PRINCIPAL,
+  kind: 'user',
+  id: 'ops',
+  shared,
+  sessionId,
+});
 
-  it('uses the user when signed in, else the peer address', () => {
-    expect(clientKey({ userId: 'ops', peer: '10.0.0.1', forwardedFor: null }, proxies)).toBe('user:ops');
-    expect(clientKey({ userId: null, peer: '::ffff:10.0.0.1', forwardedFor: null }, proxies)).toBe('ip:10.0.0.1');
+describe('client keys', () => {
+  it('a session is the client; a real user and the address count too; without a session, the address', () => {
+    expect(clientKeys(visitor('s1'), '10.0.0.1')).toEqual({ client: 'session:s1', user: null, ip: 'ip:10.0.0.1' });
+    expect(clientKeys(visitor('s1', false), '10.0.0.1')).toEqual({
+      client: 'session:s1',
+      user: 'user:ops',
+      ip: 'ip:10.0.0.1',
+    });
+    expect(clientKeys(PUBLIC_PRINCIPAL, '10.0.0.1')).toEqual({ client: 'ip:10.0.0.1', user: null, ip: null });
   });
 
-  it('believes X-Forwarded-For only from a trusted proxy, and takes the rightmost untrusted hop', () => {
-    expect(clientIp('10.9.9.9', '1.2.3.4', proxies)).toBe('10.9.9.9');
-    expect(clientIp('127.0.0.1', 'forged, 1.2.3.4', proxies)).toBe('1.2.3.4');
-    expect(clientIp('127.0.0.1', '1.2.3.4, 127.0.0.1', proxies)).toBe('1.2.3.4');
-    expect(clientIp(null, null, proxies)).toBe('unknown');
+  it('counts IPv6 per /64', () => {
+    expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('ip:2001:db8:1:2::/64');
+    expect(addressKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('ip:2001:db8:1:2::/64');
+    expect(addressKey('2001:db8::1')).toBe('ip:2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('ip:0:0:0:0::/64');
+    expect(addressKey('127.0.0.1')).toBe('ip:127.0.0.1');
   });
 });
 
-describe('request address on the route handler (no socket: Next put it in X-Forwarded-For)', () => {
-  const limits = createClientLimits({
-    SSE_MAX_STREAMS_PER_CLIENT: 1,
-    SNAPSHOT_RATE_BURST: 1,
-    SNAPSHOT_RATE_PER_S: 1,
-    TRUSTED_PROXIES: ['10.0.0.9'],
+describe('client limits', () => {
+  const env = { SSE_MAX_STREAMS_PER_CLIENT: 2, SNAPSHOT_RATE_BURST: 2, SNAPSHOT_RATE_PER_S: 1, CLIENTS_PER_IP: 2 };
+
+  it('two visitors of one shared user each keep their own streams while the other is at its cap', () => {
+    const limits = createClientLimits(env, () => 0);
+    const a = clientKeys(visitor('a'), '10.0.0.1');
+    const b = clientKeys(visitor('b'), '10.0.0.1');
+    expect(limits.acquireStream(a)).not.toBeNull();
+    expect(limits.acquireStream(a)).not.toBeNull();
+    expect(limits.acquireStream(a)).toBeNull();
+    expect(limits.acquireStream(b)).not.toBeNull();
+    expect(limits.takeSnapshot(a)).toEqual({ ok: true });
+    expect(limits.takeSnapshot(a)).toEqual({ ok: true });
+    expect(limits.takeSnapshot(a)).toMatchObject({ ok: false });
+    expect(limits.takeSnapshot(b)).toEqual({ ok: true });
   });
 
-  it('reads the last hop as the peer and the rest as what the peer forwarded', () => {
-    expect(fromForwardedHeader('127.0.0.1')).toEqual({ peer: '127.0.0.1', forwardedFor: null });
-    expect(fromForwardedHeader('1.1.1.1, 2.2.2.2, 10.0.0.9')).toEqual({
-      peer: '10.0.0.9',
-      forwardedFor: '1.1.1.1, 2.2.2.2',
-    });
-    expect(fromForwardedHeader(null)).toEqual({ peer: null, forwardedFor: null });
+  it('an address carries CLIENTS_PER_IP sessions at full caps, and no more', () => {
+    const limits = createClientLimits(env, () => 0);
+    const sessions = ['a', 'b', 'c'].map((id) => clientKeys(visitor(id), '10.0.0.1'));
+    for (const keys of sessions.slice(0, 2))
+      for (let i = 0; i < 2; i++) expect(limits.acquireStream(keys)).not.toBeNull();
+    expect(limits.acquireStream(sessions[2]!)).toBeNull();
+    // Another address is untouched.
+    expect(limits.acquireStream(clientKeys(visitor('d'), '10.0.0.2'))).not.toBeNull();
   });
 
-  it('keys by the peer unless it is a trusted proxy, and by user when signed in', () => {
-    expect(limitKey(limits, null, fromForwardedHeader('forged, 2.2.2.2'))).toBe('ip:2.2.2.2');
-    expect(limitKey(limits, null, fromForwardedHeader('forged, 2.2.2.2, 10.0.0.9'))).toBe('ip:2.2.2.2');
-    expect(limitKey(limits, 'ops', fromForwardedHeader('2.2.2.2'))).toBe('user:ops');
+  it('a real user’s sessions share one cap; a refusal by one key takes nothing from the others', () => {
+    const limits = createClientLimits(env, () => 0);
+    const phone = clientKeys(visitor('phone', false), '10.0.0.1');
+    const laptop = clientKeys(visitor('laptop', false), '10.0.0.2');
+    const release = limits.acquireStream(phone)!;
+    expect(limits.acquireStream(laptop)).not.toBeNull();
+    expect(limits.acquireStream(laptop)).toBeNull(); // the user's cap, not the laptop session's
+    release();
+    release(); // idempotent
+    expect(limits.acquireStream(laptop)).not.toBeNull();
+    expect(limits.takeSnapshot(phone)).toEqual({ ok: true });
+    expect(limits.takeSnapshot(laptop)).toEqual({ ok: true });
+    expect(limits.takeSnapshot(laptop)).toMatchObject({ ok: false });
   });
 });
 
@@ -64,7 +96,9 @@ describe('rate limiter', () => {
     let now = 0;
     const limiter = new RateLimiter({ capacity: 2, perSecond: 1, now: () => now });
     expect(limiter.take('k')).toEqual({ ok: true });
+    expect(limiter.peek('k')).toEqual({ ok: true });
     expect(limiter.take('k')).toEqual({ ok: true });
+    expect(limiter.peek('k')).toEqual({ ok: false, retryAfterMs: 1000 });
     expect(limiter.take('k')).toEqual({ ok: false, retryAfterMs: 1000 });
     expect(limiter.take('other')).toEqual({ ok: true });
     now += 500;

@@ -3,7 +3,8 @@ import 'server-only';
 /**
  * A token bucket per client: `capacity` requests at once, refilled at `perSecond`. Used for the
  * expensive answers (building a snapshot, for `/api/snapshot` and for a `reset`), so a client
- * that loops on bad cursors or reloads cannot make the server build snapshots without limit.
+ * that loops on bad cursors or reloads cannot make the server build snapshots without limit,
+ * and for sign-in, sign-out and renewal (auth-limits.ts).
  * `take()` answers how long to wait when empty, for `Retry-After`.
  *
  * Idle buckets are swept when the map grows past `maxClients`, so memory stays bounded.
@@ -31,18 +32,32 @@ export class RateLimiter {
   }
 
   take(key: string): TakeResult {
-    const { capacity, perSecond } = this.options;
     const now = this.#now();
-    const bucket = this.#buckets.get(key) ?? { tokens: capacity, at: now };
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
-    bucket.at = now;
+    const bucket = this.#refilled(key, now);
     this.#buckets.set(key, bucket);
     if (this.#buckets.size > this.#maxClients) this.#sweep(now);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { ok: true };
-    }
-    return { ok: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) / perSecond) * 1000) };
+    if (bucket.tokens < 1) return this.#wait(bucket.tokens);
+    bucket.tokens -= 1;
+    return { ok: true };
+  }
+
+  /** What `take` would answer now, taking nothing (to check several budgets before spending any). */
+  peek(key: string): TakeResult {
+    const { tokens } = this.#refilled(key, this.#now());
+    return tokens >= 1 ? { ok: true } : this.#wait(tokens);
+  }
+
+  #refilled(key: string, now: number): { tokens: number; at: number } {
+    const { capacity, perSecond } = this.options;
+    const bucket = this.#buckets.get(key);
+    if (!bucket) return { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+    return bucket;
+  }
+
+  #wait(tokens: number): TakeResult {
+    return { ok: false, retryAfterMs: Math.ceil(((1 - tokens) / this.options.perSecond) * 1000) };
   }
 
   #sweep(now: number): void {

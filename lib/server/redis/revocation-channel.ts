@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import type { Revocations } from '../auth/revocations';
+import type { Revocation, Revocations } from '../auth/revocations';
 
 /**
  * Sign-outs shared by every instance on one Redis, so that "signed out" means signed out
@@ -9,7 +9,10 @@ import type { Revocations } from '../auth/revocations';
  *
  * - A sign-out here is added to a sorted set (`<prefix>:revoked`, member the session id, score
  *   the time until which it must be refused) and published on a channel of the same name. One
- *   that cannot reach Redis waits here and is sent again when the link is back.
+ *   that cannot reach Redis waits here and is sent again when the link is back. A renewal's
+ *   revocation of the token it replaced travels the same way (member the token id); its short
+ *   grace (`from`) is in the published message only, so an instance that reads it back from the
+ *   set refuses that token at once, which can only shorten the grace of a token already replaced.
  * - Every instance subscribes: a sign-out elsewhere is remembered in its own `Revocations`, and
  *   its open streams of that session end at once (`onRevokedElsewhere`).
  * - On every (re)connection the set is read back: an instance that started later, or lost Redis
@@ -21,13 +24,14 @@ import type { Revocations } from '../auth/revocations';
  * knew and send again what they had not sent; an instance started after that learns only later
  * sign-outs, so keep Redis persistent where sign-out must hold across such a loss.
  *
- * Both the set and this process's view are bounded (`MAX_SHARED`, newest kept), so a flood of
- * one-click demo sign-outs cannot grow Redis or memory without limit. The subscriber is a
- * connection of its own (a subscribed connection can run no other command).
+ * Like this process's view, the set is bounded by time, never by count: an entry leaves it only
+ * when its score (the time until which it must be refused) has passed, so no number of later
+ * sign-outs can push one out early (auth/revocations.ts says what bounds it instead). The
+ * subscriber is a connection of its own (a subscribed connection can run no other command).
  */
 
-/** The most revocations kept in Redis and read back (the `Revocations` default bound too). */
-export const MAX_SHARED = 100_000;
+/** Entries read back per round trip. */
+const READ_BACK_PAGE = 10_000;
 
 export interface RevocationChannelOptions {
   url: string;
@@ -49,8 +53,11 @@ export interface RevocationChannel {
 }
 
 interface Announcement {
+  /** A session id (sign-out) or a token id (replaced by a renewal). */
   sessionId: string;
   until: number;
+  /** When the refusal starts (a replaced token's grace); absent: at once. */
+  start?: number;
   /** The sending process (random per process: `INSTANCE_ID` may be set the same twice). */
   from: string;
 }
@@ -60,7 +67,8 @@ function decode(raw: string): Announcement | null {
     const value = JSON.parse(raw) as Partial<Announcement>;
     if (typeof value.sessionId !== 'string' || typeof value.until !== 'number' || typeof value.from !== 'string')
       return null;
-    return { sessionId: value.sessionId, until: value.until, from: value.from };
+    const start = typeof value.start === 'number' ? { start: value.start } : {};
+    return { sessionId: value.sessionId, until: value.until, from: value.from, ...start };
   } catch {
     return null;
   }
@@ -85,8 +93,8 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
   });
   // The subscription waits in the offline queue until a first connection succeeds.
   const subscriber = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
-  /** Sign-outs of this process not yet in Redis. */
-  const unsent = new Map<string, number>();
+  /** Revocations of this process not yet in Redis. */
+  const unsent = new Map<string, Revocation>();
   let started = false;
   let subscribed = false;
   let readBackOnce = false;
@@ -102,25 +110,24 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
     console.error(`[auth] shared sign-outs: ${what}: ${String(error)}`);
   };
 
-  const learn = (sessionId: string, until: number) => {
+  const learn = (sessionId: string, until: number, start = now()) => {
     if (until <= now() || revocations.isRevoked(sessionId, now())) return;
-    revocations.remember(sessionId, until);
+    revocations.remember(sessionId, until, start);
     options.onRevokedElsewhere(sessionId);
   };
 
-  const send = async (sessionId: string, until: number) => {
-    const message: Announcement = { sessionId, until, from: self };
+  const send = async (sessionId: string, { from: start, until }: Revocation) => {
+    const message: Announcement = { sessionId, until, from: self, start };
     await commands
       .multi()
       .zadd(key, until, sessionId)
       .zremrangebyscore(key, '-inf', now())
-      .zremrangebyrank(key, 0, -(MAX_SHARED + 1))
       .publish(key, JSON.stringify(message))
       .exec();
     unsent.delete(sessionId);
   };
 
-  /** Sends what waits, then reads the set back (newest first, bounded). */
+  /** Sends what waits, then reads the set back, a page at a time. */
   const sync = (): Promise<void> => {
     if (syncing) {
       again = true;
@@ -129,19 +136,26 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
     // Not connected yet: its `ready` syncs.
     if (commands.status !== 'ready') return Promise.resolve();
     syncing = (async () => {
-      for (const [sessionId, until] of [...unsent]) await send(sessionId, until);
-      const flat = await commands.zrange(
-        key,
-        '+inf',
-        `(${now()}`,
-        'BYSCORE',
-        'REV',
-        'LIMIT',
-        0,
-        MAX_SHARED,
-        'WITHSCORES',
-      );
-      for (let i = 0; i + 1 < flat.length; i += 2) learn(flat[i]!, Number(flat[i + 1]));
+      for (const [sessionId, revocation] of [...unsent]) {
+        if (revocation.until <= now())
+          unsent.delete(sessionId); // over anyway: nothing left to refuse
+        else await send(sessionId, revocation);
+      }
+      const since = now();
+      for (let offset = 0; ; offset += READ_BACK_PAGE) {
+        const flat = await commands.zrange(
+          key,
+          `(${since}`,
+          '+inf',
+          'BYSCORE',
+          'LIMIT',
+          offset,
+          READ_BACK_PAGE,
+          'WITHSCORES',
+        );
+        for (let i = 0; i + 1 < flat.length; i += 2) learn(flat[i]!, Number(flat[i + 1]));
+        if (flat.length < 2 * READ_BACK_PAGE) break;
+      }
       readBackOnce = true;
     })()
       .catch((error: unknown) => log('could not sync with Redis (retried when it is back)', error))
@@ -155,17 +169,15 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
     return syncing;
   };
 
-  const announce = (sessionId: string, until: number) => {
-    unsent.set(sessionId, until);
-    // Bounded like the set: the oldest waiting sign-out is dropped first (it is still refused here).
-    if (unsent.size > MAX_SHARED) unsent.delete(unsent.keys().next().value!);
-    send(sessionId, until).catch((error: unknown) => log('a sign-out waits for Redis', error));
+  const announce = (sessionId: string, revocation: Revocation) => {
+    unsent.set(sessionId, revocation);
+    send(sessionId, revocation).catch((error: unknown) => log('a sign-out waits for Redis', error));
   };
 
   subscriber.on('message', (channel: string, raw: string) => {
     if (channel !== key) return;
     const message = decode(raw);
-    if (message && message.from !== self) learn(message.sessionId, message.until);
+    if (message && message.from !== self) learn(message.sessionId, message.until, message.start);
   });
   // ioredis re-subscribes after every reconnection, then says `ready`: read back what was missed.
   const syncIfSubscribed = () => {

@@ -32,6 +32,13 @@ export function processFaultToken(): { token: string; generated: boolean } {
   return g[GLOBAL_KEY];
 }
 
+/** Whether the request carries this process's fault token (compared in constant time). */
+export function hasFaultToken(headers: Headers, token: string): boolean {
+  const given = Buffer.from(headers.get(FAULT_TOKEN_HEADER) ?? '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 export function checkFaultRequest(request: Request, token: string): FaultGuardResult {
   if (request.method !== 'POST') {
     return { ok: false, status: 405, code: 'method_not_allowed', message: 'Use POST.', headers: { Allow: 'POST' } };
@@ -40,9 +47,7 @@ export function checkFaultRequest(request: Request, token: string): FaultGuardRe
   if (type !== 'application/json') {
     return { ok: false, status: 415, code: 'unsupported_media_type', message: 'Send application/json.' };
   }
-  const given = Buffer.from(request.headers.get(FAULT_TOKEN_HEADER) ?? '');
-  const expected = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!hasFaultToken(request.headers, token)) {
     return { ok: false, status: 403, code: 'fault_token', message: `Missing or wrong ${FAULT_TOKEN_HEADER}.` };
   }
   return { ok: true };

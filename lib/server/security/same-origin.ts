@@ -1,23 +1,18 @@
 import 'server-only';
+import { siteOf, siteOrigin } from './forwarded';
 
 /**
- * Whether an `Origin` header names the host a request was sent to. Pure (used by proxy.ts and
- * the auth routes). The host comes from `X-Forwarded-Host` when a proxy sets it, else `Host`;
- * a proxy that forwards `Host` without its port (nginx's `$host`) is matched on the hostname.
+ * Whether an `Origin` header names exactly the site a request was sent to: same scheme, host
+ * and port (`https://a.example` is not `http://a.example`, nor `https://a.example:8443`). The
+ * site comes from `Host`, and from `X-Forwarded-Proto`/`-Host` only when they are believed
+ * (forwarded.ts). Pure: used by proxy.ts, the raw stream path and the auth routes.
  */
-export function originMatchesHost(origin: string, host: string | null): boolean {
-  if (!host) return false;
-  let originUrl: URL;
-  let hostUrl: URL;
+export function originMatchesSite(origin: string, headers: Headers, proxies: ReadonlySet<string>): boolean {
+  const expected = siteOrigin(siteOf(headers, proxies));
+  if (!expected) return false;
   try {
-    originUrl = new URL(origin);
-    hostUrl = new URL(`http://${host}`);
+    return new URL(origin).origin === expected;
   } catch {
-    return false;
+    return false; // `null` and other opaque origins match nothing
   }
-  return hostUrl.port === '' ? originUrl.hostname === hostUrl.hostname : originUrl.host === hostUrl.host;
-}
-
-export function requestHost(headers: Headers): string | null {
-  return headers.get('x-forwarded-host') ?? headers.get('host');
 }

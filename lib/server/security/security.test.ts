@@ -1,16 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from './content-security-policy';
-import { decideCors, parseCorsOrigins } from './cors';
-import { originMatchesHost } from './same-origin';
+import { corsOriginsProblems, decideCors, parseCorsOrigins } from './cors';
+import { originMatchesSite } from './same-origin';
 
 describe('same origin', () => {
-  it('matches host and port, or the hostname when a proxy dropped the port', () => {
-    expect(originMatchesHost('http://127.0.0.1:3000', '127.0.0.1:3000')).toBe(true);
-    expect(originMatchesHost('http://127.0.0.1:3000', '127.0.0.1:3001')).toBe(false);
-    expect(originMatchesHost('http://127.0.0.1:8080', '127.0.0.1')).toBe(true);
-    expect(originMatchesHost('https://evil.example', '127.0.0.1')).toBe(false);
-    expect(originMatchesHost('null', '127.0.0.1')).toBe(false);
-    expect(originMatchesHost('http://a', null)).toBe(false);
+  const none = new Set<string>();
+  const proxy = new Set(['10.0.0.9']);
+  const headers = (h: Record<string, string>) => new Headers(h);
+
+  it('compares scheme, host and port exactly', () => {
+    const direct = headers({ host: '127.0.0.1:3000' });
+    expect(originMatchesSite('http://127.0.0.1:3000', direct, none)).toBe(true);
+    expect(originMatchesSite('http://127.0.0.1:3001', direct, none)).toBe(false);
+    expect(originMatchesSite('https://127.0.0.1:3000', direct, none)).toBe(false);
+    expect(originMatchesSite('http://127.0.0.1', direct, none)).toBe(false);
+    expect(originMatchesSite('http://example.com', headers({ host: 'example.com:80' }), none)).toBe(true);
+    expect(originMatchesSite('null', direct, none)).toBe(false);
+    expect(originMatchesSite('http://a', new Headers(), none)).toBe(false);
+    expect(originMatchesSite('http://a', headers({ host: 'a/evil' }), none)).toBe(false);
+  });
+
+  it('believes X-Forwarded-Host and -Proto only when a trusted proxy is configured', () => {
+    const forwarded = headers({
+      host: '127.0.0.1:3000',
+      'x-forwarded-host': 'dash.example:8443',
+      'x-forwarded-proto': 'https',
+    });
+    expect(originMatchesSite('https://dash.example:8443', forwarded, none)).toBe(false);
+    expect(originMatchesSite('http://127.0.0.1:3000', forwarded, none)).toBe(true);
+    expect(originMatchesSite('https://dash.example:8443', forwarded, proxy)).toBe(true);
+    expect(originMatchesSite('http://dash.example:8443', forwarded, proxy)).toBe(false);
   });
 });
 
@@ -20,6 +39,16 @@ describe('CORS', () => {
   it('parses the allowlist', () => {
     expect([...allowed]).toEqual(['https://ops.example.com', 'https://b.example']);
     expect(parseCorsOrigins(undefined).size).toBe(0);
+  });
+
+  it('accepts only scheme://host[:port] entries, never null', () => {
+    expect(corsOriginsProblems('https://a.example, http://127.0.0.1:3000, https://b.example/')).toEqual([]);
+    const problems = corsOriginsProblems(
+      'null, *, https://a.example/path, ftp://a.example, https://u@a.example, a.example',
+    );
+    expect(problems).toHaveLength(6);
+    expect(problems[0]).toMatch(/"null" `null` is the origin of any sandboxed iframe/);
+    expect(parseCorsOrigins('null, https://a.example').has('null')).toBe(false);
   });
 
   it('passes same-origin and origin-less requests untouched', () => {
