@@ -8,6 +8,7 @@ import { ConnectionRegistry } from './connection-registry';
 import { getAuth } from './auth/auth-runtime';
 import { RedisBus } from './redis/redis-bus';
 import { createRevocationChannel, type RevocationChannel } from './redis/revocation-channel';
+import { RateLimiter } from './limits/rate-limiter';
 import { startSource, type RunningSource } from './source/start-source';
 
 /**
@@ -24,6 +25,8 @@ export interface Runtime {
   registry: ConnectionRegistry;
   /** The metrics source of this process, as `source/start-source.ts` started it (or not). */
   source: RunningSource;
+  /** `POST /api/ingest` requests per client (`INGEST_RATE_BURST`, `INGEST_RATE_PER_S`). */
+  ingestLimiter: RateLimiter;
   /** Present with Redis: sign-outs shared with the other instances. */
   revocationChannel: RevocationChannel | null;
   instanceId: string;
@@ -52,6 +55,7 @@ function createMemoryRuntime(env: ServerEnv, instanceId: string): Runtime {
     env,
     bus,
     source: startSource({ env, bus, instanceId }),
+    ingestLimiter: ingestLimiterFor(env),
     revocationChannel: null,
     instanceId,
     registry: registryFor(env),
@@ -88,6 +92,7 @@ function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Ru
     env,
     bus,
     source: startSource({ env, bus, instanceId }),
+    ingestLimiter: ingestLimiterFor(env),
     revocationChannel,
     instanceId,
     registry,
@@ -95,6 +100,10 @@ function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Ru
     feedNames: FEED_NAMES,
     draining: false,
   };
+}
+
+function ingestLimiterFor(env: ServerEnv): RateLimiter {
+  return new RateLimiter({ capacity: env.INGEST_RATE_BURST, perSecond: env.INGEST_RATE_PER_S });
 }
 
 function registryFor(env: ServerEnv): ConnectionRegistry {

@@ -26,7 +26,8 @@ export class IdempotencyStore {
 
   get(key: string): AppliedKey | undefined {
     this.forgetExpired();
-    return this.entries.get(key);
+    const entry = this.entries.get(key);
+    return entry && { fingerprint: entry.fingerprint, accepted: entry.accepted };
   }
 
   remember(key: string, applied: AppliedKey): void {
