@@ -65,6 +65,11 @@ export interface RedisBusOptions {
   instanceId: string;
   /** How long an ingest `Idempotency-Key` is remembered in Redis (`INGEST_KEY_TTL_MS`). Default 600000 ms. */
   keyTtlMs?: number;
+  /**
+   * Whether this bus reads the log (the XREAD loop on its own connection) to deliver it to
+   * subscribers. False for a process that only appends (`npm run producer`). Default true.
+   */
+  reads?: boolean;
   /** How long one XREAD blocks. Default 5000 ms. */
   blockMs?: number;
   /** Timeout of every command (the blocking XREAD gets `blockMs` on top). Default 1000 ms. */
@@ -174,8 +179,9 @@ export class RedisBus implements EventBus, BusFaults {
       this.updateHealth();
     });
     this.redis.connect().catch(() => {});
-    this.readerConnection.connect().catch(() => {});
     this.fence.start();
+    if (this.options.reads === false) return;
+    this.readerConnection.connect().catch(() => {});
     this.reader.start();
   }
 
