@@ -48,9 +48,12 @@ export function pointsBody(feed: string, values: readonly number[]): string {
   return JSON.stringify({ points: values.map((value) => ({ feed, value })) });
 }
 
+/** Where one attempt goes, and what to call when it is over (e.g. to tell a host the instance is idle again). */
+export type Target = string | { url: string; release(): void };
+
 export interface RetryOptions {
   /** Where the next attempt goes (e.g. any live instance); called before every attempt. */
-  target: () => string;
+  target: () => Target;
   /** Give up after this long. Default 30 000 ms. */
   timeoutMs?: number;
   /** Per-attempt timeout. Default 5000 ms. */
@@ -71,12 +74,16 @@ export async function pushUntilAnswered(
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (let attempts = 1; ; attempts += 1) {
     let reason: string;
+    const target = options.target();
     try {
-      const answer = await ingest(options.target(), body, { key, timeoutMs: options.attemptTimeoutMs ?? 5000 });
+      const url = typeof target === 'string' ? target : target.url;
+      const answer = await ingest(url, body, { key, timeoutMs: options.attemptTimeoutMs ?? 5000 });
       if (answer.status !== 503) return { ...answer, attempts };
       reason = `503 ${answer.json.error?.code ?? ''}`;
     } catch (error) {
       reason = String(error);
+    } finally {
+      if (typeof target !== 'string') target.release();
     }
     options.onRetry?.(reason);
     if (Date.now() > deadline) throw new Error(`push ${key} got no answer in time (last: ${reason})`);
