@@ -119,6 +119,7 @@ describe.runIf(canRun('redis-server', 'serverless semantics test'))('serverless 
     let stopPushing = false;
     let pushed = 0;
     let retries = 0;
+    let duplicates = 0;
     const unanswered: string[] = [];
     const pushing = (async () => {
       while (!stopPushing) {
@@ -131,6 +132,7 @@ describe.runIf(canRun('redis-server', 'serverless semantics test'))('serverless 
           },
           onRetry: () => (retries += 1),
         });
+        if (answer.json.duplicate) duplicates += 1;
         if (answer.status !== 200) unanswered.push(`${pushed}: ${answer.status} ${JSON.stringify(answer.json)}`);
         pushed += 1;
         await sleep(40);
