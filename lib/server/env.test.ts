@@ -25,6 +25,7 @@ describe('parseEnv', () => {
       REDIS_KEY_PREFIX: 'rtd',
       INSTANCE_ID: undefined,
       PRODUCER: 'on',
+      SOURCE_HISTORY_MS: undefined,
       INGEST_TOKEN: undefined,
       INGEST_MAX_BODY_BYTES: 1 << 20,
       INGEST_RATE_BURST: 100,

@@ -115,6 +115,12 @@ export const envSchema = z.object({
     .optional()
     .transform((value) => value ?? 'on'),
   /**
+   * How far back the history reaches that the source loads into an empty log when it starts, so
+   * the first page is a full chart (the demo generates it). 0: none, charts fill as points
+   * arrive. Default unset: `SNAPSHOT_WINDOW_MS`.
+   */
+  SOURCE_HISTORY_MS: optionalInt(0, 86_400_000),
+  /**
    * Bearer token of `POST /api/ingest` (at least 32 characters). Default unset: the route answers
    * 404, as if it did not exist.
    */

@@ -18,6 +18,11 @@ import { createRandomWalk } from './random-walk';
  *
  * The seed is `METRICS_SEED`, or a new one per boot (printed): the same seed gives the same
  * shapes after every restart, which tests and screenshots want and a demo visitor does not.
+ *
+ * Its history (the last `SOURCE_HISTORY_MS`, generated at start so the first page is full) is
+ * invented like the rest: after a restart it also covers the minutes the server was down, where
+ * a real source's history would be what really happened then. `SOURCE_HISTORY_MS=0` turns it off
+ * (the e2e kit does, so a restart's hole stays a hole).
  */
 export const createDemoSource: CreateSource = ({ publish, env, now = Date.now }) => {
   const intervalMs = env.METRICS_INTERVAL_MS;

@@ -33,7 +33,8 @@ export interface SourceContext {
 
 export interface MetricsSource {
   /**
-   * What the source already has of the last `windowMs`, oldest first: published once, before
+   * What the source already has of the last `windowMs` (`SOURCE_HISTORY_MS`, by default the
+   * snapshot window), oldest first: published once, before
    * `start()`, into a log that has no events yet, so the first page a visitor opens is a full
    * chart instead of a few seconds of line. A real source reads its own store; the demo
    * generates the window. Optional: without it, charts fill as points arrive.

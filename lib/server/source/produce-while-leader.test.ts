@@ -48,7 +48,7 @@ describe('produceWhileLeader', () => {
   it('loads the history into an empty log, then starts (the memory bus: always the leader)', async () => {
     const b = bus();
     const source = fakeSource([at(3), at(1, 'rps'), at(2)]);
-    produceWhileLeader(source, ALWAYS_LEADER, b, { windowMs: 60_000, name: 'test' });
+    produceWhileLeader(source, ALWAYS_LEADER, b, { historyMs: 60_000, name: 'test' });
     await vi.waitFor(() => expect(source.running).toBe(true));
     const events = (await b.recent(10)).map((e) => e.event);
     // Published oldest first, so every feed's times go forward.
@@ -56,10 +56,18 @@ describe('produceWhileLeader', () => {
     expect(source.resumed).toEqual([]);
   });
 
+  it('asks for no history with historyMs 0', async () => {
+    const b = bus();
+    const source = fakeSource([at(1)]);
+    produceWhileLeader(source, ALWAYS_LEADER, b, { historyMs: 0, name: 'test' });
+    await vi.waitFor(() => expect(source.running).toBe(true));
+    expect(await b.recent(10)).toEqual([]);
+  });
+
   it('publishes at most maxHistory events, the newest', async () => {
     const b = bus();
     const source = fakeSource([at(1), at(2), at(3), at(4)]);
-    produceWhileLeader(source, ALWAYS_LEADER, b, { windowMs: 60_000, maxHistory: 2, name: 'test' });
+    produceWhileLeader(source, ALWAYS_LEADER, b, { historyMs: 60_000, maxHistory: 2, name: 'test' });
     await vi.waitFor(() => expect(source.running).toBe(true));
     expect((await b.recent(10)).map((e) => e.event.ts)).toEqual([3, 4]);
   });
@@ -68,7 +76,7 @@ describe('produceWhileLeader', () => {
     const b = bus();
     b.append([at(50), at(70, 'memory')]);
     const source = fakeSource([at(1)]);
-    produceWhileLeader(source, ALWAYS_LEADER, b, { windowMs: 60_000, name: 'test' });
+    produceWhileLeader(source, ALWAYS_LEADER, b, { historyMs: 60_000, name: 'test' });
     await vi.waitFor(() => expect(source.running).toBe(true));
     expect(source.resumed).toEqual([{ cpu: 50, memory: 70 }]);
     expect(await b.recent(10)).toHaveLength(2);
@@ -77,7 +85,7 @@ describe('produceWhileLeader', () => {
   it('produces exactly while the lease is held', async () => {
     const lease = manualLease();
     const source = fakeSource();
-    const stop = produceWhileLeader(source, lease, bus(), { windowMs: 60_000, name: 'test' });
+    const stop = produceWhileLeader(source, lease, bus(), { historyMs: 60_000, name: 'test' });
     expect(source.running).toBe(false);
     lease.set(true);
     await vi.waitFor(() => expect(source.running).toBe(true));
@@ -99,7 +107,7 @@ describe('produceWhileLeader', () => {
     const slow = bus();
     const tail = slow.tail.bind(slow);
     slow.tail = () => new Promise((resolve) => (release = () => resolve(tail())));
-    produceWhileLeader(source, lease, slow, { windowMs: 60_000, name: 'test' });
+    produceWhileLeader(source, lease, slow, { historyMs: 60_000, name: 'test' });
     lease.set(true);
     lease.set(false);
     release();
@@ -117,7 +125,7 @@ describe('produceWhileLeader', () => {
       b.append([at(10)]);
       return result;
     };
-    produceWhileLeader(source, ALWAYS_LEADER, b, { windowMs: 60_000, name: 'test' });
+    produceWhileLeader(source, ALWAYS_LEADER, b, { historyMs: 60_000, name: 'test' });
     await vi.waitFor(() => expect(source.running).toBe(true));
     expect((await b.recent(10)).map((e) => e.event.ts)).toEqual([10]);
   });

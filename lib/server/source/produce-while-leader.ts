@@ -25,8 +25,8 @@ export interface Leadership {
 export const ALWAYS_LEADER: Leadership = { leader: true, subscribe: () => () => {} };
 
 export interface ProduceOptions {
-  /** How much history to ask the source for (`SNAPSHOT_WINDOW_MS`: what a chart shows). */
-  windowMs: number;
+  /** How much history to ask the source for (`SOURCE_HISTORY_MS`, by default what a chart shows); 0: none. */
+  historyMs: number;
   /**
    * At most this many history events are published (the newest), so a history never fills the
    * replay window by itself. Default: no limit.
@@ -54,7 +54,7 @@ export function produceWhileLeader(
     try {
       const tail = await bus.tail();
       if (mine !== generation) return;
-      if (tail.appended === 0 && source.history) await publishHistory(mine);
+      if (tail.appended === 0 && source.history && options.historyMs > 0) await publishHistory(mine);
       else source.resumeFrom?.(tail.values);
     } catch (error) {
       // Without history or the newest values the source still starts: lines then begin fresh.
@@ -64,7 +64,7 @@ export function produceWhileLeader(
   };
 
   const publishHistory = async (mine: number) => {
-    const history = [...(await source.history!(options.windowMs))];
+    const history = [...(await source.history!(options.historyMs))];
     const samples = history.slice(Math.max(0, history.length - (options.maxHistory ?? Infinity)));
     samples.sort((a, b) => a.ts - b.ts);
     for (let i = 0; i < samples.length && mine === generation; i += HISTORY_CHUNK) {

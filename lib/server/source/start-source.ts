@@ -52,7 +52,7 @@ export function startSource({
   const lease: LeaderLease | null =
     bus instanceof RedisBus ? createLeaderLease({ redis: bus.redis, key: bus.keys.lease, instanceId }) : null;
   const stopFollowing = produceWhileLeader(source, lease ?? ALWAYS_LEADER, bus, {
-    windowMs: env.SNAPSHOT_WINDOW_MS,
+    historyMs: env.SOURCE_HISTORY_MS ?? env.SNAPSHOT_WINDOW_MS,
     // Half the replay window at most: the rest is room for what clients miss while offline.
     maxHistory: Math.floor(env.SSE_REPLAY_CAPACITY / 2),
     name: instanceId,
