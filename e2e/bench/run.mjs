@@ -6,7 +6,7 @@
 // env (defaults finish in about five minutes on 2 cores):
 //   BENCH_STREAMS=1000  BENCH_RATE_HZ=10  BENCH_DURATION_S=8  BENCH_ROUNDS=3  BENCH_FEEDS=8
 //   BENCH_MEMORY_STREAMS=1000 (memory slope: from N to 2N streams at 1 Hz)
-//   BENCH_SKIP=fanout,memory,bundle,store,browser,recovery   (skip parts)
+//   BENCH_SKIP=fanout,memory,bundle,store,browser,recovery,ingest   (skip parts; ingest: e2e/bench/ingest.mjs)
 //   BENCH_RECOVERY_CLIENTS=20  BENCH_RECOVERY_OUTAGES=2  (recovery: clients × outages of 10 s)
 // Run only some parts by naming them: `npm run bench -- recovery` (or `-- fanout store`).
 
@@ -34,7 +34,7 @@ const ALL_FEEDS = [
 ];
 const FEEDS = ALL_FEEDS.slice(0, Number(process.env.BENCH_FEEDS ?? 8));
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
-const PARTS = ['fanout', 'memory', 'bundle', 'store', 'browser', 'recovery'];
+const PARTS = ['fanout', 'memory', 'bundle', 'store', 'browser', 'recovery', 'ingest'];
 const ONLY = process.argv.slice(2);
 for (const part of ONLY) {
   if (!PARTS.includes(part)) {
@@ -481,3 +481,4 @@ if (runs('bundle')) await bundle();
 if (runs('store')) store();
 if (runs('browser')) await browser();
 if (runs('recovery')) await recovery();
+if (runs('ingest')) await (await import('./ingest.mjs')).ingest();

@@ -23,7 +23,7 @@ export function bootServer(): void {
     publishRawStreamHandler();
     const { env } = runtime;
     console.log(
-      `[realtime] bus=${runtime.bus.kind} epoch=${runtime.bus.epoch()} interval=${env.METRICS_INTERVAL_MS}ms heartbeat=${env.SSE_HEARTBEAT_MS}ms replay=${env.SSE_REPLAY_CAPACITY}`,
+      `[realtime] bus=${runtime.bus.kind} epoch=${runtime.bus.epoch()} producer=${runtime.source.mode} interval=${env.METRICS_INTERVAL_MS}ms heartbeat=${env.SSE_HEARTBEAT_MS}ms replay=${env.SSE_REPLAY_CAPACITY}`,
     );
     if (auth.config.mode === 'off') {
       console.warn('[auth] AUTH_MODE=off: a PUBLIC DEMO. Every feed is readable by anyone who can reach this server.');

@@ -27,6 +27,68 @@ export interface Sample {
   ts: number;
 }
 
+/**
+ * The order of time within a feed. Charts draw a feed's points in `ts` order, so the bus keeps
+ * every feed's `ts` non-decreasing: a point older than its feed's newest is either lifted to
+ * that newest time (`lift`: the producer's clock, or server time given to an ingested point that
+ * carried none, so two instances whose clocks differ by a millisecond never lose a point) or
+ * refused (`exact`: a time the sender chose, and the history a source loads at start).
+ */
+export type TsOrder = 'lift' | 'exact';
+
+/** A point pushed from outside the process (`POST /api/ingest`). */
+export interface IngestPoint extends Sample {
+  order: TsOrder;
+}
+
+/**
+ * How far an ingested point's `ts` may lie behind and ahead of the server's clock (the ingest
+ * route refuses others). Together they bound how unordered a log's times can be across feeds,
+ * which is what lets a snapshot walk stop early (`snapshot-builder.ts`).
+ */
+export const INGEST_MAX_AGE_MS = 60_000;
+export const INGEST_MAX_LEAD_MS = 5_000;
+
+/** An `Idempotency-Key` with the fingerprint of the body it came with (ingest/idempotency.ts). */
+export interface IdempotencyKey {
+  key: string;
+  fingerprint: string;
+}
+
+/** Points refused because they are older than their feed's newest (nothing was applied). */
+export interface LatePoint {
+  /** Index in the request's `points`. */
+  index: number;
+  /** The feed's newest `ts` in the log. */
+  newestTs: number;
+}
+
+export type IngestOutcome =
+  /** Applied now: these events are in the log and on their way to every open stream. */
+  | { kind: 'applied'; batch: Batch }
+  /** This key was applied before, with the same body, as `accepted` points: nothing done now. */
+  | { kind: 'duplicate'; accepted: number }
+  /** This key was applied before with another body: nothing done. */
+  | { kind: 'key_reused' }
+  /** Some points are older than their feed's newest: nothing applied. */
+  | { kind: 'late'; points: LatePoint[] };
+
+/** A `publish` with `order: 'exact'` met a point older than its feed's newest: nothing applied. */
+export class OutOfOrderError extends Error {
+  constructor(readonly points: LatePoint[]) {
+    super(`${points.length} point(s) older than their feed's newest: nothing applied`);
+    this.name = 'OutOfOrderError';
+  }
+}
+
+/** Where a log stands, for a source that starts producing into it (source/produce-while-leader.ts). */
+export interface LogTail {
+  /** Events appended in this epoch (trimmed ones included): 0 means a fresh, empty log. */
+  appended: number;
+  /** Each feed's newest value, for feeds that have one. */
+  values: Partial<Record<FeedName, number>>;
+}
+
 export interface SubscribeRequest {
   feeds: ReadonlySet<FeedName>;
   /** The cursor the client sent (`Last-Event-ID` or `?lastEventId=`), unvalidated; null if none. */
@@ -66,9 +128,19 @@ export interface EventBus {
    * Appends one tick's samples and resolves with them as published (seqs and cursors
    * assigned). The memory bus fans the batch out before it resolves; the Redis bus resolves
    * once the log has the events, delivers them through its reader, and rejects when this
-   * instance may not publish (not the producer, or not the log's current epoch).
+   * instance may not publish (not the producer, or not the log's current epoch). Times are
+   * lifted by default; `order: 'exact'` rejects with an `OutOfOrderError` instead.
    */
-  publish(samples: readonly Sample[]): Promise<Batch>;
+  publish(samples: readonly Sample[], options?: { order?: TsOrder }): Promise<Batch>;
+  /**
+   * Appends points pushed from outside (any instance may, unlike `publish`), all or nothing.
+   * With a key, at most once per key: a retry with the same body is answered `duplicate`, with
+   * another body `key_reused` (kept `ttlMs` of the bus options). Check, append and remembering
+   * the key are one atomic step, so a crash cannot separate them.
+   */
+  ingest(points: readonly IngestPoint[], key: IdempotencyKey | null): Promise<IngestOutcome>;
+  /** Where the log stands: how much it holds and each feed's newest value. */
+  tail(): Promise<LogTail>;
   /**
    * Attaches `onBatch` and computes the start (replay or reset) in one step. Contract: the
    * listener receives every batch published after the replay/snapshot and none before it, so

@@ -7,7 +7,7 @@ describe('parseEnv', () => {
     expect(parseEnv({})).toEqual({
       PORT: 3000,
       METRICS_INTERVAL_MS: 1000,
-      METRICS_SEED: 42,
+      METRICS_SEED: undefined,
       SSE_HEARTBEAT_MS: 15_000,
       SSE_RETRY_MS: 2000,
       SSE_MAX_STREAM_MS: 0,
@@ -26,7 +26,23 @@ describe('parseEnv', () => {
       REDIS_URL: undefined,
       REDIS_KEY_PREFIX: 'rtd',
       INSTANCE_ID: undefined,
+      PRODUCER: 'on',
+      SOURCE_HISTORY_MS: undefined,
+      INGEST_TOKEN: undefined,
+      INGEST_MAX_BODY_BYTES: 1 << 20,
+      INGEST_RATE_BURST: 100,
+      INGEST_RATE_PER_S: 50,
+      INGEST_KEY_TTL_MS: 600_000,
     });
+  });
+
+  it('reads the source and ingest settings, and refuses a short ingest token or a TTL under 10 minutes', () => {
+    const env = parseEnv({ PRODUCER: 'off', METRICS_SEED: '7', INGEST_TOKEN: 'x'.repeat(32) });
+    expect([env.PRODUCER, env.METRICS_SEED, env.INGEST_TOKEN]).toEqual(['off', 7, 'x'.repeat(32)]);
+    expect(parseEnv({ INGEST_TOKEN: '' }).INGEST_TOKEN).toBeUndefined();
+    expect(() => parseEnv({ INGEST_TOKEN: 'short' })).toThrow(/INGEST_TOKEN: must be at least 32 characters/);
+    expect(() => parseEnv({ INGEST_KEY_TTL_MS: '60000' })).toThrow(/INGEST_KEY_TTL_MS/);
+    expect(() => parseEnv({ PRODUCER: 'maybe' })).toThrow(/PRODUCER/);
   });
 
   it('keeps at least 10 minutes of every feed at the default rate in the replay window', () => {

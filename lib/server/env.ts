@@ -8,15 +8,18 @@ import { corsOriginsProblems } from './security/cors';
  * is optional; the defaults below are what `npm run dev` uses. Documented in README.md.
  */
 
-const int = (min: number, max: number, fallback: number) =>
+/** A whole number in `[min, max]`, or undefined when unset. */
+const optionalInt = (min: number, max: number) =>
   z
     .string()
     .trim()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
-    .optional()
-    .transform((value) => value ?? fallback);
+    .optional();
+
+const int = (min: number, max: number, fallback: number) =>
+  optionalInt(min, max).transform((value) => value ?? fallback);
 
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
@@ -28,8 +31,11 @@ export const envSchema = z.object({
   PORT: int(1, 65535, 3000),
   /** Producer tick: every feed publishes one point per tick. Default 1000 ms. */
   METRICS_INTERVAL_MS: int(1, 3_600_000, 1000),
-  /** Seed of the simulated random walks, so runs are reproducible. Default 42. */
-  METRICS_SEED: int(0, 2 ** 31 - 1, 42),
+  /**
+   * Seed of the simulated random walks: set it to see the same shapes after every restart (the
+   * tests do). Default unset: a new seed per boot, printed at start-up.
+   */
+  METRICS_SEED: optionalInt(0, 2 ** 31 - 1),
   /** Keep-alive comment interval on every open stream. Default 15000 ms. */
   SSE_HEARTBEAT_MS: int(100, 300_000, 15_000),
   /** `retry:` sent to clients: their base reconnection delay. Default 2000 ms. */
@@ -120,6 +126,43 @@ export const envSchema = z.object({
     .transform((value) => value ?? 'rtd'),
   /** Name of this instance in the producer lease and /api/health. Default `i-<8 random hex digits>`. */
   INSTANCE_ID: z.string().max(128).optional(),
+
+  // ── Sources and ingest (lib/server/source/, lib/server/ingest/, docs/protocol.md) ─────────────
+  /**
+   * `on`: this process runs the metrics source (with Redis, only while it holds the producer
+   * lease). `off`: it never produces; points come from `npm run producer` or `POST /api/ingest`
+   * (serverless web instances, docs/serverless.md). Default `on`.
+   */
+  PRODUCER: z
+    .enum(['on', 'off'])
+    .optional()
+    .transform((value) => value ?? 'on'),
+  /**
+   * How far back the history reaches that the source loads into an empty log when it starts, so
+   * the first page is a full chart (the demo generates it). 0: none, charts fill as points
+   * arrive. Default unset: `SNAPSHOT_WINDOW_MS`.
+   */
+  SOURCE_HISTORY_MS: optionalInt(0, 86_400_000),
+  /**
+   * Bearer token of `POST /api/ingest` (at least 32 characters). Default unset: the route answers
+   * 404, as if it did not exist.
+   */
+  INGEST_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Largest ingest body, refused with 413 while it is read. Default 1048576 (1 MiB). */
+  INGEST_MAX_BODY_BYTES: int(64, 64 << 20, 1 << 20),
+  /** Ingest requests a client (its IP) may send at once before 429. Default 100. */
+  INGEST_RATE_BURST: int(1, 1_000_000, 100),
+  /** Refill of that budget, ingest requests per second per client. Default 50. */
+  INGEST_RATE_PER_S: int(1, 1_000_000, 50),
+  /**
+   * How long an `Idempotency-Key` is remembered (in Redis with `REDIS_URL`, else in this process):
+   * a retry within it is applied at most once. At least 600000. Default 600000 ms (10 min).
+   */
+  INGEST_KEY_TTL_MS: int(600_000, 7 * 86_400_000, 600_000),
 });
 
 export type ServerEnv = z.output<typeof envSchema>;

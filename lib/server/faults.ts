@@ -18,7 +18,7 @@ export const faultSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('evict') }),
   /** Act like a restart: new epoch, seqs from 1, history gone, streams cut. */
   z.object({ action: z.literal('bump-epoch') }),
-  /** Publish `ticks` producer ticks now (deterministic data with a slow or stopped producer). */
+  /** Publish `ticks` source ticks now (deterministic data with a slow or stopped source). */
   z.object({ action: z.literal('publish'), ticks: z.number().int().min(1).max(1000).default(1) }),
 ]);
 
@@ -28,7 +28,7 @@ export type FaultResult =
   { ok: true; detail: Record<string, unknown> } | { ok: false; status: number; message: string };
 
 export async function runFault(runtime: Runtime, fault: Fault): Promise<FaultResult> {
-  const { bus, registry, producer } = runtime;
+  const { bus, registry, source } = runtime;
   const faults = bus as Partial<BusFaults>;
   switch (fault.action) {
     case 'drop': {
@@ -62,7 +62,10 @@ export async function runFault(runtime: Runtime, fault: Fault): Promise<FaultRes
       return { ok: true, detail: { epoch: bus.epoch(), streams } };
     }
     case 'publish':
-      for (let i = 0; i < fault.ticks; i += 1) producer.tick();
+      for (let i = 0; i < fault.ticks; i += 1) {
+        if (!source.tick())
+          return { ok: false, status: 501, message: 'this process runs no source that can tick (PRODUCER=off?)' };
+      }
       return { ok: true, detail: { head: bus.stats().head } };
   }
 }

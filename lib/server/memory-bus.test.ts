@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FEED_NAMES, type FeedName } from '@/lib/metrics/feeds';
 import type { MetricEvent } from '@/lib/metrics/events';
-import type { BusEvent, Sample } from './bus';
+import { OutOfOrderError, type BusEvent, type Sample } from './bus';
 import { MemoryBus } from './memory-bus';
 
 const ALL = new Set<FeedName>(FEED_NAMES);
@@ -171,6 +171,16 @@ describe('MemoryBus.subscribe', () => {
       const cpu = client.received.filter((e) => e.event.feed === 'cpu').map((e) => e.event);
       expectContiguous(cpu, cpu[0]!.seq);
     }
+  });
+});
+
+describe('MemoryBus times', () => {
+  it('keeps each feed times non-decreasing: lifted by default, refused whole with order exact', async () => {
+    const b = bus();
+    b.append(tick(50));
+    expect(b.append(tick(40)).map((e) => e.event.ts)).toEqual([50, 50]);
+    await expect(b.publish(tick(45), { order: 'exact' })).rejects.toBeInstanceOf(OutOfOrderError);
+    expect((await b.tail()).appended).toBe(4);
   });
 });
 

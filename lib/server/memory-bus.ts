@@ -4,7 +4,10 @@ import type { FeedName } from '@/lib/metrics/feeds';
 import type { ResetReason, Snapshot } from '@/lib/metrics/events';
 import { RingBuffer } from './ring-buffer';
 import { SnapshotBuilder } from './snapshot-builder';
+import { IdempotencyStore } from './ingest/idempotency-store';
+import { orderTimes } from './ts-order';
 import {
+  OutOfOrderError,
   toReset,
   type Batch,
   type BatchListener,
@@ -12,7 +15,12 @@ import {
   type BusFaults,
   type BusStats,
   type EventBus,
+  type IdempotencyKey,
+  type IngestOutcome,
+  type IngestPoint,
+  type LogTail,
   type Sample,
+  type TsOrder,
   type SubscribeRequest,
   type SubscribeStart,
   type Subscription,
@@ -25,6 +33,8 @@ export interface MemoryBusOptions {
   snapshotWindowMs: number;
   /** Defaults to a fresh random epoch: a restarted process is a new epoch. */
   epoch?: string;
+  /** How long an ingest `Idempotency-Key` is remembered (`INGEST_KEY_TTL_MS`). Default 600000 ms. */
+  keyTtlMs?: number;
   /** Defaults to `Date.now`; injected by tests. */
   now?: () => number;
 }
@@ -38,14 +48,18 @@ export class MemoryBus implements EventBus, BusFaults {
   readonly kind = 'memory' as const;
   private ring: RingBuffer<BusEvent>;
   private readonly seqs = new Map<FeedName, number>();
+  /** Each feed's newest `ts`: times within a feed never go back (`TsOrder` in bus.ts). */
+  private readonly newestTs = new Map<FeedName, number>();
   private readonly listeners = new Set<BatchListener>();
   private currentEpoch: string;
   private readonly now: () => number;
+  private readonly keys: IdempotencyStore;
 
   constructor(private readonly options: MemoryBusOptions) {
     this.ring = new RingBuffer<BusEvent>(options.capacity);
     this.currentEpoch = options.epoch ?? newEpoch();
     this.now = options.now ?? Date.now;
+    this.keys = new IdempotencyStore(options.keyTtlMs ?? 600_000, this.now);
   }
 
   epoch(): string {
@@ -56,23 +70,63 @@ export class MemoryBus implements EventBus, BusFaults {
     return true;
   }
 
-  publish(samples: readonly Sample[]): Promise<Batch> {
-    return Promise.resolve(this.append(samples));
+  publish(samples: readonly Sample[], options: { order?: TsOrder } = {}): Promise<Batch> {
+    try {
+      return Promise.resolve(this.append(samples, options.order));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
-  /** `publish`, synchronously: appends and fans out before it returns (tests and benchmarks). */
-  append(samples: readonly Sample[]): Batch {
+  /**
+   * `publish`, synchronously: appends and fans out before it returns (tests and benchmarks).
+   * Throws an `OutOfOrderError` for `order: 'exact'` and a point older than its feed's newest.
+   */
+  append(samples: readonly Sample[], order: TsOrder = 'lift'): Batch {
+    const points = samples.map((sample) => ({ ...sample, order }));
+    const { ts, late } = orderTimes(points, (feed) => this.newestTs.get(feed));
+    if (late.length) throw new OutOfOrderError(late);
+    return this.write(samples, ts);
+  }
+
+  /** Check, append and remember the key in one synchronous step: nothing can come between. */
+  ingest(points: readonly IngestPoint[], key: IdempotencyKey | null): Promise<IngestOutcome> {
+    const seen = key && this.keys.get(key.key);
+    if (seen) {
+      const outcome: IngestOutcome =
+        seen.fingerprint === key.fingerprint ? { kind: 'duplicate', accepted: seen.accepted } : { kind: 'key_reused' };
+      return Promise.resolve(outcome);
+    }
+    const { ts, late } = orderTimes(points, (feed) => this.newestTs.get(feed));
+    if (late.length) return Promise.resolve({ kind: 'late', points: late });
+    const batch = this.write(points, ts);
+    if (key) this.keys.remember(key.key, { fingerprint: key.fingerprint, accepted: batch.length });
+    return Promise.resolve({ kind: 'applied', batch });
+  }
+
+  tail(): Promise<LogTail> {
+    const values: LogTail['values'] = {};
+    this.ring.scanBackwards(({ event }) => {
+      values[event.feed] ??= event.value;
+      return Object.keys(values).length < this.seqs.size;
+    });
+    return Promise.resolve({ appended: this.ring.newest, values });
+  }
+
+  /** Appends `samples` with the times `ts` (already ordered) and fans them out as one batch. */
+  private write(samples: readonly Sample[], ts: readonly number[]): Batch {
     const batch: BusEvent[] = [];
-    for (const sample of samples) {
+    samples.forEach((sample, i) => {
       const seq = (this.seqs.get(sample.feed) ?? 0) + 1;
       this.seqs.set(sample.feed, seq);
+      this.newestTs.set(sample.feed, ts[i]!);
       const item: BusEvent = {
         cursor: formatCursor(this.currentEpoch, this.ring.newest + 1),
-        event: { feed: sample.feed, seq, ts: sample.ts, value: sample.value },
+        event: { feed: sample.feed, seq, ts: ts[i]!, value: sample.value },
       };
       this.ring.push(item);
       batch.push(item);
-    }
+    });
     for (const listener of this.listeners) {
       // One failing subscriber must not starve the others.
       try {
@@ -125,6 +179,9 @@ export class MemoryBus implements EventBus, BusFaults {
     this.currentEpoch = newEpoch();
     this.ring = new RingBuffer<BusEvent>(this.options.capacity);
     this.seqs.clear();
+    this.newestTs.clear();
+    // A restart forgets the keys it had applied, as it forgets the events.
+    this.keys.clear();
   }
 
   private resolveStart({ cursor, feeds }: SubscribeRequest): SubscribeStart {

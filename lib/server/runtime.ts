@@ -5,33 +5,34 @@ import { parseEnv, type ServerEnv } from './env';
 import type { EventBus } from './bus';
 import { MemoryBus } from './memory-bus';
 import { ConnectionRegistry } from './connection-registry';
-import { createProducer, type Producer } from './demo-simulation/producer';
 import { getAuth } from './auth/auth-runtime';
 import { RedisBus } from './redis/redis-bus';
-import { createLeaderLease, type LeaderLease } from './redis/leader-lease';
 import { createRevocationChannel, type RevocationChannel } from './redis/revocation-channel';
+import { RateLimiter } from './limits/rate-limiter';
+import { startSource, type RunningSource } from './source/start-source';
 
 /**
- * The per-process singletons: config, bus, open streams and the producer.
+ * The per-process singletons: config, bus, open streams and the metrics source.
  *
  * Kept on `globalThis`, not in module scope: Next gives `instrumentation.ts`, pages and route
  * handlers separate module instances, and dev HMR re-creates modules. A module-level singleton
- * would mean two buses (streams that never see events) or a producer per edit (double rate).
+ * would mean two buses (streams that never see events) or a source per edit (double rate).
  */
 
 export interface Runtime {
   env: ServerEnv;
   bus: EventBus;
   registry: ConnectionRegistry;
-  producer: Producer;
-  /** Present with Redis: the producer runs only while this instance holds the lease. */
-  lease: LeaderLease | null;
+  /** The metrics source of this process, as `source/start-source.ts` started it (or not). */
+  source: RunningSource;
+  /** `POST /api/ingest` requests per client (`INGEST_RATE_BURST`, `INGEST_RATE_PER_S`). */
+  ingestLimiter: RateLimiter;
   /** Present with Redis: sign-outs shared with the other instances. */
   revocationChannel: RevocationChannel | null;
   instanceId: string;
   startedAt: number;
   /**
-   * The feed catalogue the producer was started with. Under `npm run dev` an edit of
+   * The feed catalogue the source was started with. Under `npm run dev` an edit of
    * lib/metrics/feeds.ts reloads the page's modules but not this runtime (it lives on
    * `globalThis`): catalogue-check.ts compares the two so the page can say a restart is needed.
    */
@@ -45,14 +46,16 @@ type GlobalWithRuntime = typeof globalThis & { [GLOBAL_KEY]?: Runtime };
 
 /** The embedded default: everything in this process. */
 function createMemoryRuntime(env: ServerEnv, instanceId: string): Runtime {
-  const bus = new MemoryBus({ capacity: env.SSE_REPLAY_CAPACITY, snapshotWindowMs: env.SNAPSHOT_WINDOW_MS });
-  const producer = createProducer({ bus, intervalMs: env.METRICS_INTERVAL_MS, seed: env.METRICS_SEED });
-  producer.start();
+  const bus = new MemoryBus({
+    capacity: env.SSE_REPLAY_CAPACITY,
+    snapshotWindowMs: env.SNAPSHOT_WINDOW_MS,
+    keyTtlMs: env.INGEST_KEY_TTL_MS,
+  });
   return {
     env,
     bus,
-    producer,
-    lease: null,
+    source: startSource({ env, bus, instanceId }),
+    ingestLimiter: ingestLimiterFor(env),
     revocationChannel: null,
     instanceId,
     registry: registryFor(env),
@@ -62,7 +65,7 @@ function createMemoryRuntime(env: ServerEnv, instanceId: string): Runtime {
   };
 }
 
-/** Several instances on one Redis: a shared log, and one producer elected by lease. */
+/** Several instances on one Redis: a shared log, and at most one source producing into it. */
 function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Runtime {
   const registry = registryFor(env);
   const bus = new RedisBus({
@@ -70,28 +73,13 @@ function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Ru
     prefix: env.REDIS_KEY_PREFIX,
     capacity: env.SSE_REPLAY_CAPACITY,
     snapshotWindowMs: env.SNAPSHOT_WINDOW_MS,
+    keyTtlMs: env.INGEST_KEY_TTL_MS,
     instanceId,
     // Streams on a bus that lost Redis (or its data) would go silent: end them so clients
     // reconnect, and resume or get the reset.
     onInterrupt: () => registry.closeAll('error'),
   });
   bus.start();
-  const producer = createProducer({ bus, intervalMs: env.METRICS_INTERVAL_MS, seed: env.METRICS_SEED });
-  const lease = createLeaderLease({
-    redis: bus.redis,
-    key: bus.keys.lease,
-    instanceId,
-    onChange: (leader) => {
-      console.log(`[producer] ${instanceId} ${leader ? 'holds the lease: producing' : 'does not hold the lease'}`);
-      if (!leader) return producer.stop();
-      // Continue the lines where the previous producer left them, then produce.
-      void bus
-        .lastValues()
-        .then(producer.resumeFrom, () => {})
-        .finally(() => lease.leader && producer.start());
-    },
-  });
-  lease.start();
   // A session signed out on any instance is refused on all, and its streams here end at once.
   const revocationChannel = createRevocationChannel({
     url,
@@ -103,8 +91,8 @@ function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Ru
   return {
     env,
     bus,
-    producer,
-    lease,
+    source: startSource({ env, bus, instanceId }),
+    ingestLimiter: ingestLimiterFor(env),
     revocationChannel,
     instanceId,
     registry,
@@ -112,6 +100,10 @@ function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Ru
     feedNames: FEED_NAMES,
     draining: false,
   };
+}
+
+function ingestLimiterFor(env: ServerEnv): RateLimiter {
+  return new RateLimiter({ capacity: env.INGEST_RATE_BURST, perSecond: env.INGEST_RATE_PER_S });
 }
 
 function registryFor(env: ServerEnv): ConnectionRegistry {

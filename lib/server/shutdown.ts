@@ -7,7 +7,7 @@ import type { Runtime } from './runtime';
  *
  * On SIGTERM/SIGINT: mark the runtime draining (the stream route then refuses new streams with
  * `Connection: close`, so browsers do not reconnect on a kept-alive socket to this process),
- * stop the producer, end every open stream cleanly (clients resume elsewhere by cursor), and
+ * stop the source, end every open stream cleanly (clients resume elsewhere by cursor), and
  * exit after `SHUTDOWN_GRACE_MS` if Next has not exited by then. Next's own handler waits for
  * every socket to close, and a client's idle keep-alive socket can hold it for 5 s.
  */
@@ -18,12 +18,11 @@ type GlobalWithFlag = typeof globalThis & { [INSTALLED]?: boolean };
 export function drain(runtime: Runtime): void {
   if (runtime.draining) return;
   runtime.draining = true;
-  runtime.producer.stop();
   runtime.registry.closeAll('shutdown');
-  // Give the producer lease up now, so another instance takes over without waiting for expiry;
-  // then release the bus (its Redis connections and timers).
+  // Stop the source and give the producer lease up now, so another process takes over without
+  // waiting for expiry; then release the bus (its Redis connections and timers).
   void runtime.revocationChannel?.stop();
-  void (runtime.lease?.stop() ?? Promise.resolve()).finally(() => runtime.bus.close());
+  void runtime.source.stop().finally(() => runtime.bus.close());
 }
 
 export function installShutdownHandlers(runtime: Runtime): void {

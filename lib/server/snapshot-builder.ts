@@ -1,6 +1,15 @@
 import 'server-only';
 import type { FeedName } from '@/lib/metrics/feeds';
 import type { FeedWindow, MetricEvent, Snapshot } from '@/lib/metrics/events';
+import { INGEST_MAX_AGE_MS, INGEST_MAX_LEAD_MS } from './bus';
+
+/**
+ * How much older than the cutoff an event must be before the walk stops. Within a feed times
+ * never go back, but across feeds an ingested point may be up to `INGEST_MAX_AGE_MS` behind the
+ * moment it was appended and `INGEST_MAX_LEAD_MS` ahead: an event this far past the cutoff
+ * proves that everything appended before it is outside the window too.
+ */
+const UNORDERED_MS = INGEST_MAX_AGE_MS + INGEST_MAX_LEAD_MS;
 
 /**
  * Builds snapshot windows from events seen newest first (how both buses walk their logs back).
@@ -17,7 +26,7 @@ export class SnapshotBuilder {
 
   /** Offer the next older event; returns false once the walk can stop. */
   add(event: MetricEvent): boolean {
-    if (event.ts < this.cutoff) return false;
+    if (event.ts < this.cutoff) return event.ts >= this.cutoff - UNORDERED_MS;
     if (this.feeds.has(event.feed)) {
       const list = this.collected.get(event.feed);
       if (list) list.push(event);

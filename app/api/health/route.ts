@@ -26,10 +26,12 @@ export function GET(): Response {
         max: rt.env.SSE_MAX_CONNECTIONS,
       },
       producer: {
-        running: rt.producer.running,
-        ticks: rt.producer.ticks,
+        // `off`: PRODUCER=off, this instance never produces (an external producer or ingest does).
+        mode: rt.source.mode,
+        running: rt.source.running,
+        ticks: rt.source.ticks,
         intervalMs: rt.env.METRICS_INTERVAL_MS,
-        leader: rt.lease ? rt.lease.leader : true,
+        leader: rt.source.leader,
       },
       instance: rt.instanceId,
       // `off`: a public demo (AUTH_MODE=off), which the page says; `session`: sign-in required.

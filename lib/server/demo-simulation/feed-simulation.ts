@@ -2,7 +2,7 @@ import 'server-only';
 import type { FeedName } from '@/lib/metrics/feeds';
 
 /**
- * Demo scaffolding (see producer.ts): how each simulated feed moves. Kept out of the shared feed
+ * Demo scaffolding (see demo-source.ts): how each simulated feed moves. Kept out of the shared feed
  * catalogue (`lib/metrics/feeds.ts`), which a fork keeps, because this table is what it deletes.
  */
 

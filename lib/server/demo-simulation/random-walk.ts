@@ -3,7 +3,7 @@ import type { FeedDefinition } from '@/lib/metrics/feeds';
 import type { FeedSimulation } from './feed-simulation';
 
 /**
- * Demo scaffolding (see producer.ts): deterministic, seeded generators that make the simulated
+ * Demo scaffolding (see demo-source.ts): deterministic, seeded generators that make the simulated
  * feeds look like a real service (a bounded random walk with occasional spikes that decay).
  * Same seed, same sequence, so tests can predict shapes.
  */

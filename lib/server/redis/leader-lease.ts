@@ -23,21 +23,25 @@ export interface LeaderLeaseOptions {
   ttlMs?: number;
   /** How often to renew (as leader) or try to acquire (as follower). Default 1000 ms. */
   renewEveryMs?: number;
-  /** Called with true when we become the leader, false when we stop being it. */
-  onChange(leader: boolean): void;
+  /** Called with true when we become the leader, false when we stop being it. Default: nothing. */
+  onChange?(leader: boolean): void;
   /** Defaults to `Date.now`. */
   now?: () => number;
 }
 
 export interface LeaderLease {
   readonly leader: boolean;
+  /** Calls `listener` on every change from now on (not for the current state); returns the unsubscribe. */
+  subscribe(listener: (leader: boolean) => void): () => void;
   start(): void;
   /** Stops trying and gives the lease up at once, so a peer takes over without waiting for expiry. */
   stop(): Promise<void>;
 }
 
 export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
-  const { redis, key, instanceId, onChange } = options;
+  const { redis, key, instanceId } = options;
+  const listeners = new Set<(leader: boolean) => void>();
+  if (options.onChange) listeners.add(options.onChange);
   const ttlMs = options.ttlMs ?? 3000;
   const renewEveryMs = options.renewEveryMs ?? 1000;
   const now = options.now ?? Date.now;
@@ -50,7 +54,7 @@ export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
   const setLeader = (value: boolean) => {
     if (value === leader) return;
     leader = value;
-    onChange(value);
+    for (const listener of [...listeners]) listener(value);
   };
 
   const tick = async () => {
@@ -75,6 +79,10 @@ export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
   return {
     get leader() {
       return leader;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     start() {
       if (timer) return;

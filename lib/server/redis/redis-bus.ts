@@ -4,6 +4,7 @@ import { formatCursor, parseCursor } from '@/lib/sse/cursor';
 import type { FeedName } from '@/lib/metrics/feeds';
 import type { ResetReason, Snapshot } from '@/lib/metrics/events';
 import {
+  OutOfOrderError,
   toReset,
   type Batch,
   type BatchListener,
@@ -11,7 +12,12 @@ import {
   type BusFaults,
   type BusStats,
   type EventBus,
+  type IdempotencyKey,
+  type IngestOutcome,
+  type IngestPoint,
+  type LogTail,
   type Sample,
+  type TsOrder,
   type SubscribeRequest,
   type SubscribeStart,
   type Subscription,
@@ -20,7 +26,16 @@ import { SnapshotBuilder } from '../snapshot-builder';
 import { createEpochFence, type EpochFence } from './epoch-fence';
 import { createResumeSeam } from './resume-seam';
 import { createStreamReader, type StreamReader } from './stream-reader';
-import { EpochFencedError, redisKeys, StreamLog, type FenceAnswer, type LogEntry, type RedisKeys } from './stream-log';
+import {
+  EpochFencedError,
+  redisKeys,
+  StreamLog,
+  type AppendAnswer,
+  type AppendRequest,
+  type FenceAnswer,
+  type LogEntry,
+  type RedisKeys,
+} from './stream-log';
 import { parseStreamId } from './stream-id';
 
 /**
@@ -29,7 +44,9 @@ import { parseStreamId } from './stream-id';
  * XREAD loop), `epoch-fence.ts` (the epoch check) and `resume-seam.ts` (replay then live).
  *
  * - The producer (one instance, holding the lease) appends; Redis refuses the append unless the
- *   caller holds the lease and names the log's current epoch.
+ *   caller holds the lease and names the log's current epoch. Ingested points may be appended
+ *   by any instance (still fenced by the epoch), with their idempotency key checked and
+ *   remembered in the same script.
  * - Resume is one script that checks the cursor and reads the replay atomically. A cursor is
  *   `<epoch>.<stream id>`, the epoch stored in Redis: every instance gives an event the same id.
  * - Every command has a timeout. When Redis stalls, fails or loses data, the instance says so
@@ -46,6 +63,13 @@ export interface RedisBusOptions {
   snapshotWindowMs: number;
   /** Identifies this instance in the producer lease. */
   instanceId: string;
+  /** How long an ingest `Idempotency-Key` is remembered in Redis (`INGEST_KEY_TTL_MS`). Default 600000 ms. */
+  keyTtlMs?: number;
+  /**
+   * Whether this bus reads the log (the XREAD loop on its own connection) to deliver it to
+   * subscribers. False for a process that only appends (`npm run producer`). Default true.
+   */
+  reads?: boolean;
   /** How long one XREAD blocks. Default 5000 ms. */
   blockMs?: number;
   /** Timeout of every command (the blocking XREAD gets `blockMs` on top). Default 1000 ms. */
@@ -155,8 +179,9 @@ export class RedisBus implements EventBus, BusFaults {
       this.updateHealth();
     });
     this.redis.connect().catch(() => {});
-    this.readerConnection.connect().catch(() => {});
     this.fence.start();
+    if (this.options.reads === false) return;
+    this.readerConnection.connect().catch(() => {});
     this.reader.start();
   }
 
@@ -180,21 +205,29 @@ export class RedisBus implements EventBus, BusFaults {
     );
   }
 
-  async publish(samples: readonly Sample[]): Promise<Batch> {
+  async publish(samples: readonly Sample[], options: { order?: TsOrder } = {}): Promise<Batch> {
     if (samples.length === 0) return [];
-    const epoch = this.currentEpoch;
-    if (epoch === '') throw new BusUnavailableError('no epoch yet');
-    try {
-      const ids = await this.log.append(this.options.instanceId, epoch, this.options.capacity, samples);
-      return samples.map((sample, i) => ({
-        cursor: formatCursor(epoch, ids[i]!.id),
-        event: { feed: sample.feed, seq: ids[i]!.seq, ts: sample.ts, value: sample.value },
-      }));
-    } catch (error) {
-      // The log is not the one we know: find out now rather than at the next scheduled check.
-      if (error instanceof EpochFencedError) void this.fence.check();
-      throw error;
-    }
+    const order = options.order ?? 'lift';
+    const points = samples.map((sample) => ({ ...sample, order }));
+    const { epoch, answer } = await this.append({ leaseHolder: this.options.instanceId, points, key: null });
+    if (answer.kind === 'late') throw new OutOfOrderError(answer.points);
+    if (answer.kind !== 'ok') throw new Error(`unexpected append answer ${answer.kind}`);
+    return this.published(epoch, points, answer.entries);
+  }
+
+  async ingest(points: readonly IngestPoint[], key: IdempotencyKey | null): Promise<IngestOutcome> {
+    const ttlMs = this.options.keyTtlMs ?? 600_000;
+    const { epoch, answer } = await this.append({ leaseHolder: null, points, key: key && { ...key, ttlMs } });
+    if (answer.kind !== 'ok') return answer;
+    return { kind: 'applied', batch: this.published(epoch, points, answer.entries) };
+  }
+
+  async tail(): Promise<LogTail> {
+    const record = await this.log.record();
+    const values: LogTail['values'] = {};
+    if (!record || record.n === 0) return { appended: 0, values };
+    for (const item of await this.recent(200)) values[item.event.feed] = item.event.value;
+    return { appended: record.n, values };
   }
 
   async subscribe(request: SubscribeRequest, onBatch: BatchListener): Promise<Subscription> {
@@ -256,14 +289,34 @@ export class RedisBus implements EventBus, BusFaults {
     await this.fence.rotate();
   }
 
-  /** Last values per feed, for a producer taking over (so the lines continue smoothly). */
-  async lastValues(): Promise<Partial<Record<FeedName, number>>> {
-    const out: Partial<Record<FeedName, number>> = {};
-    for (const item of await this.recent(200)) out[item.event.feed] = item.event.value;
-    return out;
+  // ── internals ──────────────────────────────────────────────────────────────
+
+  /** One `APPEND` under the epoch this instance knows. */
+  private async append(
+    request: Omit<AppendRequest, 'epoch' | 'capacity'>,
+  ): Promise<{ epoch: string; answer: AppendAnswer }> {
+    const epoch = this.currentEpoch;
+    if (epoch === '') throw new BusUnavailableError('no epoch yet');
+    try {
+      return { epoch, answer: await this.log.append({ ...request, epoch, capacity: this.options.capacity }) };
+    } catch (error) {
+      // The log is not the one we know: find out now rather than at the next scheduled check.
+      if (error instanceof EpochFencedError) void this.fence.check();
+      throw error;
+    }
   }
 
-  // ── internals ──────────────────────────────────────────────────────────────
+  /** The batch as the log stored it: seqs, times and cursors from the append's answer. */
+  private published(
+    epoch: string,
+    points: readonly Sample[],
+    entries: readonly { id: string; seq: number; ts: number }[],
+  ): BusEvent[] {
+    return points.map((point, i) => ({
+      cursor: formatCursor(epoch, entries[i]!.id),
+      event: { feed: point.feed, seq: entries[i]!.seq, ts: entries[i]!.ts, value: point.value },
+    }));
+  }
 
   /** A fence answer: same epoch (keep going), or a new one (move the reader, end the streams). */
   private adopt(answer: FenceAnswer): void {

@@ -12,6 +12,7 @@ import 'server-only';
  *   last     id of the newest entry appended ('0-0' before the first)
  *   trimmed  id of the newest entry trimmed away ('0-0' while nothing was)
  *   s:<feed> the feed's newest seq
+ *   t:<feed> the feed's newest ts (a feed's times never go back: `TsOrder` in bus.ts)
  *   probe    written by every epoch check (proves the log is writable)
  *
  * One key, so an eviction takes the epoch and the seqs together, never the seqs alone. The
@@ -75,17 +76,28 @@ return {ARGV[1], '0-0', '0', 0, why or 'forced'}
 `;
 
 /**
- * Append one tick, fenced twice: by the producer lease (a paused ex-leader that wakes up cannot
- * interleave its ticks) and by the epoch (nobody appends to a log that is not the caller's
- * epoch, or whose record is not intact: seqs would repeat). Seqs come from the record, so they
- * continue across leaders with no gap or repeat. Trimming is exact and recorded (`trimmed`),
- * which is what lets a resume tell "complete" from "has a hole" without a race.
+ * Append a batch, all or nothing, in one atomic step. Fenced by the epoch always (nobody appends
+ * to a log that is not the caller's epoch, or whose record is not intact: seqs would repeat),
+ * and by the producer lease when a holder is named (a paused ex-leader that wakes up cannot
+ * interleave its ticks; ingested points name none: any instance may append them). Seqs come from
+ * the record, so they continue across writers with no gap or repeat. Trimming is exact and
+ * recorded (`trimmed`), which is what lets a resume tell "complete" from "has a hole" without a
+ * race.
  *
- * KEYS: stream, record, lease. ARGV: instanceId, epoch, capacity, ts, then feed/value pairs.
- * Returns {id, seq, id, seq, …}, or an error reply starting NOTLEADER or FENCED.
+ * Times: each feed's newest `ts` is kept in the record (`t:<feed>`); a point older than it is
+ * lifted to it (order `lift`) or refuses the whole batch (order `exact`), as `ts-order.ts` does
+ * for the memory bus. With an idempotency key, a key already applied answers `duplicate` (same
+ * body fingerprint) or `key_reused` without writing, and a batch applied remembers its key for
+ * the TTL in the same step: no crash can fall between applying a batch and remembering it.
+ *
+ * KEYS: stream, record, lease, idempotency key. ARGV: lease holder ('' for anyone), epoch,
+ * capacity, body fingerprint ('' for no key), key TTL in ms, then per point: feed, value, ts,
+ * order. Returns {'ok', id, seq, ts, id, seq, ts, …}, {'duplicate', accepted}, {'key_reused'},
+ * {'late', {index, newest ts, …}} (0-based indexes), or an error reply starting NOTLEADER or
+ * FENCED.
  */
 export const APPEND = `${PRELUDE}
-if redis.call('GET', KEYS[3]) ~= ARGV[1] then
+if ARGV[1] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[1] then
   return redis.error_reply('NOTLEADER this instance does not hold the producer lease')
 end
 local rid = run_id()
@@ -93,14 +105,50 @@ local why = broken(KEYS[2], KEYS[1], rid)
 if why or redis.call('HGET', KEYS[2], 'epoch') ~= ARGV[2] then
   return redis.error_reply('FENCED the log is not the one of epoch ' .. ARGV[2] .. ' (' .. (why or 'epoch changed') .. ')')
 end
-local out = {}
+if ARGV[4] ~= '' then
+  local seen = redis.call('GET', KEYS[4])
+  if seen then
+    local fingerprint, accepted = string.match(seen, '^(%x+):(%d+)$')
+    if fingerprint == ARGV[4] then return {'duplicate', accepted} end
+    return {'key_reused'}
+  end
+end
+-- Times first: nothing is written unless every point passes. Kept as strings (a Lua number
+-- would print a millisecond timestamp in exponent notation).
+local newest, newestText, stored, late = {}, {}, {}, {}
+local index = 0
+for i = 6, #ARGV, 4 do
+  local feed, ts = ARGV[i], tonumber(ARGV[i + 2])
+  if newestText[feed] == nil then
+    newestText[feed] = redis.call('HGET', KEYS[2], 't:' .. feed) or false
+    newest[feed] = newestText[feed] and tonumber(newestText[feed]) or false
+  end
+  if newest[feed] and ts < newest[feed] then
+    if ARGV[i + 3] == 'exact' then
+      late[#late + 1] = index
+      late[#late + 1] = newestText[feed]
+    end
+    stored[#stored + 1] = newestText[feed]
+  else
+    newest[feed], newestText[feed] = ts, ARGV[i + 2]
+    stored[#stored + 1] = ARGV[i + 2]
+  end
+  index = index + 1
+end
+if #late > 0 then return {'late', late} end
+local out = {'ok'}
 local last = nil
-for i = 5, #ARGV, 2 do
+for k = 1, index do
+  local i = 6 + (k - 1) * 4
   local seq = redis.call('HINCRBY', KEYS[2], 's:' .. ARGV[i], 1)
   local n = redis.call('HINCRBY', KEYS[2], 'n', 1)
-  last = redis.call('XADD', KEYS[1], '*', 'f', ARGV[i], 's', seq, 't', ARGV[4], 'v', ARGV[i + 1], 'n', n)
+  last = redis.call('XADD', KEYS[1], '*', 'f', ARGV[i], 's', seq, 't', stored[k], 'v', ARGV[i + 1], 'n', n)
   out[#out + 1] = last
   out[#out + 1] = seq
+  out[#out + 1] = stored[k]
+end
+for feed, text in pairs(newestText) do
+  if text then redis.call('HSET', KEYS[2], 't:' .. feed, text) end
 end
 if last then redis.call('HSET', KEYS[2], 'last', last) end
 local over = redis.call('XLEN', KEYS[1]) - tonumber(ARGV[3])
@@ -109,6 +157,7 @@ if over > 0 then
   redis.call('XTRIM', KEYS[1], 'MAXLEN', ARGV[3])
   redis.call('HSET', KEYS[2], 'trimmed', gone[#gone][1])
 end
+if ARGV[4] ~= '' then redis.call('SET', KEYS[4], ARGV[4] .. ':' .. index, 'PX', ARGV[5]) end
 return out
 `;
 

@@ -1,8 +1,9 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { isFeedName, type FeedName } from '@/lib/metrics/feeds';
 import type { MetricEvent, ResetReason } from '@/lib/metrics/events';
-import type { Sample } from '../bus';
+import type { LatePoint, TsOrder } from '../bus';
 import { APPEND, EVICT_ALL, FENCE, RESUME } from './scripts';
 
 /**
@@ -18,11 +19,35 @@ export interface RedisKeys {
   epoch: string;
   /** The producer lease. */
   lease: string;
+  /** Where an applied ingest `Idempotency-Key` is remembered (hashed: keys are client text). */
+  ingestKey(key: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
-  return { stream: `${prefix}:events`, epoch: `${prefix}:epoch`, lease: `${prefix}:producer` };
+  return {
+    stream: `${prefix}:events`,
+    epoch: `${prefix}:epoch`,
+    lease: `${prefix}:producer`,
+    ingestKey: (key) => `${prefix}:ingest-key:${createHash('sha256').update(key).digest('hex')}`,
+  };
 }
+
+/** One batch for `APPEND` (scripts.ts). */
+export interface AppendRequest {
+  /** The instance that must hold the producer lease, or null: anyone may append (ingest). */
+  leaseHolder: string | null;
+  epoch: string;
+  capacity: number;
+  points: readonly { feed: FeedName; value: number; ts: number; order: TsOrder }[];
+  /** An idempotency key to check and remember with the batch, or null. */
+  key: { key: string; fingerprint: string; ttlMs: number } | null;
+}
+
+export type AppendAnswer =
+  | { kind: 'ok'; entries: { id: string; seq: number; ts: number }[] }
+  | { kind: 'duplicate'; accepted: number }
+  | { kind: 'key_reused' }
+  | { kind: 'late'; points: LatePoint[] };
 
 export type StreamEntry = [id: string, fields: string[]];
 
@@ -99,29 +124,45 @@ export class StreamLog {
     return { epoch, last, n: Number(n), length: Number(length), outcome };
   }
 
-  /** Appends one tick; resolves with each sample's entry id and seq, in order. */
-  async append(
-    instanceId: string,
-    epoch: string,
-    capacity: number,
-    samples: readonly Sample[],
-  ): Promise<{ id: string; seq: number }[]> {
-    const args: (string | number)[] = [instanceId, epoch, capacity, samples[0]?.ts ?? 0];
-    for (const sample of samples) args.push(sample.feed, sample.value);
-    let flat: (string | number)[];
+  /** Appends a batch, all or nothing (`APPEND` in scripts.ts). */
+  async append(request: AppendRequest): Promise<AppendAnswer> {
+    const { key } = request;
+    const args: (string | number)[] = [
+      request.leaseHolder ?? '',
+      request.epoch,
+      request.capacity,
+      key?.fingerprint ?? '',
+      key?.ttlMs ?? 0,
+    ];
+    for (const point of request.points) args.push(point.feed, point.value, point.ts, point.order);
+    const keys = [this.keys.stream, this.keys.epoch, this.keys.lease, this.keys.ingestKey(key?.key ?? '')];
+    let reply: unknown[];
     try {
-      flat = (await this.redis.eval(APPEND, 3, this.keys.stream, this.keys.epoch, this.keys.lease, ...args)) as (
-        string | number
-      )[];
+      reply = (await this.redis.eval(APPEND, keys.length, ...keys, ...args)) as unknown[];
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (message.startsWith('NOTLEADER')) throw new NotProducerError();
       if (message.startsWith('FENCED')) throw new EpochFencedError(message.slice('FENCED '.length));
       throw error;
     }
-    const out: { id: string; seq: number }[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: String(flat[i]), seq: Number(flat[i + 1]) });
-    return out;
+    switch (reply[0]) {
+      case 'duplicate':
+        return { kind: 'duplicate', accepted: Number(reply[1]) };
+      case 'key_reused':
+        return { kind: 'key_reused' };
+      case 'late': {
+        const flat = reply[1] as (string | number)[];
+        const points: LatePoint[] = [];
+        for (let i = 0; i + 1 < flat.length; i += 2)
+          points.push({ index: Number(flat[i]), newestTs: Number(flat[i + 1]) });
+        return { kind: 'late', points };
+      }
+    }
+    const entries: { id: string; seq: number; ts: number }[] = [];
+    for (let i = 1; i + 2 < reply.length; i += 3) {
+      entries.push({ id: String(reply[i]), seq: Number(reply[i + 1]), ts: Number(reply[i + 2]) });
+    }
+    return { kind: 'ok', entries };
   }
 
   /** The entries after `position` if they are all still there, else why not (one atomic step). */

@@ -1,0 +1,91 @@
+import 'server-only';
+import type { EventBus } from '../bus';
+import type { ServerEnv } from '../env';
+import { createLeaderLease, type LeaderLease } from '../redis/leader-lease';
+import { RedisBus } from '../redis/redis-bus';
+import type { CreateSource, MetricsSource } from './metrics-source';
+import { ALWAYS_LEADER, produceWhileLeader } from './produce-while-leader';
+import { createSource as selectedSource } from './selected-source';
+
+/**
+ * The one place that decides whether this process produces, and starts the source:
+ *
+ * - `PRODUCER=off`: never (a web instance on a serverless host; points come from
+ *   `npm run producer` or `POST /api/ingest`);
+ * - memory bus: at once, the embedded default (`npm run dev` needs nothing else);
+ * - Redis bus: while this process holds the producer lease, so that of all the processes on
+ *   one Redis exactly one produces (`produce-while-leader.ts`).
+ *
+ * Used by the web runtime (runtime.ts) and by `npm run producer` (scripts/producer.ts).
+ */
+
+export interface RunningSource {
+  /** `embedded`: this process runs the source (with Redis, while it leads); `off`: `PRODUCER=off`. */
+  readonly mode: 'embedded' | 'off';
+  readonly running: boolean;
+  readonly ticks: number;
+  /** Whether this process is the producer now (always false when off, true on the memory bus). */
+  readonly leader: boolean;
+  /** Publishes one batch now (the fault route); false when this process has no source that can. */
+  tick(): boolean;
+  /** Stops the source and gives the lease up at once, so another process takes over without waiting. */
+  stop(): Promise<void>;
+}
+
+export interface StartSourceOptions {
+  env: ServerEnv;
+  bus: EventBus;
+  /** The name this process has in the producer lease. */
+  instanceId: string;
+  /** Defaults to the app's selected source (`selected-source.ts`); injected by tests. */
+  createSource?: CreateSource;
+}
+
+export function startSource({
+  env,
+  bus,
+  instanceId,
+  createSource = selectedSource,
+}: StartSourceOptions): RunningSource {
+  if (env.PRODUCER === 'off') return notProducing;
+  const source: MetricsSource = createSource({ env, publish: (samples) => bus.publish(samples) });
+  const lease: LeaderLease | null =
+    bus instanceof RedisBus ? createLeaderLease({ redis: bus.redis, key: bus.keys.lease, instanceId }) : null;
+  const stopFollowing = produceWhileLeader(source, lease ?? ALWAYS_LEADER, bus, {
+    historyMs: env.SOURCE_HISTORY_MS ?? env.SNAPSHOT_WINDOW_MS,
+    // Half the replay window at most: the rest is room for what clients miss while offline.
+    maxHistory: Math.floor(env.SSE_REPLAY_CAPACITY / 2),
+    name: instanceId,
+  });
+  lease?.start();
+  return {
+    mode: 'embedded',
+    get running() {
+      return source.running;
+    },
+    get ticks() {
+      return source.ticks;
+    },
+    get leader() {
+      return lease ? lease.leader : true;
+    },
+    tick() {
+      if (!source.tick) return false;
+      source.tick();
+      return true;
+    },
+    async stop() {
+      stopFollowing();
+      await lease?.stop();
+    },
+  };
+}
+
+const notProducing: RunningSource = {
+  mode: 'off',
+  running: false,
+  ticks: 0,
+  leader: false,
+  tick: () => false,
+  stop: () => Promise.resolve(),
+};
