@@ -1,29 +1,44 @@
-// Benchmark load generator, in its own process: opens N SSE streams with node:http, counts
-// delivered metric events and measures publish→receive latency from each tick's `ts` (same
-// machine, same clock). Prints one JSON line with its results when told to stop (SIGTERM) or
-// after DURATION_MS.
+// Benchmark load generator, in its own process (harness/load.mjs forks one or several): opens
+// STREAMS SSE streams with node:http and holds them open. Every chunk is parsed as far as the
+// bench needs: it counts delivered `event: metric` events, takes one publish→receive latency per
+// tick from its `ts` (same machine, same clock), and checks each stream's `seq` for gaps (an
+// event the server never delivered). Cheap on purpose: a few indexOf calls per chunk, so the
+// generator is not what limits the figures.
 //
-// env: TARGET (http://127.0.0.1:port/api/stream), STREAMS, WARMUP_MS, DURATION_MS
-//      DURATION_MS=0: hold mode for memory measurements: open the streams, report
-//      `{type: 'opened'}` once every one has its first bytes, and keep them open until killed.
+// Driven over IPC:
+//   → {type:'opened', started, failed, errors}   once every stream has its first bytes or failed
+//   ← {type:'measure', ms}                       count for `ms` from now, then
+//   → {type:'result', result}                    the window's figures (latencies as a list)
+//   ← {type:'status'}  → {type:'status', started, failed, errors}   at any time
+// It holds the streams until it is killed.
+//
+// env: TARGET (http://127.0.0.1:port/api/stream), STREAMS, OPEN_BATCH=200 (streams opened per
+// 50 ms, so the server's accept queue is not what is measured), LOCAL_ADDRESS (source address of
+// the streams, e.g. 127.0.0.2: one address has ~28,000 ephemeral ports towards one server port).
 
 import { request } from 'node:http';
 
-const target = new URL(process.env.TARGET ?? 'http://127.0.0.1:3290/api/stream');
+const target = new URL(process.env.TARGET ?? 'http://127.0.0.1:3000/api/stream');
 const streams = Number(process.env.STREAMS ?? 1000);
-const warmupMs = Number(process.env.WARMUP_MS ?? 3000);
-const durationMs = Number(process.env.DURATION_MS ?? 10000);
+const openBatch = Number(process.env.OPEN_BATCH ?? 200);
+const localAddress = process.env.LOCAL_ADDRESS || undefined;
 
-let measuring = false;
-let events = 0;
-let opened = 0;
-let failed = 0;
-/** Streams that have received their first bytes (the preamble): really open on the server. */
+/** Streams that received their first bytes (the preamble): really open on the server. */
 let started = 0;
-const latencies = [];
-const TS = /"ts":(\d+)/;
+let failed = 0;
+/** Why streams failed to open or ended later: HTTP status or socket error code → count. */
+const errors = {};
+const note = (why) => (errors[why] = (errors[why] ?? 0) + 1);
 
-function open() {
+/** The current measurement window, or null between windows. */
+let window = null;
+
+function newWindow() {
+  return { events: 0, ticks: 0, lostTicks: 0, dropped: 0, latencies: [], heard: new Set() };
+}
+
+function open(index) {
+  let stream = null;
   const req = request(
     {
       hostname: target.hostname,
@@ -31,73 +46,105 @@ function open() {
       path: target.pathname + target.search,
       headers: { Accept: 'text/event-stream' },
       agent: false,
+      ...(localAddress ? { localAddress } : {}),
     },
     (res) => {
       if (res.statusCode !== 200) {
         failed += 1;
+        note(`HTTP ${res.statusCode}`);
         res.resume();
         return;
       }
-      opened += 1;
       res.setEncoding('utf8');
-      let first = true;
-      res.on('data', (chunk) => {
-        if (first) {
-          first = false;
-          started += 1;
-          if (durationMs === 0 && started + failed === streams) process.send?.({ type: 'opened', opened, failed });
+      stream = { rest: '', lastSeq: -1, lastTs: 0, open: false };
+      res.on('data', (chunk) => receive(index, stream, chunk));
+      res.on('close', () => {
+        if (!stream.open) {
+          failed += 1;
+          note('closed before first bytes');
+        } else {
+          note('ended after opening');
+          if (window) window.dropped += 1;
         }
-        if (!measuring) return;
-        const now = Date.now();
-        // A chunk is one tick (all its events share a ts): count them, time the tick once.
-        let count = 0;
-        for (let i = chunk.indexOf('event: metric'); i !== -1; i = chunk.indexOf('event: metric', i + 13)) count += 1;
-        if (count === 0) return;
-        events += count;
-        const match = TS.exec(chunk);
-        if (match && latencies.length < 2_000_000) latencies.push(now - Number(match[1]));
+        stream.open = false;
       });
       res.on('error', () => {});
     },
   );
-  req.on('error', () => (failed += 1));
+  req.on('error', (error) => {
+    if (stream?.open) return; // reported by the response's close
+    failed += 1;
+    note(error.code ?? error.message);
+  });
   req.end();
 }
 
-// Open gradually (200 per 50 ms) so the server's accept queue is not the thing measured.
-for (let i = 0; i < streams; i += 1) setTimeout(open, Math.floor(i / 200) * 50);
-
-/** Resolves once every stream has its first bytes or has failed (at most 120 s): a state, not a guess. */
-async function allStarted() {
-  const deadline = Date.now() + 120_000;
-  while (started + failed < streams && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+/** Consumes one chunk: only complete events (up to the last blank line) are looked at. */
+function receive(index, stream, chunk) {
+  if (!stream.open) {
+    stream.open = true;
+    started += 1;
+    if (started + failed === streams) process.send?.({ type: 'opened', started, failed, errors });
+  }
+  const text = stream.rest ? stream.rest + chunk : chunk;
+  const end = text.lastIndexOf('\n\n');
+  if (end === -1) {
+    stream.rest = text;
+    return;
+  }
+  stream.rest = end + 2 === text.length ? '' : text.slice(end + 2);
+  const seqAt = text.indexOf('"seq":');
+  if (seqAt === -1 || seqAt > end) return; // preamble or heartbeat: no metric event
+  // Every feed publishes once per tick with the same seq, so the first seq of a block is the
+  // tick it starts with (a block may end in the middle of a tick: then the next starts with it).
+  const first = parseInt(text.slice(seqAt + 6, seqAt + 24), 10);
+  const lastAt = text.lastIndexOf('"seq":', end);
+  const last = parseInt(text.slice(lastAt + 6, lastAt + 24), 10);
+  const lost = stream.lastSeq >= 0 && first > stream.lastSeq + 1 ? first - stream.lastSeq - 1 : 0;
+  stream.lastSeq = last;
+  if (!window) return;
+  const now = Date.now();
+  window.heard.add(index);
+  window.lostTicks += lost;
+  for (let i = text.indexOf('event: metric'); i !== -1 && i < end; i = text.indexOf('event: metric', i + 13))
+    window.events += 1;
+  // One latency per tick (all events of a tick share its ts), however the ticks were chunked.
+  for (let i = text.indexOf('"ts":'); i !== -1 && i < end; i = text.indexOf('"ts":', i + 5)) {
+    const ts = parseInt(text.slice(i + 5, i + 24), 10);
+    if (ts === stream.lastTs) continue;
+    stream.lastTs = ts;
+    window.ticks += 1;
+    if (window.latencies.length < 4_000_000) window.latencies.push(now - ts);
+  }
 }
 
-function measure() {
-  measuring = true;
+for (let i = 0; i < streams; i += 1) setTimeout(() => open(i), Math.floor(i / openBatch) * 50);
+if (streams === 0) process.send?.({ type: 'opened', started, failed, errors });
+
+process.on('message', (message) => {
+  if (message?.type === 'status') process.send?.({ type: 'status', started, failed, errors });
+  if (message?.type !== 'measure') return;
+  window = newWindow();
   const begun = Date.now();
-  process.send?.({ type: 'measuring', opened, failed });
   setTimeout(() => {
-    measuring = false;
-    const seconds = (Date.now() - begun) / 1000;
-    latencies.sort((a, b) => a - b);
-    const pick = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? null;
-    const result = {
-      opened,
-      started,
-      failed,
-      events,
-      seconds,
-      eventsPerSecond: events / seconds,
-      p50: pick(0.5),
-      p99: pick(0.99),
-    };
-    if (process.send) process.send({ type: 'result', result });
-    else console.log(JSON.stringify(result));
-    setTimeout(() => process.exit(0), 100);
-  }, durationMs);
-}
-
-// Measure only once every stream is open on the server and a warm-up has passed, so opening
-// streams (which a loaded machine can make slow) is never part of the measured window.
-if (durationMs > 0) void allStarted().then(() => setTimeout(measure, warmupMs));
+    const w = window;
+    window = null;
+    process.send?.({
+      type: 'result',
+      result: {
+        streams,
+        started,
+        failed,
+        errors,
+        seconds: (Date.now() - begun) / 1000,
+        events: w.events,
+        ticks: w.ticks,
+        lostTicks: w.lostTicks,
+        dropped: w.dropped,
+        silent: started - w.heard.size,
+        latencies: w.latencies,
+      },
+    });
+  }, message.ms);
+});
+process.on('disconnect', () => process.exit(0));
