@@ -1,14 +1,14 @@
 // Memory as a slope: per server, BENCH_MEMORY_STREAMS streams at 1 Hz, then as many more; the
 // difference between the two points divided by the streams added is what one more stream
 // costs, without the fixed costs (Next itself, V8's young generation). RSS from /proc, and heap
-// in use after two forced GCs from heap-probe.mjs preloaded into the server.
+// in use after two forced GCs from server-probe.mjs preloaded into the server.
 //
 // env: BENCH_MEMORY_STREAMS=1000
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { streamPath } from './harness/feeds.mjs';
 import { Load } from './harness/load.mjs';
-import { heapAfterGcKb, treeRssKb } from './harness/proc.mjs';
+import { readProbe, treeRssKb } from './harness/proc.mjs';
 import { table } from './harness/report.mjs';
 import { LABEL, startServer } from './harness/servers.mjs';
 import { fmt, sleep } from './harness/stats.mjs';
@@ -23,8 +23,8 @@ async function memorySlope(kind) {
   const server = await startServer(floor ? 'route' : kind, {
     rateHz: 1,
     maxStreams: 2 * MEMORY_STREAMS,
-    env: { BENCH_HEAP_DIR: heapDir, ...(floor ? { ENABLE_FAULTS: '1' } : {}) },
-    nodeFlags: ['--expose-gc', '--import', './e2e/bench/heap-probe.mjs'],
+    env: { BENCH_PROBE_DIR: heapDir, ...(floor ? { ENABLE_FAULTS: '1' } : {}) },
+    nodeFlags: ['--expose-gc', '--import', './e2e/bench/server-probe.mjs'],
   });
   const load = new Load();
   const points = [];
@@ -40,7 +40,7 @@ async function memorySlope(kind) {
         streams: step * MEMORY_STREAMS,
         failed: opened.failed,
         rssKb: treeRssKb(server.pid),
-        heapKb: await heapAfterGcKb(server.pid, heapDir),
+        heapKb: (await readProbe(server.pid, heapDir))?.heapKb ?? NaN,
       });
     }
   } finally {

@@ -20,6 +20,7 @@ const BENCHMARKS = {
   store: () => import('./store.mjs'),
   browser: () => import('./browser.mjs'),
   recovery: () => import('./recovery.mjs'),
+  scale: () => import('./scale.mjs'),
 };
 
 const named = process.argv.slice(2);

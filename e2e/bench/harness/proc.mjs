@@ -74,18 +74,21 @@ export function fdLimit(pid) {
 }
 
 /**
- * Heap in use after a forced GC, in KB, from e2e/bench/heap-probe.mjs preloaded into the server
- * (`--expose-gc --import ./e2e/bench/heap-probe.mjs`, with BENCH_HEAP_DIR set): signalled with
- * SIGUSR2, it writes `<dir>/<pid>.json`.
+ * Reads the probe preloaded into a server (e2e/bench/server-probe.mjs, BENCH_PROBE_DIR=dir):
+ * signalled with SIGUSR2, it writes `<dir>/<pid>.json`. Resolves with that report, heap in KB
+ * (after GC if the server runs with --expose-gc), or null if none came.
  */
-export async function heapAfterGcKb(pid, dir) {
+export async function readProbe(pid, dir) {
   const file = `${dir}/${pid}.json`;
   const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
   process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 200; i += 1) {
     await sleep(50);
-    if (existsSync(file) && readFileSync(file, 'utf8') !== before)
-      return JSON.parse(readFileSync(file, 'utf8')).heapUsed / 1024;
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (text && text !== before) {
+      const report = JSON.parse(text);
+      return { ...report, heapKb: report.heapUsed / 1024 };
+    }
   }
-  return NaN;
+  return null;
 }
