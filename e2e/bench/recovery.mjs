@@ -4,6 +4,7 @@
 //
 // env: BENCH_RECOVERY_CLIENTS=20  BENCH_RECOVERY_OUTAGES=2  (outages of 10 s)
 import { fork } from 'node:child_process';
+import { track } from './harness/children.mjs';
 import { streamPath } from './harness/feeds.mjs';
 import { table } from './harness/report.mjs';
 import { startServer } from './harness/servers.mjs';
@@ -18,23 +19,25 @@ export default async function recovery() {
   );
   // The fan-out's default rate: reconnecting clients get a steady stream to go live on.
   const server = await startServer('route', { rateHz: 10 });
-  const child = fork('e2e/bench/recovery.ts', [], {
-    execArgv: [
-      '--experimental-transform-types',
-      '--disable-warning=ExperimentalWarning',
-      '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
-      '--import',
-      './e2e/bench/ts-hooks.mjs',
-    ],
-    env: {
-      ...process.env,
-      TARGET_PORT: new URL(server.url).port,
-      CLIENTS: String(clients),
-      OUTAGES: String(outages),
-      OUTAGE_MS: String(outageMs),
-      STREAM_PATH: streamPath('route'),
-    },
-  });
+  const child = track(
+    fork('e2e/bench/recovery.ts', [], {
+      execArgv: [
+        '--experimental-transform-types',
+        '--disable-warning=ExperimentalWarning',
+        '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
+        '--import',
+        './e2e/bench/ts-hooks.mjs',
+      ],
+      env: {
+        ...process.env,
+        TARGET_PORT: new URL(server.url).port,
+        CLIENTS: String(clients),
+        OUTAGES: String(outages),
+        OUTAGE_MS: String(outageMs),
+        STREAM_PATH: streamPath('route'),
+      },
+    }),
+  );
   let result;
   try {
     result = await new Promise((resolve, reject) => {

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { FEEDS, streamPath } from './harness/feeds.mjs';
+import { track } from './harness/children.mjs';
 import { Load } from './harness/load.mjs';
 import { treeCpuSeconds, treeRssKb } from './harness/proc.mjs';
 import { freePort, startServer } from './harness/servers.mjs';
@@ -21,12 +22,10 @@ const WARMUP_MS = 3000;
 async function startRedis() {
   if (spawnSync('redis-server', ['--version']).status !== 0) return null;
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
+  const child = track(
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
-    },
+    }),
   );
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
   for (let i = 0; i < 100; i += 1) {

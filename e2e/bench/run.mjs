@@ -11,6 +11,7 @@
 // To add a benchmark: a file exporting `default async function`, and one line below.
 
 import { existsSync, mkdirSync } from 'node:fs';
+import { killChildrenOnExit } from './harness/children.mjs';
 import { machineHeader } from './harness/report.mjs';
 
 const BENCHMARKS = {
@@ -37,6 +38,7 @@ if (!existsSync('.next/BUILD_ID')) {
   process.exit(1);
 }
 mkdirSync('.tmp', { recursive: true });
+killChildrenOnExit();
 
 console.log(`# npm run bench ${parts.join(' ')}\n${machineHeader()}`);
 for (const part of parts) {

@@ -35,6 +35,7 @@ const KINDS = list(process.env.BENCH_SCALE_KINDS, 'route,raw,reference,peer');
 const PER_PROCESS = Number(process.env.BENCH_SCALE_PER_PROCESS ?? 2500);
 const RATE_HZ = 1;
 const WARMUP_MS = 3000;
+const LOCAL_ADDRESSES = Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 1}`);
 /** The route handler's knee: where p99 publish→receive passes this. */
 const KNEE_P99_MS = 1000;
 const DOC = 'docs/performance.md';
@@ -51,14 +52,20 @@ function broken(step) {
   return null;
 }
 
+/** The clients' failed attempts (each is retried), e.g. `ECONNRESET × 236`, or ''. */
+const attemptsText = (errors) =>
+  Object.entries(errors)
+    .filter(([why]) => why !== 'ended after opening')
+    .sort((a, b) => b[1] - a[1])
+    .map(([why, n]) => `${why} × ${fmt(n)}`)
+    .join(', ');
+
 /** What the server's log and /proc say about a broken step. */
 function diagnose(server, step) {
   const log = readFileSync(server.logFile, 'utf8');
   const notes = [];
-  const errors = Object.entries(step.errors)
-    .sort((a, b) => b[1] - a[1])
-    .map(([why, n]) => `${why} × ${fmt(n)}`);
-  if (errors.length) notes.push(`clients saw: ${errors.join(', ')}`);
+  const attempts = attemptsText(step.errors);
+  if (attempts) notes.push(`failed attempts to open: ${attempts}`);
   if (/EMFILE|too many open files/i.test(log)) notes.push('server log: EMFILE (too many open files)');
   if (/heap out of memory|Allocation failed/i.test(log)) notes.push('server log: JavaScript heap out of memory');
   if (Number.isFinite(step.fds))
@@ -78,7 +85,9 @@ async function scaleKind(kind) {
     env: { BENCH_PROBE_DIR: probeDir },
     nodeFlags: ['--import', './e2e/bench/server-probe.mjs'],
   });
-  const load = new Load({ perProcess: PER_PROCESS });
+  // Each generator process connects from its own loopback address: one address has ~28,000
+  // ephemeral ports towards one server port, and the push steps must find the server's limit.
+  const load = new Load({ perProcess: PER_PROCESS, localAddresses: LOCAL_ADDRESSES });
   const idleRssKb = treeRssKb(server.pid);
   const steps = [];
   try {
@@ -123,7 +132,7 @@ async function scaleKind(kind) {
       if (step.broken) step.diagnosis = diagnose(server, step);
       steps.push(step);
       console.log(
-        `${LABEL[kind].padEnd(19)} ${fmt(streams).padStart(6)} streams: open ${fmt(step.started)}, ${fmt(step.eventsPerSecond)} ev/s (${fmt(step.delivered * 100, 2)} % delivered), p50 ${fmt(step.p50)} ms, p99 ${fmt(step.p99)} ms, CPU ${fmt(step.cpuCorePercent)} % of a core (${fmt(step.cpuMicrosPerStream, 1)} µs/stream/s), RSS ${fmt(rssKb / 1024)} MB (${fmt(step.rssPerStreamKb, 1)} KB/stream), fds ${fmt(step.fds)}, event loop ${fmt((step.eventLoop?.utilization ?? NaN) * 100)} % busy${step.broken ? `\n    BROKE: ${step.broken}; ${step.diagnosis}` : ''}`,
+        `${LABEL[kind].padEnd(19)} ${fmt(streams).padStart(6)} streams: open ${fmt(step.started)}, ${fmt(step.eventsPerSecond)} ev/s (${fmt(step.delivered * 100, 2)} % delivered), p50 ${fmt(step.p50)} ms, p99 ${fmt(step.p99)} ms, CPU ${fmt(step.cpuCorePercent)} % of a core (${fmt(step.cpuMicrosPerStream, 1)} µs/stream/s), RSS ${fmt(rssKb / 1024)} MB (${fmt(step.rssPerStreamKb, 1)} KB/stream), fds ${fmt(step.fds)}, event loop ${fmt((step.eventLoop?.utilization ?? NaN) * 100)} % busy${attemptsText(step.errors) ? `\n    failed attempts to open (each retried): ${attemptsText(step.errors)}` : ''}${step.broken ? `\n    BROKE: ${step.broken}; ${step.diagnosis}` : ''}`,
       );
       if (step.broken && phase === 'push') break;
     }
@@ -173,7 +182,11 @@ function stepRow(s) {
     fmt(s.rssPerStreamKb, 1),
     s.eventLoop ? fmt(s.eventLoop.utilization * 100) : '–',
     s.redisCommandsPerInstance === undefined ? '–' : `**${fmt(s.redisCommandsPerInstance, 1)}**`,
-    s.broken ? `**broke**: ${s.broken}` : 'held',
+    s.broken
+      ? `**broke**: ${s.broken}`
+      : attemptsText(s.errors ?? {})
+        ? `held (retried opens: ${attemptsText(s.errors)})`
+        : 'held',
   ];
 }
 
@@ -234,7 +247,7 @@ function verdicts(results) {
 
 export default async function scale() {
   console.log(
-    `\n## Scale: ${STEPS.map(fmt).join(' / ')} streams, then ${PUSH.length ? PUSH.map(fmt).join(' / ') : 'no push steps'} until something breaks; 1 Hz × ${FEEDS.length} feeds, ${WINDOW_S} s windows, one server process each, load from processes of ≤ ${fmt(PER_PROCESS)} streams\n`,
+    `\n## Scale: ${STEPS.map((n) => fmt(n)).join(' / ')} streams, then ${PUSH.length ? PUSH.map((n) => fmt(n)).join(' / ') : 'no push steps'} until something breaks; 1 Hz × ${FEEDS.length} feeds, ${WINDOW_S} s windows, one server process each, load from processes of ≤ ${fmt(PER_PROCESS)} streams\n`,
   );
   const header = machineHeader();
   const results = [];

@@ -2,6 +2,7 @@
 // reading 10,000 streams would itself become the bottleneck on a small machine, so streams are
 // spread over processes of at most `perProcess` each, and their windows are merged here.
 import { fork } from 'node:child_process';
+import { track } from './children.mjs';
 import { percentileSorted } from './stats.mjs';
 
 const GENERATOR = new URL('../load-generator.mjs', import.meta.url).pathname;
@@ -24,9 +25,13 @@ function nextMessage(child, type, ms) {
 }
 
 export class Load {
-  /** @param {{perProcess?: number, openTimeoutMs?: number, localAddresses?: string[]}} options */
-  constructor({ perProcess = 2500, openTimeoutMs = 240_000, localAddresses = [] } = {}) {
+  /**
+   * @param {{perProcess?: number, openPerSecond?: number, openTimeoutMs?: number, localAddresses?: string[]}} options
+   *   openPerSecond: new streams per second over all the generators of one `add` (default 2000)
+   */
+  constructor({ perProcess = 2500, openPerSecond = 2000, openTimeoutMs = 300_000, localAddresses = [] } = {}) {
     this.perProcess = perProcess;
+    this.openPerSecond = openPerSecond;
     this.openTimeoutMs = openTimeoutMs;
     this.localAddresses = localAddresses;
     this.generators = [];
@@ -43,13 +48,22 @@ export class Load {
    */
   async add(url, count) {
     const added = [];
+    const processes = Math.ceil(count / this.perProcess);
     for (let left = count; left > 0; left -= this.perProcess) {
       const streams = Math.min(left, this.perProcess);
       const localAddress = this.localAddresses[this.generators.length % (this.localAddresses.length || 1)] ?? '';
-      const child = fork(GENERATOR, [], {
-        env: { ...process.env, TARGET: url, STREAMS: String(streams), LOCAL_ADDRESS: localAddress },
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      });
+      const child = track(
+        fork(GENERATOR, [], {
+          env: {
+            ...process.env,
+            TARGET: url,
+            STREAMS: String(streams),
+            OPEN_PER_SECOND: String(Math.max(1, Math.round(this.openPerSecond / processes))),
+            LOCAL_ADDRESS: localAddress,
+          },
+          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        }),
+      );
       const generator = { child, streams };
       this.generators.push(generator);
       added.push(generator);

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { track } from './children.mjs';
 import { FEEDS } from './feeds.mjs';
 import { PEER_DIR, PEER_NEXT_BIN, ensurePeerBuild } from './plain-next-build.mjs';
 import { sleep } from './stats.mjs';
@@ -62,24 +63,26 @@ export async function startServer(kind, { rateHz = 1, maxStreams = 2000, env = {
   mkdirSync('.tmp/bench-logs', { recursive: true });
   const logFile = `.tmp/bench-logs/${kind}-${port}.log`;
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...nodeFlags, ...ARGS[kind](port)], {
-    env: {
-      ...process.env,
-      NEXT_TELEMETRY_DISABLED: '1',
-      NODE_ENV: 'production',
-      PORT: String(port),
-      METRICS_INTERVAL_MS: String(Math.round(1000 / rateHz)),
-      SSE_MAX_CONNECTIONS: String(maxStreams + 100),
-      // Auth is not what the bench measures: a public demo (npm start refuses to start without
-      // AUTH_SECRET otherwise), and every load stream comes from one IP, so no per-client cap.
-      AUTH_MODE: 'off',
-      SSE_MAX_STREAMS_PER_CLIENT: String(maxStreams + 100),
-      // The references publish exactly these feeds (the app publishes its whole catalogue).
-      FEEDS: FEEDS.join(','),
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', log],
-  });
+  const child = track(
+    spawn(process.execPath, [...nodeFlags, ...ARGS[kind](port)], {
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: '1',
+        NODE_ENV: 'production',
+        PORT: String(port),
+        METRICS_INTERVAL_MS: String(Math.round(1000 / rateHz)),
+        SSE_MAX_CONNECTIONS: String(maxStreams + 100),
+        // Auth is not what the bench measures: a public demo (npm start refuses to start without
+        // AUTH_SECRET otherwise), and every load stream comes from one IP, so no per-client cap.
+        AUTH_MODE: 'off',
+        SSE_MAX_STREAMS_PER_CLIENT: String(maxStreams + 100),
+        // The references publish exactly these feeds (the app publishes its whole catalogue).
+        FEEDS: FEEDS.join(','),
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', log],
+    }),
+  );
   closeSync(log);
   const url = `http://127.0.0.1:${port}`;
   try {
