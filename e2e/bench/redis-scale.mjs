@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { FEEDS, streamPath } from './harness/feeds.mjs';
 import { track } from './harness/children.mjs';
 import { Load } from './harness/load.mjs';
+import { brokenStep } from './harness/steps.mjs';
 import { treeCpuSeconds, treeRssKb } from './harness/proc.mjs';
 import { freePort, startServer } from './harness/servers.mjs';
 import { fmt, percentileSorted, sleep } from './harness/stats.mjs';
@@ -122,8 +123,13 @@ export async function redisScale({ windowS, perProcess }) {
         streams: total,
         started,
         failed: opened.reduce((sum, o) => sum + o.failed, 0),
+        errors: Object.assign({}, ...opened.map((o) => o.errors)),
+        alive: servers.every((s) => s.alive),
+        exit: servers.map((s) => s.child.exitCode ?? s.child.signalCode).join(' / '),
+        missingWindows: windows.reduce((sum, w) => sum + w.missing, 0),
         eventsPerSecond: events / seconds,
-        delivered: events / Math.max(1, events + lostEvents),
+        ofNominal: events / seconds / Math.max(1, started * FEEDS.length * RATE_HZ),
+        lostEvents,
         dropped: windows.reduce((sum, w) => sum + w.dropped, 0),
         silent: windows.reduce((sum, w) => sum + w.silent, 0),
         p50: worst('p50'),
@@ -139,17 +145,10 @@ export async function redisScale({ windowS, perProcess }) {
           cpuCorePercent: (cpu[i] / seconds) * 100,
         })),
       };
-      step.broken =
-        step.failed > 0
-          ? `${fmt(step.failed)} streams not opened`
-          : lostEvents > 0
-            ? `${fmt(lostEvents)} events lost`
-            : step.dropped + step.silent > 0
-              ? `${fmt(step.dropped + step.silent)} streams dropped or silent`
-              : null;
+      step.broken = brokenStep(step);
       steps.push(step);
       console.log(
-        `${INSTANCES} × route handler on Redis, ${fmt(total)} streams: ${fmt(step.eventsPerSecond)} ev/s (${fmt(step.delivered * 100, 2)} % delivered), p99 ${fmt(step.p99)} ms (worst instance), Redis ${fmt(commandsPerSecond, 1)} commands/s (${perCommand.map(([name, rate]) => `${name} ${fmt(rate, 1)}`).join(', ')}), per instance ${fmt(step.redisCommandsPerInstance, 1)}/s${step.broken ? `\n    BROKE: ${step.broken}` : ''}`,
+        `${INSTANCES} × route handler on Redis, ${fmt(total)} streams: ${fmt(step.eventsPerSecond)} ev/s (${fmt(step.ofNominal * 100, 1)} % of nominal, ${fmt(lostEvents)} lost), p99 ${fmt(step.p99)} ms (worst instance), Redis ${fmt(commandsPerSecond, 1)} commands/s (${perCommand.map(([name, rate]) => `${name} ${fmt(rate, 1)}`).join(', ')}), per instance ${fmt(step.redisCommandsPerInstance, 1)}/s${step.broken ? `\n    BROKE: ${step.broken}` : ''}`,
       );
     }
   } finally {
