@@ -6,6 +6,7 @@
 // stay flat as streams grow.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { FEEDS, streamPath } from './harness/feeds.mjs';
 import { track } from './harness/children.mjs';
@@ -146,6 +147,7 @@ export async function redisScale({ windowS, perProcess }) {
         })),
       };
       step.broken = brokenStep(step);
+      if (step.broken) step.broken += logNotes(servers);
       steps.push(step);
       console.log(
         `${INSTANCES} × route handler on Redis, ${fmt(total)} streams: ${fmt(step.eventsPerSecond)} ev/s (${fmt(step.ofNominal * 100, 1)} % of nominal, ${fmt(lostEvents)} lost), p99 ${fmt(step.p99)} ms (worst instance), Redis ${fmt(commandsPerSecond, 1)} commands/s (${perCommand.map(([name, rate]) => `${name} ${fmt(rate, 1)}`).join(', ')}), per instance ${fmt(step.redisCommandsPerInstance, 1)}/s${step.broken ? `\n    BROKE: ${step.broken}` : ''}`,
@@ -157,6 +159,17 @@ export async function redisScale({ windowS, perProcess }) {
     redis.stop();
   }
   return { steps, report: redisReport(steps) };
+}
+
+/** What the instances logged about Redis and the producer lease (once per distinct line). */
+function logNotes(servers) {
+  const lines = servers.flatMap((s, i) =>
+    readFileSync(s.logFile, 'utf8')
+      .split('\n')
+      .filter((line) => /^\[(redis-bus|producer)\]/.test(line))
+      .map((line) => `instance ${i + 1}: ${line.replace(/\s*\(further failures not logged\)/, '').slice(0, 120)}`),
+  );
+  return lines.length ? `; the instances logged: ${[...new Set(lines)].join('; ')}` : '';
 }
 
 /** The commands behind each step's rate, for the line under the table. */

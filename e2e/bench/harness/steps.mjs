@@ -15,8 +15,11 @@ export function brokenStep(step) {
   if (step.missingWindows) return 'a load generator gave no result';
   if (step.dropped > 0) return `${fmt(step.dropped)} open streams ended by the server`;
   if (step.lostEvents > 0) return `${fmt(step.lostEvents)} events lost (seq gaps)`;
+  if (step.silent > 0) {
+    const ended = step.errors?.['ended after opening'] ?? 0;
+    return `${fmt(step.silent)} open streams received nothing in the window${ended ? ` (${fmt(ended)} streams ended by the server before it)` : ''}`;
+  }
   if (step.ofNominal < MIN_OF_NOMINAL)
     return `fell behind: ${fmt(step.ofNominal * 100)} % of the nominal event rate delivered`;
-  if (step.silent > 0) return `${fmt(step.silent)} open streams received nothing in the window`;
   return null;
 }
