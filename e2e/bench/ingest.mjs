@@ -18,9 +18,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './harness/servers.mjs';
+import { fmt, percentile, sleep } from './harness/stats.mjs';
 
 const SENDERS = Number(process.env.BENCH_INGEST_SENDERS ?? 8);
 const DURATION_S = Number(process.env.BENCH_INGEST_DURATION_S ?? 5);
@@ -28,22 +29,6 @@ const LATENCY_HZ = Number(process.env.BENCH_INGEST_LATENCY_HZ ?? 50);
 const LATENCY_S = Number(process.env.BENCH_INGEST_LATENCY_S ?? 10);
 const TOKEN = 'bench-ingest-token-0123456789abcdef0123';
 const BATCHES = [1, 100, 1000];
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const fmt = (n, digits = 0) =>
-  n === null || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits });
-/** Nearest-rank percentile. */
-const percentile = (values, p) =>
-  [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)];
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 async function startApp(env) {
   const port = await freePort();
@@ -249,7 +234,7 @@ async function measureBus(label, env) {
   }
 }
 
-export async function ingest() {
+export default async function ingest() {
   console.log(
     `\n## Ingest: POST /api/ingest (${SENDERS} concurrent senders, ${DURATION_S} s per batch size, one open reader; senders, reader and server on the same machine)`,
   );

@@ -1,105 +1,175 @@
-// Benchmark load generator, in its own process: opens N SSE streams with node:http, counts
-// delivered metric events and measures publish→receive latency from each tick's `ts` (same
-// machine, same clock). Prints one JSON line with its results when told to stop (SIGTERM) or
-// after DURATION_MS.
+// Benchmark load generator, in its own process (harness/load.mjs forks one or several): opens
+// STREAMS SSE streams with node:http and holds them open. Every chunk is parsed as far as the
+// bench needs: it counts delivered `event: metric` events, takes one publish→receive latency per
+// tick from its `ts` (same machine, same clock), and checks each stream's `seq` for gaps (an
+// event the server never delivered). Cheap on purpose: a few indexOf calls per chunk, so the
+// generator is not what limits the figures.
 //
-// env: TARGET (http://127.0.0.1:port/api/stream), STREAMS, WARMUP_MS, DURATION_MS, FAULTS_TOKEN (sent if set)
-//      DURATION_MS=0: hold mode for memory measurements: open the streams, report
-//      `{type: 'opened'}` once every one has its first bytes, and keep them open until killed.
+// Driven over IPC:
+//   → {type:'opened', started, failed, errors}   once every stream has its first bytes or failed
+//   ← {type:'measure', ms}                       count for `ms` from now, then
+//   → {type:'result', result}                    the window's figures (latencies as a list)
+//   ← {type:'status'}  → {type:'status', started, failed, errors}   at any time
+// It holds the streams until it is killed.
+//
+// A stream that fails to open (refused, reset, a non-200 answer) is tried again after a second or
+// two, up to OPEN_ATTEMPTS times, as a real client would; every failure is counted in `errors`,
+// and only a stream that never opened counts as failed.
+//
+// env: TARGET (http://127.0.0.1:port/api/stream), STREAMS, OPEN_PER_SECOND=2000 (so the server's
+// accept queue is not what is measured), OPEN_ATTEMPTS=5, LOCAL_ADDRESS (source address of the
+// streams, e.g. 127.0.0.2: one address has ~28,000 ephemeral ports towards one server port),
+// FAULTS_TOKEN (sent as X-Fault-Token when set: the do-nothing bench route is locked like the fault route).
 
 import { request } from 'node:http';
 
-const target = new URL(process.env.TARGET ?? 'http://127.0.0.1:3290/api/stream');
+const target = new URL(process.env.TARGET ?? 'http://127.0.0.1:3000/api/stream');
 const streams = Number(process.env.STREAMS ?? 1000);
-const warmupMs = Number(process.env.WARMUP_MS ?? 3000);
-const durationMs = Number(process.env.DURATION_MS ?? 10000);
-const FAULT_TOKEN = process.env.FAULTS_TOKEN;
+const openPerSecond = Number(process.env.OPEN_PER_SECOND ?? 2000);
+const openAttempts = Number(process.env.OPEN_ATTEMPTS ?? 5);
+const localAddress = process.env.LOCAL_ADDRESS || undefined;
+const faultToken = process.env.FAULTS_TOKEN;
 
-let measuring = false;
-let events = 0;
-let opened = 0;
-let failed = 0;
-/** Streams that have received their first bytes (the preamble): really open on the server. */
+/** Streams that received their first bytes (the preamble): really open on the server. */
 let started = 0;
-const latencies = [];
-const TS = /"ts":(\d+)/;
+/** Streams that did not open in OPEN_ATTEMPTS attempts. */
+let failed = 0;
+/** Why streams failed to open or ended later: HTTP status or socket error code → count. */
+const errors = {};
+const note = (why) => (errors[why] = (errors[why] ?? 0) + 1);
 
-function open() {
+/** The current measurement window, or null between windows. */
+let window = null;
+
+function newWindow() {
+  return { events: 0, ticks: 0, lostTicks: 0, dropped: 0, latencies: [], heard: new Set() };
+}
+
+/** One failed attempt: counted, then tried again later or given up. */
+function attemptFailed(index, attempt, why) {
+  note(why);
+  if (attempt < openAttempts) {
+    setTimeout(() => open(index, attempt + 1), 1000 + Math.random() * 1000);
+    return;
+  }
+  failed += 1;
+  if (started + failed === streams) process.send?.({ type: 'opened', started, failed, errors });
+}
+
+function open(index, attempt = 1) {
+  let stream = null;
+  let gaveUp = false;
+  /** This attempt failed (once, however many of the request's events say so). */
+  const fail = (why) => {
+    if (gaveUp) return;
+    gaveUp = true;
+    attemptFailed(index, attempt, why);
+  };
   const req = request(
     {
       hostname: target.hostname,
       port: target.port,
       path: target.pathname + target.search,
-      // The do-nothing bench route wants the fault token (app/api/bench/idle-stream); the stream ignores it.
-      headers: { Accept: 'text/event-stream', ...(FAULT_TOKEN ? { 'X-Fault-Token': FAULT_TOKEN } : {}) },
+      headers: { Accept: 'text/event-stream', ...(faultToken ? { 'X-Fault-Token': faultToken } : {}) },
       agent: false,
+      ...(localAddress ? { localAddress } : {}),
     },
     (res) => {
       if (res.statusCode !== 200) {
-        failed += 1;
         res.resume();
+        fail(`HTTP ${res.statusCode}`);
         return;
       }
-      opened += 1;
       res.setEncoding('utf8');
-      let first = true;
-      res.on('data', (chunk) => {
-        if (first) {
-          first = false;
-          started += 1;
-          if (durationMs === 0 && started + failed === streams) process.send?.({ type: 'opened', opened, failed });
+      stream = { rest: '', lastSeq: -1, lastTs: 0, open: false };
+      res.on('data', (chunk) => receive(index, stream, chunk));
+      res.on('close', () => {
+        if (!stream.open) {
+          fail('closed before first bytes');
+          return;
         }
-        if (!measuring) return;
-        const now = Date.now();
-        // A chunk is one tick (all its events share a ts): count them, time the tick once.
-        let count = 0;
-        for (let i = chunk.indexOf('event: metric'); i !== -1; i = chunk.indexOf('event: metric', i + 13)) count += 1;
-        if (count === 0) return;
-        events += count;
-        const match = TS.exec(chunk);
-        if (match && latencies.length < 2_000_000) latencies.push(now - Number(match[1]));
+        // Not reopened: the bench counts streams the server ended, it does not hide them.
+        note('ended after opening');
+        if (window) window.dropped += 1;
       });
       res.on('error', () => {});
     },
   );
-  req.on('error', () => (failed += 1));
+  req.on('error', (error) => {
+    if (stream) return; // the response's close says what happened
+    fail(error.code ?? error.message);
+  });
   req.end();
 }
 
-// Open gradually (200 per 50 ms) so the server's accept queue is not the thing measured.
-for (let i = 0; i < streams; i += 1) setTimeout(open, Math.floor(i / 200) * 50);
-
-/** Resolves once every stream has its first bytes or has failed (at most 120 s): a state, not a guess. */
-async function allStarted() {
-  const deadline = Date.now() + 120_000;
-  while (started + failed < streams && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+/** Consumes one chunk: only complete events (up to the last blank line) are looked at. */
+function receive(index, stream, chunk) {
+  if (!stream.open) {
+    stream.open = true;
+    started += 1;
+    if (started + failed === streams) process.send?.({ type: 'opened', started, failed, errors });
+  }
+  const text = stream.rest ? stream.rest + chunk : chunk;
+  const end = text.lastIndexOf('\n\n');
+  if (end === -1) {
+    stream.rest = text;
+    return;
+  }
+  stream.rest = end + 2 === text.length ? '' : text.slice(end + 2);
+  const seqAt = text.indexOf('"seq":');
+  if (seqAt === -1 || seqAt > end) return; // preamble or heartbeat: no metric event
+  // Every feed publishes once per tick with the same seq, so the first seq of a block is the
+  // tick it starts with (a block may end in the middle of a tick: then the next starts with it).
+  const first = parseInt(text.slice(seqAt + 6, seqAt + 24), 10);
+  const lastAt = text.lastIndexOf('"seq":', end);
+  const last = parseInt(text.slice(lastAt + 6, lastAt + 24), 10);
+  const lost = stream.lastSeq >= 0 && first > stream.lastSeq + 1 ? first - stream.lastSeq - 1 : 0;
+  stream.lastSeq = last;
+  if (!window) return;
+  const now = Date.now();
+  window.heard.add(index);
+  window.lostTicks += lost;
+  for (let i = text.indexOf('event: metric'); i !== -1 && i < end; i = text.indexOf('event: metric', i + 13))
+    window.events += 1;
+  // One latency per tick (all events of a tick share its ts), however the ticks were chunked.
+  for (let i = text.indexOf('"ts":'); i !== -1 && i < end; i = text.indexOf('"ts":', i + 5)) {
+    const ts = parseInt(text.slice(i + 5, i + 24), 10);
+    if (ts === stream.lastTs) continue;
+    stream.lastTs = ts;
+    window.ticks += 1;
+    if (window.latencies.length < 4_000_000) window.latencies.push(now - ts);
+  }
 }
 
-function measure() {
-  measuring = true;
+// In batches every 50 ms, at OPEN_PER_SECOND.
+const batch = Math.max(1, Math.round(openPerSecond / 20));
+for (let i = 0; i < streams; i += 1) setTimeout(() => open(i), Math.floor(i / batch) * 50);
+if (streams === 0) process.send?.({ type: 'opened', started, failed, errors });
+
+process.on('message', (message) => {
+  if (message?.type === 'status') process.send?.({ type: 'status', started, failed, errors });
+  if (message?.type !== 'measure') return;
+  window = newWindow();
   const begun = Date.now();
-  process.send?.({ type: 'measuring', opened, failed });
   setTimeout(() => {
-    measuring = false;
-    const seconds = (Date.now() - begun) / 1000;
-    latencies.sort((a, b) => a - b);
-    const pick = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? null;
-    const result = {
-      opened,
-      started,
-      failed,
-      events,
-      seconds,
-      eventsPerSecond: events / seconds,
-      p50: pick(0.5),
-      p99: pick(0.99),
-    };
-    if (process.send) process.send({ type: 'result', result });
-    else console.log(JSON.stringify(result));
-    setTimeout(() => process.exit(0), 100);
-  }, durationMs);
-}
-
-// Measure only once every stream is open on the server and a warm-up has passed, so opening
-// streams (which a loaded machine can make slow) is never part of the measured window.
-if (durationMs > 0) void allStarted().then(() => setTimeout(measure, warmupMs));
+    const w = window;
+    window = null;
+    process.send?.({
+      type: 'result',
+      result: {
+        streams,
+        started,
+        failed,
+        errors,
+        seconds: (Date.now() - begun) / 1000,
+        events: w.events,
+        ticks: w.ticks,
+        lostTicks: w.lostTicks,
+        dropped: w.dropped,
+        silent: started - w.heard.size,
+        latencies: w.latencies,
+      },
+    });
+  }, message.ms);
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,4 +1,4 @@
-// Bench scaffolding, run by `npm run bench` (run.mjs forks it; see ts-hooks.mjs for how Node runs
+// Bench scaffolding, run by `npm run bench` (recovery.mjs forks it; see scripts/ts-hooks.mjs for how Node runs
 // TypeScript here). Recovery latency after an outage, measured on the REAL client connection
 // manager (lib/client/connection.ts, with its backoff and retry policy) in Node: fetch, timers
 // and Math.random of the runtime, against a production server behind the chaos proxy.
@@ -10,7 +10,7 @@
 // random jitter, as each browser does); between outages they stay live HEALTHY_MS, more than
 // the 5 s after which a stream counts as healthy and the backoff starts again from its base.
 //
-// env (set by run.mjs): TARGET_PORT (the server), CLIENTS=20, OUTAGES=2, OUTAGE_MS=10000,
+// env (set by recovery.mjs): TARGET_PORT (the server), CLIENTS=20, OUTAGES=2, OUTAGE_MS=10000,
 // HEALTHY_MS=6000, STREAM_PATH=/api/stream. Sends one `{ type: 'result', result }` message.
 
 import { ConnectionManager } from '@/lib/client/connection';

@@ -2,16 +2,17 @@
 // hello, one coalesced chunk of `event: metric` per tick, shared heartbeat) at the same rate.
 // No Next.js, no web streams: the floor the route handler is measured against.
 //
-// Usage: node e2e/bench/reference-server.mjs   (env: PORT, METRICS_INTERVAL_MS, SSE_HEARTBEAT_MS, FEEDS)
+// Usage: node e2e/bench/reference-server.mjs   (env: PORT, METRICS_INTERVAL_MS, SSE_HEARTBEAT_MS, FEEDS=a,b,...)
 
 import { createServer } from 'node:http';
 
 const port = Number(process.env.PORT ?? 3290);
 const intervalMs = Number(process.env.METRICS_INTERVAL_MS ?? 100);
 const heartbeatMs = Number(process.env.SSE_HEARTBEAT_MS ?? 15000);
-const feeds = (
-  process.env.FEEDS ?? 'cpu,memory,rps,latency_p95,error_rate,queue_depth,db_connections,cache_hit_rate'
-).split(',');
+// The bench passes the feeds it streams; alone, it serves the app's whole catalogue.
+const feeds = process.env.FEEDS
+  ? process.env.FEEDS.split(',')
+  : (await import('../../lib/metrics/feeds.ts')).FEED_NAMES;
 const epoch = `ref${Date.now().toString(36)}`;
 const clients = new Set();
 const seqs = new Map(feeds.map((feed) => [feed, 0]));

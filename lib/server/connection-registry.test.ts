@@ -46,6 +46,7 @@ function open(registry: ConnectionRegistry, extra: Partial<SseConnectionOptions>
       feedKey: 'cpu',
       maxBacklogBytes: 1 << 20,
       onClose: registry.remove,
+      writes: registry.writes,
       ...extra,
     },
     new WebStreamSink(),

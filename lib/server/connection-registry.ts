@@ -2,6 +2,7 @@ import 'server-only';
 import { HEARTBEAT_BYTES } from './batch-encoder';
 import type { PlannedEnd } from './planned-end';
 import type { CloseReason, SseConnection } from './sse-connection';
+import { WriteQueue } from './write-queue';
 
 /**
  * The open streams of this process: the connection cap, the one shared heartbeat timer, and
@@ -66,6 +67,8 @@ export class ConnectionRegistry {
   };
   /** Streams opened since start (for health and benchmarks). */
   opened = 0;
+  /** The queue every open stream writes through, in turn (write-queue.ts). */
+  readonly writes = new WriteQueue();
 
   constructor(private readonly options: ConnectionRegistryOptions) {
     this.timers = options.timers ?? realTimers;

@@ -66,6 +66,7 @@ export function openStream(runtime: Runtime, request: StreamRequest, sink: Strea
       feeds,
       feedKey: feedSetKey(feeds),
       maxBacklogBytes: runtime.env.SSE_MAX_BACKLOG_BYTES,
+      writes: runtime.registry.writes,
       sessionId: principal.sessionId,
       // Planned rotation and session expiry, one mechanism; the registry's tick enforces it.
       deadline: streamDeadline({

@@ -3,6 +3,7 @@ import type { FeedName } from '@/lib/metrics/feeds';
 import type { Batch } from './bus';
 import { SseConnection, type CloseReason } from './sse-connection';
 import { WebStreamSink } from './stream-sink';
+import { WriteQueue } from './write-queue';
 
 const decoder = new TextDecoder();
 const CPU = new Set<FeedName>(['cpu']);
@@ -14,7 +15,10 @@ const batch = (seq: number): Batch => [
 function connection(maxBacklogBytes = 1 << 20) {
   const onClose = vi.fn<(c: SseConnection, reason: CloseReason) => void>();
   const sink = new WebStreamSink();
-  const conn = new SseConnection({ feeds: CPU, feedKey: 'cpu', maxBacklogBytes, onClose }, sink);
+  const conn = new SseConnection(
+    { feeds: CPU, feedKey: 'cpu', maxBacklogBytes, onClose, writes: new WriteQueue() },
+    sink,
+  );
   return { conn, onClose, stream: sink.stream };
 }
 
@@ -36,10 +40,61 @@ describe('SseConnection', () => {
     conn.pushBatch(batch(1));
     conn.begin(new TextEncoder().encode('PREAMBLE\n\n'));
     conn.pushBatch(batch(2));
-    const chunks = await readChunks(stream, 3);
-    expect(chunks[0]).toBe('PREAMBLE\n\n');
-    expect(chunks[1]).toContain('"seq":1');
-    expect(chunks[2]).toContain('"seq":2');
+    const [preamble, live] = await readChunks(stream, 2);
+    expect(preamble).toBe('PREAMBLE\n\n');
+    expect(live!.indexOf('"seq":1')).toBeGreaterThan(-1);
+    expect(live!.indexOf('"seq":2')).toBeGreaterThan(live!.indexOf('"seq":1'));
+  });
+
+  it('writes a tick on its turn in the write queue, not at once, and no later than the next microtask', async () => {
+    const { conn, stream } = connection();
+    conn.begin(new Uint8Array([58, 10, 10]));
+    conn.pushBatch(batch(1));
+    expect(conn.backlogBytes).toBeGreaterThan(0); // held for its turn
+    await Promise.resolve();
+    const [, tick] = await readChunks(stream, 2);
+    expect(tick).toContain('"seq":1');
+  });
+
+  it('sends the ticks that arrive before its turn as one chunk, in order', async () => {
+    const { conn, stream } = connection();
+    conn.begin(new Uint8Array([58, 10, 10]));
+    for (let seq = 1; seq <= 3; seq += 1) conn.pushBatch(batch(seq));
+    conn.pushBatch(batch(4));
+    const [, chunk] = await readChunks(stream, 2);
+    const seqs = [...chunk!.matchAll(/"seq":(\d+)/g)].map((m) => Number(m[1]));
+    expect(seqs).toEqual([1, 2, 3, 4]);
+  });
+
+  it('delivers what was pending before a clean end and before an in-band end event', async () => {
+    const shutdown = connection();
+    shutdown.conn.begin(new TextEncoder().encode(': p\n\n'));
+    shutdown.conn.pushBatch(batch(1));
+    shutdown.conn.close('shutdown');
+    const ended = await readChunks(shutdown.stream, 5);
+    expect(ended.join('')).toContain('"seq":1');
+
+    const rotated = connection();
+    rotated.conn.begin(new TextEncoder().encode(': p\n\n'));
+    rotated.conn.pushBatch(batch(1));
+    rotated.conn.endPlanned({ kind: 'rotate', reason: 'max_age' });
+    const text = (await readChunks(rotated.stream, 5)).join('');
+    expect(text.indexOf('"seq":1')).toBeGreaterThan(-1);
+    expect(text.indexOf('event: rotate')).toBeGreaterThan(text.indexOf('"seq":1'));
+  });
+
+  it('drops what was pending when the client is gone, and writes nothing after', async () => {
+    const { conn, onClose, stream } = connection();
+    conn.begin(new Uint8Array([58, 10, 10]));
+    const preamble = conn.backlogBytes;
+    conn.pushBatch(batch(1));
+    expect(conn.backlogBytes).toBeGreaterThan(preamble);
+    conn.close('client_gone');
+    await Promise.resolve();
+    expect(conn.backlogBytes).toBe(preamble);
+    expect(onClose).toHaveBeenCalledTimes(1);
+    const [first] = await readChunks(stream, 1);
+    expect(first).toBe(':\n\n');
   });
 
   it('writes one chunk per batch with only the subscribed feeds', async () => {

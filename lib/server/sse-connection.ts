@@ -4,12 +4,18 @@ import type { Batch } from './bus';
 import { encodeBatchFor } from './batch-encoder';
 import { encodePlannedEnd, type PlannedEnd, type StreamDeadline } from './planned-end';
 import type { StreamSink } from './stream-sink';
+import type { QueuedWriter, WriteQueue } from './write-queue';
 
 /**
  * One open SSE stream, whatever carries its bytes (a web stream for the route handler, a Node
  * response for the raw path; see stream-sink.ts), and the bookkeeping that keeps it honest:
  * live batches that arrive before the preamble are held back, a slow reader is cut off instead
  * of buffering without bound, and cleanup runs exactly once however the stream ends.
+ *
+ * Live bytes (ticks, heartbeats) are not written at once: they wait in `pending` for this
+ * stream's turn in the process's write queue (write-queue.ts), which comes right after the bus
+ * has handed the tick to every stream; whatever arrives before that turn goes out in the same
+ * chunk. The preamble and the in-band end events are written directly, in order with the rest.
  */
 
 export type CloseReason =
@@ -40,9 +46,11 @@ export interface SseConnectionOptions {
   deadline?: StreamDeadline | null;
   /** Called once, after the stream has ended, whatever the reason. */
   onClose: (connection: SseConnection, reason: CloseReason) => void;
+  /** The process's write queue (the registry's `writes`). */
+  writes: WriteQueue;
 }
 
-export class SseConnection {
+export class SseConnection implements QueuedWriter {
   readonly feeds: ReadonlySet<FeedName>;
   readonly sessionId: string | null;
   readonly deadline: StreamDeadline | null;
@@ -50,6 +58,9 @@ export class SseConnection {
   private held: Batch[] = [];
   private closedWith: CloseReason | null = null;
   private unsubscribe: (() => void) | null = null;
+  /** Live bytes waiting for this stream's turn in the write queue; queued iff non-empty. */
+  private readonly pending: Uint8Array[] = [];
+  private pendingBytes = 0;
 
   constructor(
     private readonly options: SseConnectionOptions,
@@ -69,9 +80,9 @@ export class SseConnection {
     return this.closedWith;
   }
 
-  /** Bytes written but not yet taken by the socket. */
+  /** Bytes written but not yet taken by the socket, and bytes waiting for their turn. */
   get backlogBytes(): number {
-    return this.sink.backlogBytes;
+    return this.sink.backlogBytes + this.pendingBytes;
   }
 
   /** Hands over the bus subscription's teardown; runs at once if the stream already closed. */
@@ -101,13 +112,24 @@ export class SseConnection {
     if (bytes) this.write(bytes);
   }
 
-  /** Writes shared bytes (heartbeats) once the preamble is out. */
+  /** Queues live bytes (shared, e.g. heartbeats) once the preamble is out. */
   write(bytes: Uint8Array): void {
     if (this.closed || !this.started) return;
-    if (this.sink.backlogBytes + bytes.byteLength > this.options.maxBacklogBytes) {
+    if (this.backlogBytes + bytes.byteLength > this.options.maxBacklogBytes) {
       this.close('slow_consumer');
       return;
     }
+    if (this.pending.length === 0) this.options.writes.add(this);
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.byteLength;
+  }
+
+  /** This stream's turn in the write queue: everything pending, as one chunk. */
+  flush(): void {
+    if (this.closed || this.pending.length === 0) return;
+    const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending.length = 0;
+    this.pendingBytes = 0;
     this.send(bytes);
   }
 
@@ -118,20 +140,29 @@ export class SseConnection {
    */
   endPlanned(end: PlannedEnd): void {
     if (this.closed) return;
-    if (this.started) this.send(encodePlannedEnd(end));
+    if (this.started) {
+      this.flush();
+      this.send(encodePlannedEnd(end));
+    }
     this.close(end.kind);
   }
 
   /** Ends the stream. Idempotent: only the first call has any effect. */
   close(reason: CloseReason): void {
     if (this.closedWith !== null) return;
+    const clean = reason === 'shutdown' || reason === 'error' || reason === 'rotate' || reason === 'auth';
+    // A clean end still delivers what was pending; if that finds the client gone, that is the end.
+    if (clean) this.flush();
+    if (this.closedWith !== null) return;
     this.closedWith = reason;
     this.held = [];
+    this.pending.length = 0;
+    this.pendingBytes = 0;
     // A clean end lets data already queued drain; an abort drops a slow reader's backlog at once.
     // A bus interruption ('error') is a planned end too: ending it cleanly lets the client
     // resume, and spares the log a framework "failed to pipe response" stack per stream.
     // Planned ends are clean too, so the in-band event before them is delivered.
-    if (reason === 'shutdown' || reason === 'error' || reason === 'rotate' || reason === 'auth') this.sink.end();
+    if (clean) this.sink.end();
     else if (reason !== 'client_gone') this.sink.abort(reason);
     this.unsubscribe?.();
     this.unsubscribe = null;
