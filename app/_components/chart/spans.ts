@@ -50,6 +50,16 @@ export function gapThresholdMs(ts: ArrayLike<number>): number {
   return Math.max(MIN_GAP_MS, GAP_INTERVALS * mean);
 }
 
+/**
+ * Whether a feed's value is overdue at `now` (server time): its silence since the last point is
+ * already past the hole threshold, so its chart will call it a hole unless the next point comes.
+ * The card dims the value then, whatever the connection says: one rule for "missing" everywhere.
+ */
+export function isOverdue(ts: ArrayLike<number>, now: number): boolean {
+  const n = ts.length;
+  return n > 0 && now - ts[n - 1]! > gapThresholdMs(ts);
+}
+
 /** Index pairs `[i, i + 1]` of neighbours further apart than `thresholdMs`, from `i0` to `i1`. */
 export function holeIndexes(ts: ArrayLike<number>, thresholdMs: number, i0 = 0, i1 = ts.length - 1): number[] {
   const holes: number[] = [];
