@@ -11,11 +11,37 @@ import {
   test,
   transitions,
 } from './fixtures';
+import type { ChaosProxy } from './fixtures/chaos-proxy';
 import { ledger } from './tab-helpers';
 
 /** Spec 2: a half-open link. Bytes stop, nothing closes: only the watchdog can notice. */
 
 const cards = (page: Page, stale: boolean) => page.locator(`[data-feed][data-stale="${stale}"]`);
+
+/**
+ * Live and applying, then the link stops forwarding: waits for the `stale` that follows (read
+ * from the log: `stale` lasts only until the next attempt starts), checks its reason, and that it
+ * came `stallMs` after the last byte the proxy let through (the browser saw nothing later): never
+ * before (the exact side), late by at most what a busy machine adds to a timer (the tolerant
+ * side). Returns the page's gap count from before the stall.
+ */
+async function stallUntilStale(page: Page, chaos: ChaosProxy, stallMs: number): Promise<number> {
+  await openLive(page);
+  await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(FEEDS.length);
+  const gapsBefore = await counter(page, 'gaps');
+
+  chaos.stall(true);
+  const stalledAt = Date.now();
+  // A busy machine may already have starved the page into an earlier `stale`: take the one after the stall.
+  const staleAfterStall = async () => (await transitions(page)).find((t) => t.to === 'stale' && t.at >= stalledAt);
+  await expect.poll(staleAfterStall, { timeout: RECOVERY_TIMEOUT_MS }).toBeDefined();
+  const stale = (await staleAfterStall())!;
+  expect(stale.reason).toBe(`no bytes for ${(stallMs / 1000).toFixed(1)} s`);
+  const silentFor = stale.at - chaos.lastDownstreamAt;
+  expect(silentFor).toBeGreaterThanOrEqual(stallMs - 50);
+  expect(silentFor).toBeLessThanOrEqual(stallMs + LOADED_TIMER_SLACK_MS);
+  return gapsBefore;
+}
 
 test.describe('heartbeat 1 s, ticks every 250 ms: the heartbeat rule is the sooner one', () => {
   const HEARTBEAT_MS = 1000;
@@ -27,25 +53,7 @@ test.describe('heartbeat 1 s, ticks every 250 ms: the heartbeat rule is the soon
     chaos,
     appErrors,
   }) => {
-    await openLive(page);
-    await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(FEEDS.length);
-    const gapsBefore = await counter(page, 'gaps');
-
-    chaos.stall(true);
-    const stalledAt = Date.now();
-    // `stale` can be brief (the reconnect starts within one backoff window), so read the log. A
-    // busy machine may already have starved the page into an earlier `stale`: take the one after
-    // the stall.
-    const staleAfterStall = async () => (await transitions(page)).find((t) => t.to === 'stale' && t.at >= stalledAt);
-    await expect.poll(staleAfterStall, { timeout: RECOVERY_TIMEOUT_MS }).toBeDefined();
-    const stale = (await staleAfterStall())!;
-    expect(stale.reason).toBe('no bytes for 2.5 s');
-    // Measured from the last byte the proxy let through (the browser saw nothing later): never
-    // before 2.5 × heartbeat (the exact side), and late by at most what a busy machine adds to a
-    // timer (the tolerant side).
-    const silentFor = stale.at - chaos.lastDownstreamAt;
-    expect(silentFor).toBeGreaterThanOrEqual(STALL_MS - 50);
-    expect(silentFor).toBeLessThanOrEqual(STALL_MS + LOADED_TIMER_SLACK_MS);
+    const gapsBefore = await stallUntilStale(page, chaos, STALL_MS);
 
     chaos.stall(false);
     await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
@@ -67,20 +75,8 @@ test.describe('the default heartbeat (15 s) and feeds at 1 Hz: the data rate tel
     server,
     appErrors,
   }) => {
-    await openLive(page);
-    await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThanOrEqual(FEEDS.length);
-    const gapsBefore = await counter(page, 'gaps');
-
-    chaos.stall(true);
-    const stalledAt = Date.now();
-    const staleAfterStall = async () => (await transitions(page)).find((t) => t.to === 'stale' && t.at >= stalledAt);
-    await expect.poll(staleAfterStall, { timeout: RECOVERY_TIMEOUT_MS }).toBeDefined();
-    const stale = (await staleAfterStall())!;
-    expect(stale.reason).toBe('no bytes for 3.0 s');
-    const silentFor = stale.at - chaos.lastDownstreamAt;
-    expect(silentFor).toBeGreaterThanOrEqual(STALL_MS - 50);
-    expect(silentFor).toBeLessThanOrEqual(STALL_MS + LOADED_TIMER_SLACK_MS);
-    expect(silentFor).toBeLessThan(5000);
+    // 3 s after the last byte: within 5 s of the data stopping, where the heartbeat would take 37.5 s.
+    const gapsBefore = await stallUntilStale(page, chaos, STALL_MS);
     // The values say "as of" while the link is down (the badge may already be trying again).
     await expect(cards(page, true)).toHaveCount(FEEDS.length);
 

@@ -3,6 +3,7 @@ import { encodeJsonEvent } from '@/lib/sse/wire';
 import { connectionHarness, hello, metric, reset } from '@/lib/client/testing/connection-harness';
 import { settle } from '@/lib/client/testing/fake-env';
 import { plainReason } from './plain-reason';
+import type { ConnectionState } from './status-store';
 
 describe('plainReason', () => {
   it('maps transport errors to words, never the raw error', () => {
@@ -54,7 +55,6 @@ describe('plainReason', () => {
  */
 describe('plainReason, for the cause that produced it', () => {
   const h = connectionHarness();
-  const words = () => plainReason(h.state(), h.status().reason);
   /** Live on a server with the default heartbeat whose feeds tick at 1 Hz. */
   const live = async () => {
     h.start();
@@ -64,93 +64,118 @@ describe('plainReason, for the cause that produced it', () => {
     return stream;
   };
   const nextAttempt = () => h.fake.advance(h.status().retryAt! - h.fake.now);
-
-  it('a stream that opens: receiving live data', async () => {
-    await live();
-    expect(h.state()).toBe('live');
-    expect(words()).toBe('Receiving live data');
-  });
-
-  it("a server that refuses connections, from the first attempt: can't reach the server", async () => {
+  /** The first attempt is answered with `status` and a JSON error body. */
+  const answered = async (status: number, headers: Record<string, string> = {}) => {
     h.start();
-    h.fake.last().refuse();
+    const body = JSON.stringify({ error: { code: 'refused', message: 'refused' } });
+    h.fake.last().respond(status, body, { 'content-type': 'application/json', ...headers });
     await settle();
-    expect(h.state()).toBe('reconnecting');
-    expect(words()).toBe("Can't reach the server, trying again");
-  });
+  };
 
-  it('a server killed under an open stream: the connection is lost, then the server cannot be reached', async () => {
-    const stream = await live();
-    stream.cut();
-    await settle();
-    expect(words()).toBe('Connection to the server lost, trying again');
-    await nextAttempt();
-    h.fake.last().refuse();
-    await settle();
-    expect(h.state()).toBe('reconnecting');
-    expect(words()).toBe("Can't reach the server, trying again");
-  });
+  /** Each cause, produced for real, and the state and words it must end in. */
+  const causes: [string, () => Promise<unknown>, ConnectionState, string][] = [
+    ['a stream that opens', live, 'live', 'Receiving live data'],
+    [
+      'a server that refuses connections, from the first attempt',
+      async () => {
+        h.start();
+        h.fake.last().refuse();
+        await settle();
+      },
+      'reconnecting',
+      "Can't reach the server, trying again",
+    ],
+    [
+      'an open stream cut (a server killed under it, a reset)',
+      async () => {
+        (await live()).cut();
+        await settle();
+      },
+      'reconnecting',
+      'Connection to the server lost, trying again',
+    ],
+    [
+      'a server killed: its stream cut, then its connections refused',
+      async () => {
+        (await live()).cut();
+        await settle();
+        await nextAttempt();
+        h.fake.last().refuse();
+        await settle();
+      },
+      'reconnecting',
+      "Can't reach the server, trying again",
+    ],
+    [
+      'a link that stops forwarding without closing, feeds at 1 Hz',
+      async () => {
+        await live();
+        await h.fake.advance(3000);
+      },
+      'stale',
+      'No data for 3.0 s, the link looks dead',
+    ],
+    [
+      'a device that goes offline and loses its stream',
+      async () => {
+        const stream = await live();
+        h.fake.setOnline(false);
+        stream.cut();
+        await settle();
+      },
+      'offline',
+      'This device is offline',
+    ],
+    [
+      'a server that ends the stream',
+      async () => {
+        (await live()).end();
+        await settle();
+      },
+      'reconnecting',
+      'The server closed the stream',
+    ],
+    [
+      'a full server (503)',
+      () => answered(503, { 'retry-after': '2' }),
+      'reconnecting',
+      'Server busy, waiting for a free slot',
+    ],
+    [
+      'a session refused, nothing to renew it with (401)',
+      () => answered(401),
+      'failed',
+      'Signed out: sign in again to see live data',
+    ],
+    [
+      'a restarted server (a reset with a new epoch)',
+      async () => {
+        (await live()).cut();
+        await settle();
+        await nextAttempt();
+        h.fake
+          .last()
+          .open()
+          .send(hello({ resumed: false }) + encodeJsonEvent('reset', reset, reset.cursor));
+        await settle();
+      },
+      'resyncing',
+      'The server restarted: catching up from a snapshot',
+    ],
+    [
+      '"Reconnect now"',
+      async () => {
+        await live();
+        h.manager.reconnectNow({ kind: 'user' });
+      },
+      'reconnecting',
+      'Reconnecting, as requested',
+    ],
+  ];
 
-  it('a link that stops forwarding without closing: no data, within 3 s at 1 Hz', async () => {
-    await live();
-    await h.fake.advance(3000);
-    expect(h.state()).toBe('stale');
-    expect(words()).toBe('No data for 3.0 s, the link looks dead');
-  });
-
-  it('a device that goes offline and loses its stream: offline', async () => {
-    const stream = await live();
-    h.fake.setOnline(false);
-    stream.cut();
-    await settle();
-    expect(h.state()).toBe('offline');
-    expect(words()).toBe('This device is offline');
-  });
-
-  it('a server that ends the stream: closed by the server', async () => {
-    const stream = await live();
-    stream.end();
-    await settle();
-    expect(words()).toBe('The server closed the stream');
-  });
-
-  it('a full server (503): busy, waiting for a slot', async () => {
-    h.start();
-    h.fake.last().respond(503, JSON.stringify({ error: { code: 'too_many_connections', message: 'full' } }), {
-      'content-type': 'application/json',
-      'retry-after': '2',
-    });
-    await settle();
-    expect(words()).toBe('Server busy, waiting for a free slot');
-  });
-
-  it('a session refused (401, nothing to renew it with): signed out', async () => {
-    h.start();
-    h.fake.last().respond(401, JSON.stringify({ error: { code: 'session_missing', message: 'no session' } }), {
-      'content-type': 'application/json',
-    });
-    await settle();
-    expect(h.state()).toBe('failed');
-    expect(words()).toBe('Signed out: sign in again to see live data');
-  });
-
-  it('a restarted server (reset with a new epoch): catching up from a snapshot', async () => {
-    const stream = await live();
-    stream.cut();
-    await settle();
-    await nextAttempt();
-    h.fake
-      .last()
-      .open()
-      .send(hello({ resumed: false }) + encodeJsonEvent('reset', reset, reset.cursor));
-    await settle();
-    expect(h.state()).toBe('resyncing');
-    expect(words()).toBe('The server restarted: catching up from a snapshot');
-  });
-
-  it('"Reconnect now": reconnecting, as requested', async () => {
-    await live();
-    h.manager.reconnectNow({ kind: 'user' });
-    expect(words()).toBe('Reconnecting, as requested');
+  it.each(causes)('%s', async (_cause, produce, state, words) => {
+    await produce();
+    expect(h.state()).toBe(state);
+    expect(plainReason(h.state(), h.status().reason)).toBe(words);
   });
 });
