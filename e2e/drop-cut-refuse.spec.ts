@@ -1,5 +1,6 @@
 import { FEEDS } from '../lib/metrics/feeds';
 import { badge, counter, expect, lastSeqs, openLive, RECOVERY_TIMEOUT_MS, serverLastSeqs, test } from './fixtures';
+import { wordsShownSince } from './reason-words';
 
 /** Spec 1: the connection is cut, and reconnects are refused for 5 s. */
 
@@ -14,6 +15,7 @@ test('a cut then 5 s of refused reconnects: reconnecting with a countdown, then 
   const gapsBefore = await counter(page, 'gaps');
   const seqsBefore = await lastSeqs(page);
 
+  const cutAt = await page.evaluate(() => Date.now());
   chaos.refuse(true);
   chaos.cut();
   await expect(badge(page)).toHaveAttribute('data-state', 'reconnecting');
@@ -25,6 +27,12 @@ test('a cut then 5 s of refused reconnects: reconnecting with a countdown, then 
     .poll(() => chaos.refusingForMs >= 5000 && chaos.refused >= 3, { timeout: RECOVERY_TIMEOUT_MS })
     .toBe(true);
   await expect(badge(page)).not.toHaveAttribute('data-state', 'live');
+  // The words say what happened: the open stream's connection was lost, then the server could not
+  // be reached (refused); never that the network or the device is down, which the page cannot know.
+  const words = await wordsShownSince(page, cutAt);
+  expect(words[0]).toBe('Connection to the server lost, trying again');
+  expect(words).toContain("Can't reach the server, trying again");
+  expect(words.filter((w) => /network|offline/i.test(w))).toEqual([]);
 
   chaos.refuse(false);
   await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });

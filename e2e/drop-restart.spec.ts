@@ -9,6 +9,7 @@ import {
   statesVisited,
   test,
 } from './fixtures';
+import { wordsShownSince } from './reason-words';
 
 /** Spec 3: the server restarts and forgets everything (new epoch). */
 
@@ -24,12 +25,18 @@ for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
 
     // The fixture falls back to SIGKILL after 10 s: a SIGTERM must end the server by itself
     // (open streams would hold `next start` forever), and promptly (1 s grace + a busy machine).
+    const stoppedAt = await page.evaluate(() => Date.now());
     const exit = await server.stop(signal, 10_000);
     if (signal === 'SIGTERM') {
       expect(exit.signal).not.toBe('SIGKILL');
       expect(exit.ms).toBeLessThan(3000 + LOADED_TIMER_SLACK_MS);
     }
     await expect(badge(page)).not.toHaveAttribute('data-state', 'live');
+    // Connections are refused while it is down: the host is reachable, the server is not there.
+    await expect
+      .poll(() => wordsShownSince(page, stoppedAt), { timeout: RECOVERY_TIMEOUT_MS })
+      .toContain("Can't reach the server, trying again");
+    expect((await wordsShownSince(page, stoppedAt)).filter((w) => /network|offline/i.test(w))).toEqual([]);
     await server.restart();
 
     await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });

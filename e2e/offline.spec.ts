@@ -22,6 +22,8 @@ test('offline plus a cut: the offline badge, then back online, then live with no
 
   chaos.cut();
   await expect(badge(page)).toHaveAttribute('data-state', 'offline');
+  // Only here, where the browser itself says so, does the page call the device offline.
+  await expect(page.getByTestId('connection-reason')).toHaveText('This device is offline');
   await expect(page.getByTestId('retry-countdown')).toHaveCount(0);
 
   await goOnline();

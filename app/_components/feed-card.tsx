@@ -2,9 +2,11 @@
 
 import { useSyncExternalStore } from 'react';
 import { useLive, useLiveStatus, useMetrics } from '@/lib/live/react';
+import { useNow } from '@/lib/live/use-now';
 import type { FeedDefinition } from '@/lib/metrics/feeds';
 import { ChartDataTable } from './chart/data-table';
 import { MetricChart } from './chart/metric-chart';
+import { isOverdue } from './chart/spans';
 
 export interface FeedCardProps {
   /** The catalogue's entry (lib/metrics/feeds.ts): its bounds keep the chart's y axis. */
@@ -51,8 +53,10 @@ function AsOf({ ts }: { ts: number }) {
 
 /**
  * One feed: current value, unit, one-minute trend, and the chart. While the connection is not
- * `live` (also in the server HTML, before any stream) the value is the last one received: it
- * is dimmed and says when it was measured (`data-stale`).
+ * `live` (also in the server HTML, before any stream), and as soon as the feed's next point is
+ * overdue (its chart would call the silence a hole: a link gone quiet, a feed that stopped), the
+ * value is the last one received: it is dimmed and says when it was measured (`data-stale`).
+ * The connection's stall watchdog acts a moment later; the value never looks live meanwhile.
  */
 export function FeedCard({ feed, color }: FeedCardProps) {
   const { name, label, unit, decimals } = feed;
@@ -61,9 +65,13 @@ export function FeedCard({ feed, color }: FeedCardProps) {
   const lastSeq = useMetrics((s) => s.feeds[name]?.lastSeq ?? 0);
   const value = useMetrics((s) => s.feeds[name]?.lastValue ?? null);
   const trendFrom = useMetrics((s) => s.feeds[name]?.trendFrom ?? null);
-  const stale = useLiveStatus((s) => s.connection.state !== 'live');
-  // Read with `value`: both change on the same commit.
-  const lastTs = live.metrics.series(name).ts.at(-1) ?? null;
+  const notLive = useLiveStatus((s) => s.connection.state !== 'live');
+  const clockOffsetMs = useLiveStatus((s) => s.clockOffsetMs);
+  const now = useNow();
+  // Read with `value`: both change on the same commit (and re-read every second with `now`).
+  const { ts } = live.metrics.series(name);
+  const lastTs = ts.at(-1) ?? null;
+  const stale = notLive || (now !== null && isOverdue(ts, now + clockOffsetMs));
 
   return (
     <section

@@ -48,6 +48,7 @@ describe.each(STREAM_PATHS)('GET /api/stream wire format (%s path)', (streamPath
     expect(hello).toEqual({
       epoch: (await api.health()).epoch,
       heartbeatMs: HEARTBEAT_MS,
+      dataIntervalMs: INTERVAL_MS,
       feeds: [...FEED_NAMES],
       resumed: false,
       replayed: 0,

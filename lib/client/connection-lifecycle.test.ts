@@ -60,6 +60,20 @@ describe('checkNow()', () => {
     expect(h.fake.requests).toHaveLength(2);
   });
 
+  it('with the data rate known, a stream silent for 3 missed ticks is replaced, one fed a tick ago is kept', async () => {
+    h.start();
+    const stream = h.fake.last().open();
+    stream.send(hello({ heartbeatMs: 15_000, dataIntervalMs: 1000 }) + metric(1));
+    await settle();
+    h.fake.jump(1000);
+    h.manager.checkNow('visible again after 70 s hidden');
+    expect(h.fake.requests).toHaveLength(1);
+    h.fake.jump(2500);
+    h.manager.checkNow('visible again after 70 s hidden');
+    expect(h.fake.requests).toHaveLength(2);
+    expect(h.transitions.at(-1)).toMatchObject({ from: 'live', to: 'reconnecting' });
+  });
+
   it('does not wait out a pending retry', async () => {
     const stream = await h.startLive();
     stream.cut();

@@ -72,6 +72,90 @@ describe('stall watchdog', () => {
   });
 });
 
+describe('stall watchdog with the data rate known (hello.dataIntervalMs)', () => {
+  /** Live on a server with the default 15 s heartbeat whose feeds tick every `intervalMs`. */
+  const liveWithTicks = async (intervalMs: number) => {
+    h.start();
+    const stream = h.fake.last().open();
+    stream.send(hello({ heartbeatMs: 15_000, dataIntervalMs: intervalMs }) + metric(1));
+    await settle();
+    return stream;
+  };
+
+  it('with the default heartbeat and feeds at 1 Hz, calls a silent link stale after 3 missed ticks', async () => {
+    await liveWithTicks(1000);
+    await h.fake.advance(2999);
+    expect(h.state()).toBe('live');
+    await h.fake.advance(1);
+    expect(h.state()).toBe('stale');
+    expect(h.status().reason).toBe('no bytes for 3.0 s');
+    expect(h.fake.requests[0]?.aborted).toBe(true);
+  });
+
+  it('stays live while the ticks come', async () => {
+    const stream = await liveWithTicks(1000);
+    for (let seq = 2; seq < 30; seq += 1) {
+      await h.fake.advance(1000);
+      stream.send(metric(seq));
+      await settle();
+    }
+    expect(h.state()).toBe('live');
+    expect(h.fake.requests).toHaveLength(1);
+  });
+
+  it('never calls less than 3 s of silence a stall, however fast the ticks', async () => {
+    await liveWithTicks(100);
+    await h.fake.advance(2999);
+    expect(h.state()).toBe('live');
+    await h.fake.advance(1);
+    expect(h.state()).toBe('stale');
+  });
+
+  it('keeps the heartbeat rule when it is the shorter one', async () => {
+    h.start();
+    h.fake
+      .last()
+      .open()
+      .send(hello({ heartbeatMs: 1000, dataIntervalMs: 10_000 }));
+    await settle();
+    await h.fake.advance(2500);
+    expect(h.status().reason).toBe('no bytes for 2.5 s');
+  });
+
+  it('judges a reconnect that hangs by the rate the last hello gave', async () => {
+    const stream = await liveWithTicks(1000);
+    stream.cut();
+    await settle();
+    await h.fake.advance(h.status().retryAt! - h.fake.now);
+    expect(h.fake.requests).toHaveLength(2);
+    await h.fake.advance(3000);
+    expect(h.state()).toBe('stale');
+  });
+
+  it('does not count a silence the page slept through: a watchdog fired a whole threshold late starts over', async () => {
+    const stream = await liveWithTicks(1000);
+    // The page ran no code for 60 s (a sleep, a frozen page): its timers fire late, at once.
+    h.fake.jump(60_000);
+    await h.fake.advance(0);
+    expect(h.state()).toBe('live');
+    // The link was fine: its bytes arrive as soon as the page runs.
+    stream.send(metric(2));
+    await settle();
+    await h.fake.advance(2999);
+    expect(h.state()).toBe('live');
+    // A silence the page did live through is a stall, as always.
+    await h.fake.advance(1);
+    expect(h.state()).toBe('stale');
+  });
+
+  it('a watchdog late by less than its threshold (a busy machine) still calls the stall', async () => {
+    await liveWithTicks(1000);
+    h.fake.jump(5000);
+    await h.fake.advance(0);
+    expect(h.state()).toBe('stale');
+  });
+});
+
 describe('offline and visibility', () => {
   it('waits offline instead of retrying, and reconnects at once when back online', async () => {
     const stream = await h.startLive();

@@ -5,7 +5,7 @@ import type { ReconnectIntent } from './stream-source';
  * it waits for. Plain data, so it can be rendered, logged, or sent to another tab as is.
  *
  *   connecting ──hello──▶ live ──end/error──▶ reconnecting ──timer──▶ (attempt) ──hello──▶ live
- *        │                 │  └─no bytes 2.5×heartbeat─▶ stale ──timer──▶ (attempt)
+ *        │                 │  └─silent (a few missed ticks, or 2.5×heartbeat)─▶ stale ──timer──▶ (attempt)
  *        │                 └─reset─▶ resyncing ──first live metric──▶ live
  *        └─4xx─▶ failed           any waiting state ──offline──▶ offline ──online──▶ (attempt)
  *

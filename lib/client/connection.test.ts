@@ -29,7 +29,7 @@ describe('connecting and live', () => {
     await h.fake.advance(5000);
     expect(h.transitions.map((t) => `${t.from}→${t.to}: ${t.reason}`)).toEqual([
       'connecting→live: stream open',
-      'live→reconnecting: network error: TypeError: network error',
+      'live→reconnecting: connection lost: TypeError: network error',
       'reconnecting→reconnecting: retry after 500 ms',
       'reconnecting→stale: no bytes for 2.5 s',
       'stale→reconnecting: retry after 1000 ms',
@@ -59,12 +59,14 @@ describe('reconnecting', () => {
     expect(h.fake.requests).toHaveLength(2);
     expect(h.fake.last().url).toBe('/api/stream?lastEventId=ep1.2');
     expect(h.fake.last().headers['Last-Event-ID']).toBe('ep1.2');
-    h.fake
-      .last()
-      .open()
-      .send(hello({ resumed: true, replayed: 3 }) + metric(3));
+    const resumed = h.fake.last().open();
+    resumed.send(hello({ resumed: true, replayed: 3 }) + metric(3) + metric(4));
     await settle();
     expect(h.state()).toBe('live');
+    // Reported once the whole replay is handed on, so the listener can measure what it filled in.
+    expect(h.recoveries).toEqual([]);
+    resumed.send(metric(5));
+    await settle();
     expect(h.recoveries).toEqual([{ outageMs: 500, replayed: 3, reset: null }]);
   });
 

@@ -38,6 +38,18 @@ export interface ConnectionOptions {
   stallFactor?: number;
   /** Heartbeat assumed until `hello` says otherwise. Default 15000 ms. */
   defaultHeartbeatMs?: number;
+  /**
+   * When `hello` says how often every feed gets a point (`dataIntervalMs`), a stream silent for
+   * this many of those ticks is stalled too, long before the heartbeat rule would say so.
+   * Default 3.
+   */
+  missedTicks?: number;
+  /**
+   * The tick rule never calls a silence shorter than this a stall: a busy machine runs a page's
+   * timers and a server's ticks a second or two late, and a false stall costs a reconnect.
+   * Default 3000 ms.
+   */
+  minDataStallMs?: number;
   /** A stream live this long counts as healthy and resets the backoff. Default 5000 ms. */
   healthyAfterMs?: number;
   /**
@@ -68,6 +80,8 @@ export class ConnectionManager implements OwnStream {
   /** The retry a "Reconnect now" replaced (its time), until that manual attempt goes live or fails. */
   private replacedRetryAt: number | null = null;
   private sentCursor = false;
+  /** From the last `hello` that said it (kept across reconnects, so a hanging attempt is judged by it too). */
+  private dataIntervalMs: number | null = null;
   private unlisten: (() => void)[] = [];
 
   constructor(private readonly options: ConnectionOptions) {
@@ -134,8 +148,7 @@ export class ConnectionManager implements OwnStream {
       return;
     }
     if (this.abort === null) return;
-    const heartbeatMs = this.status.heartbeatMs ?? this.options.defaultHeartbeatMs ?? 15_000;
-    if (this.watchdog.fedSince(Math.max(asleepSince ?? -Infinity, this.env.now() - heartbeatMs))) return;
+    if (this.watchdog.fedSince(Math.max(asleepSince ?? -Infinity, this.env.now() - this.quietMs))) return;
     this.dropRequest();
     this.streamEnded();
     this.connect(reason);
@@ -210,6 +223,7 @@ export class ConnectionManager implements OwnStream {
       case 'hello': {
         const { hello } = event;
         this.status = { ...this.status, epoch: hello.epoch, heartbeatMs: hello.heartbeatMs };
+        this.dataIntervalMs = hello.dataIntervalMs ?? null;
         listener.onHello(hello);
         this.watchdog.feed();
         this.recovery.helloReceived(hello.replayed);
@@ -229,6 +243,7 @@ export class ConnectionManager implements OwnStream {
       case 'metric':
         listener.onMetric(event.metric, event.cursor);
         if (this.status.state === 'resyncing') this.goLive('snapshot applied, live data flowing');
+        else this.metricDelivered();
         return;
       case 'rotate':
       case 'auth':
@@ -242,7 +257,7 @@ export class ConnectionManager implements OwnStream {
    */
   private onProtocolError(error: ProtocolError): void {
     this.listener?.onProtocolError(error);
-    if (error.event === 'metric') return;
+    if (error.event === 'metric') return this.metricDelivered();
     this.liveSince = null;
     this.dropRequest();
     this.recovery.streamLost(this.env.now());
@@ -255,6 +270,12 @@ export class ConnectionManager implements OwnStream {
     this.renewal.streamLive();
     this.transition('live', reason, { error: null, retryAt: null });
     const recovery = this.recovery.wentLive(this.env.now());
+    if (recovery) this.listener?.onRecovered(recovery);
+  }
+
+  /** A metric went by: after the last one of a replay, the recovery is complete. */
+  private metricDelivered(): void {
+    const recovery = this.recovery.metricDelivered();
     if (recovery) this.listener?.onRecovered(recovery);
   }
 
@@ -374,8 +395,33 @@ export class ConnectionManager implements OwnStream {
 
   // ── watchdog ────────────────────────────────────────────────────────────────
 
+  private get heartbeatMs(): number {
+    return this.status.heartbeatMs ?? this.options.defaultHeartbeatMs ?? 15_000;
+  }
+
+  /**
+   * The stall threshold, by whichever rule speaks first. The heartbeat rule (2.5 × heartbeat)
+   * needs nothing but keep-alive comments, but at the default 15 s it leaves a dead link looking
+   * live for 37.5 s. When the server says how often data comes (`hello.dataIntervalMs`), the data
+   * itself is the better signal: a few missed ticks are a stall (3 s for feeds at 1 Hz). The
+   * server's heartbeat stays what it is for (keeping idle proxies from closing the stream), and
+   * costs no extra writes on every stream. A pause in the data while the link is fine is then
+   * also called a stall: the reconnect it causes resumes from the cursor, costs one request and
+   * replays nothing that was not missed, and says honestly that no data arrives.
+   */
   private get stallMs(): number {
-    return this.stallFactor * (this.status.heartbeatMs ?? this.options.defaultHeartbeatMs ?? 15_000);
+    const byHeartbeat = this.stallFactor * this.heartbeatMs;
+    if (this.dataIntervalMs === null) return byHeartbeat;
+    const byTicks = Math.max(
+      this.options.minDataStallMs ?? 3000,
+      (this.options.missedTicks ?? 3) * this.dataIntervalMs,
+    );
+    return Math.min(byHeartbeat, byTicks);
+  }
+
+  /** The longest a healthy stream stays silent: what checkNow() allows before replacing it. */
+  private get quietMs(): number {
+    return Math.min(this.heartbeatMs, this.stallMs);
   }
 
   /** No bytes for stallMs: the only way to notice a half-open link. */

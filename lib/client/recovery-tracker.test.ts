@@ -19,9 +19,38 @@ describe('RecoveryTracker', () => {
     tracker.attemptStarted();
     tracker.helloReceived(7);
     expect(tracker.inOutage).toBe(true);
-    expect(tracker.wentLive(4200)).toEqual({ outageMs: 3200, replayed: 7, reset: null });
+    expect(tracker.wentLive(4200)).toBeNull();
+    // Reported after the 7th replayed event, so the replay is applied when the toast measures it.
+    for (let i = 0; i < 6; i += 1) expect(tracker.metricDelivered()).toBeNull();
+    expect(tracker.inOutage).toBe(true);
+    expect(tracker.metricDelivered()).toEqual({ outageMs: 3200, replayed: 7, reset: null });
     expect(tracker.inOutage).toBe(false);
+    expect(tracker.metricDelivered()).toBeNull();
     expect(tracker.wentLive(5000)).toBeNull();
+  });
+
+  it('reports at once when nothing was replayed', () => {
+    const tracker = new RecoveryTracker();
+    tracker.streamLost(1000);
+    tracker.attemptStarted();
+    tracker.helloReceived(0);
+    expect(tracker.wentLive(1200)).toEqual({ outageMs: 200, replayed: 0, reset: null });
+  });
+
+  it('a stream lost during its replay continues the same outage', () => {
+    const tracker = new RecoveryTracker();
+    tracker.streamLost(1000);
+    tracker.attemptStarted();
+    tracker.helloReceived(3);
+    expect(tracker.wentLive(2000)).toBeNull();
+    tracker.metricDelivered();
+    tracker.streamLost(2100);
+    expect(tracker.metricDelivered()).toBeNull();
+    tracker.attemptStarted();
+    tracker.helloReceived(2);
+    expect(tracker.wentLive(3000)).toBeNull();
+    tracker.metricDelivered();
+    expect(tracker.metricDelivered()).toEqual({ outageMs: 2000, replayed: 2, reset: null });
   });
 
   it('reports a reset, and forgets what an earlier attempt said', () => {
@@ -31,7 +60,9 @@ describe('RecoveryTracker', () => {
     tracker.resetReceived(reset);
     tracker.attemptStarted(); // that attempt broke before going live
     tracker.helloReceived(2);
-    expect(tracker.wentLive(10)).toEqual({ outageMs: 10, replayed: 2, reset: null });
+    expect(tracker.wentLive(10)).toBeNull();
+    tracker.metricDelivered();
+    expect(tracker.metricDelivered()).toEqual({ outageMs: 10, replayed: 2, reset: null });
 
     tracker.streamLost(20);
     tracker.attemptStarted();

@@ -39,10 +39,18 @@ describe('decideAfterEnd', () => {
       reason: 'server ended the stream',
       delayMs: null,
     });
-    expect(decideAfterEnd({ kind: 'network', message: 'reset' }, NOW, () => 0.5, BOUNDS)).toEqual({
+    expect(decideAfterEnd({ kind: 'network', phase: 'stream', message: 'reset' }, NOW, () => 0.5, BOUNDS)).toEqual({
       kind: 'retry',
-      reason: 'network error: reset',
+      reason: 'connection lost: reset',
       delayMs: null,
+    });
+  });
+
+  it('tells a server that never answered from a stream that broke', () => {
+    const refused = { kind: 'network', phase: 'connect', message: 'TypeError: Failed to fetch' } as const;
+    expect(decideAfterEnd(refused, NOW, () => 0.5, BOUNDS)).toMatchObject({
+      kind: 'retry',
+      reason: 'cannot reach the server: TypeError: Failed to fetch',
     });
   });
 

@@ -43,6 +43,11 @@ export function boundRetryAfter(ms: number, { floorMs, capMs }: RetryAfterBounds
   return Math.min(Math.max(ms, floorMs), capMs);
 }
 
+/** The reason's first words when a request got no answer at all (refused, DNS, no route). */
+export const UNREACHABLE_REASON = 'cannot reach the server';
+/** The reason's first words when an open stream broke (reset, cut mid-body). */
+export const CONNECTION_LOST_REASON = 'connection lost';
+
 /** The `failed` reason for a refused session (401): the UI shows a sign-in prompt for it. */
 export const AUTH_FAILURE_REASON = 'auth';
 
@@ -56,7 +61,14 @@ export function decideAfterEnd(
     case 'ended':
       return { kind: 'retry', reason: 'server ended the stream', delayMs: null };
     case 'network':
-      return { kind: 'retry', reason: `network error: ${end.message}`, delayMs: null };
+      // Which phase failed is all the page can know: a browser reports a refused connection, a
+      // failed DNS lookup and a network with no route alike ("Failed to fetch"), so the words
+      // claim no more than that (a device the browser knows is offline is handled before this).
+      return {
+        kind: 'retry',
+        reason: `${end.phase === 'connect' ? UNREACHABLE_REASON : CONNECTION_LOST_REASON}: ${end.message}`,
+        delayMs: null,
+      };
     case 'http': {
       const reason = `HTTP ${end.status}: ${end.message}`;
       // No valid session: retrying would only repeat the 401. The reason is exactly `auth`, so the

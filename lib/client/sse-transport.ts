@@ -26,8 +26,11 @@ export type TransportEnd =
   | { kind: 'ended' }
   /** The server answered something other than a 200 event stream. */
   | { kind: 'http'; status: number; retryAfter: string | null; message: string }
-  /** DNS, refused, reset, or a body cut mid-stream. */
-  | { kind: 'network'; message: string }
+  /**
+   * The network failed. `connect`: no answer at all (refused, DNS, no route; the browser does not
+   * say which). `stream`: an open stream broke (reset, cut mid-body): it was reachable a moment ago.
+   */
+  | { kind: 'network'; phase: 'connect' | 'stream'; message: string }
   /** We aborted it (stop, stall, reconnect now). */
   | { kind: 'aborted' }
   /** A handler threw: the request was cancelled, and the error is handed back untouched. */
@@ -50,8 +53,8 @@ async function errorMessage(response: Response): Promise<string> {
   return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
 }
 
-const networkEnd = (request: TransportRequest, error: unknown): TransportEnd =>
-  request.signal.aborted ? { kind: 'aborted' } : { kind: 'network', message: String(error) };
+const networkEnd = (request: TransportRequest, phase: 'connect' | 'stream', error: unknown): TransportEnd =>
+  request.signal.aborted ? { kind: 'aborted' } : { kind: 'network', phase, message: String(error) };
 
 export async function runSseRequest(request: TransportRequest, handlers: TransportHandlers): Promise<TransportEnd> {
   let response: Response;
@@ -65,7 +68,7 @@ export async function runSseRequest(request: TransportRequest, handlers: Transpo
       signal: request.signal,
     });
   } catch (error) {
-    return networkEnd(request, error);
+    return networkEnd(request, 'connect', error);
   }
 
   const type = response.headers.get('content-type') ?? '';
@@ -96,7 +99,7 @@ export async function runSseRequest(request: TransportRequest, handlers: Transpo
     try {
       chunk = await reader.read();
     } catch (error) {
-      return networkEnd(request, error);
+      return networkEnd(request, 'stream', error);
     }
     if (chunk.done) return { kind: 'ended' };
     try {

@@ -30,9 +30,13 @@ export type ReconnectIntent =
   /** The store found a hole in `feed`: only a resume from before it can fill it. */
   | { kind: 'gap'; feed: string };
 
-/** A stream came back after an outage: what the recovery toast reports. */
+/**
+ * A stream came back after an outage: what the recovery toast reports. Delivered once the
+ * recovery is complete: after the last replayed event (or the first live one after a reset), so
+ * a listener can measure the data it filled in from what it has applied.
+ */
 export interface Recovery {
-  /** From losing the stream to the first live data. */
+  /** From losing the stream to live again, on the client's clock (the connection's outage, not the data's). */
   outageMs: number;
   /** Events the server replayed (0 after a reset). */
   replayed: number;

@@ -124,12 +124,28 @@ describe('createBinding', () => {
       message: 'Server restarted — 5.0 s of data could not be recovered',
       at: 10_000,
     });
-    t.listener.onRecovered({ outageMs: 1200, replayed: 3, reset: null });
+  });
+
+  it('measures what a recovery filled in from the data, per feed, and marks it for the charts', () => {
+    const t = setup();
+    const at = (seq: number) => t.listener.onMetric({ feed: 'cpu', seq, ts: seq * 1000, value: seq }, `ep1.${seq}`);
+    t.transition('live');
+    at(3);
+    // The link went silent after seq 3; the stall is noticed later, the stream comes back later still.
+    t.advance(3000);
+    t.transition('stale', 'no bytes for 3.0 s');
+    t.advance(30_000);
+    t.transition('live', 'resumed, 35 event(s) replayed');
+    // The source reports the recovery once the replay (seq 4 … 38) was handed on, before a frame.
+    for (let seq = 4; seq <= 38; seq += 1) at(seq);
+    t.listener.onRecovered({ outageMs: 30_000, replayed: 35, reset: null });
     expect(t.status.getState().recovery).toMatchObject({
-      id: 2,
       kind: 'recovered',
-      message: 'Reconnected — 1.2 s of missed data filled in (3 events)',
+      message: 'Reconnected — 35 s of missed data filled in (35 events)',
     });
+    expect(t.status.getState().outages).toEqual([
+      { from: 13_000, to: 43_000, lastBefore: { cpu: 3000 }, filled: { cpu: { from: 3000, to: 38_000 } } },
+    ]);
   });
 
   it('keeps the status, the last transitions, outages in server time, and the clock offset', () => {
@@ -151,7 +167,7 @@ describe('createBinding', () => {
     expect(state.clockOffsetMs).toBe(250);
     expect(state.connection.state).toBe('live');
     expect(state.transitions.map((x) => x.to)).toEqual(['live', 'reconnecting', 'live']);
-    expect(state.outages).toEqual([{ from: 10_250, to: 11_250 }]);
+    expect(state.outages).toEqual([{ from: 10_250, to: 11_250, lastBefore: { cpu: 2 }, filled: {} }]);
     for (let i = 0; i < 40; i += 1) t.transition(i % 2 ? 'live' : 'stale');
     expect(t.status.getState().transitions).toHaveLength(MAX_TRANSITIONS);
   });

@@ -5,7 +5,7 @@ import type { SharedStreamListener, StreamSource } from '@/lib/client/stream-sou
 import { createFrameBuffer, type ScheduleFrame } from '@/lib/store/frame-buffer';
 import type { CommitResult, Incoming, ResetOutcome } from '@/lib/store/metrics-state';
 import type { MetricsStore } from '@/lib/store/metrics-store';
-import { closeOutage, openOutage } from './outages';
+import { closeOutage, fillOutage, longestFilledMs, openOutage } from './outages';
 import { recoveryMessage } from './recovery-message';
 import { MAX_TRANSITIONS, type LiveStatusState } from './status-store';
 
@@ -25,9 +25,10 @@ import { MAX_TRANSITIONS, type LiveStatusState } from './status-store';
  * advances and the loss is counted and shown, instead of a feed frozen under a `live` badge. A
  * follower tab's "resume" is the catch-up its leader answers (lib/client/sharing/); same rule.
  *
- * The frame buffer is flushed at two boundaries, explicitly here (never as a side effect of a
- * read): on a reset (everything after it builds on the snapshot) and on every connection
- * transition (a new attempt must resume from what the old stream delivered).
+ * The frame buffer is flushed at three boundaries, explicitly here (never as a side effect of a
+ * read): on a reset (everything after it builds on the snapshot), on every connection
+ * transition (a new attempt must resume from what the old stream delivered), and when a
+ * recovery is complete (its toast and the charts measure the data it filled in, outages.ts).
  */
 
 export interface BindingOptions {
@@ -51,6 +52,16 @@ export function createBinding({ source, metrics, status, env, scheduleFrame }: B
   let hellos = 0;
   let noticeId = 0;
   const serverNow = () => env.now() + status.getState().clockOffsetMs;
+  const lastPoint = (feed: string) => metrics.series(feed).ts.at(-1);
+  /** Every feed's last point now: where its data stops when an outage begins. */
+  const lastPoints = () => {
+    const points: Record<string, number> = {};
+    for (const feed of Object.keys(metrics.api.getState().feeds)) {
+      const ts = lastPoint(feed);
+      if (ts !== undefined) points[feed] = ts;
+    }
+    return points;
+  };
 
   const commit = (items: Incoming[]) => settle(metrics.commit(items));
   const settle = (result: CommitResult) => {
@@ -82,7 +93,7 @@ export function createBinding({ source, metrics, status, env, scheduleFrame }: B
       buffer.flush();
       const state = status.getState();
       let { outages } = state;
-      if (OUTAGE_STATES.has(transition.to)) outages = openOutage(outages, serverNow());
+      if (OUTAGE_STATES.has(transition.to)) outages = openOutage(outages, serverNow(), lastPoints());
       if (transition.to === 'live') outages = closeOutage(outages, serverNow());
       status.setState({
         connection,
@@ -91,10 +102,13 @@ export function createBinding({ source, metrics, status, env, scheduleFrame }: B
       });
     },
     onRecovered(recovery) {
+      // The source reports a recovery once it handed on the replay: apply it, then measure it.
+      buffer.flush();
+      const { outages, filled } = fillOutage(status.getState().outages, lastPoint);
       noticeId += 1;
-      const message = recoveryMessage(recovery, recovery.reset ? lastReset : null);
+      const message = recoveryMessage(recovery, recovery.reset ? lastReset : null, longestFilledMs(filled));
       const kind = recovery.reset ? 'resynced' : 'recovered';
-      status.setState({ recovery: { id: noticeId, kind, message, at: env.now() } });
+      status.setState({ recovery: { id: noticeId, kind, message, at: env.now() }, outages });
       lastReset = null;
     },
     onProtocolError(error) {

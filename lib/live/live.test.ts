@@ -85,10 +85,13 @@ describe('createLive', () => {
     expect(reconnects).toBe(1);
     expect(recovery).toMatchObject({
       kind: 'recovered',
-      message: 'Reconnected — 0.5 s of missed data filled in (2 events)',
+      message: 'Reconnected — 2.0 s of missed data filled in (2 events)',
     });
-    // One outage for the charts, in server time, from the cut to going live.
-    expect(live.status.getState().outages).toEqual([{ from: 1_000_000, to: 1_000_500 }]);
+    // One outage, in server time, from the cut to going live; for the charts, the data it held
+    // back: from the last point before it (seq 5) to the last one replayed (seq 7).
+    expect(live.status.getState().outages).toEqual([
+      { from: 1_000_000, to: 1_000_500, lastBefore: { cpu: 5000 }, filled: { cpu: { from: 5000, to: 7000 } } },
+    ]);
   });
 
   it('reports a resync with the history that could not be recovered', async () => {

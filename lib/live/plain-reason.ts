@@ -1,11 +1,21 @@
+import { AUTH_FAILURE_REASON, CONNECTION_LOST_REASON, UNREACHABLE_REASON } from '@/lib/client/retry-policy';
 import type { ConnectionState } from './status-store';
 
 /**
  * The connection's reason in words for a person. The client logs precise, technical reasons
- * (`network error: Failed to fetch`, `HTTP 503: …`, `no bytes for 37.5 s`) — right for the
- * transition log and `data-reason`, wrong for the line people read next to the badge. This maps
- * them to what happened, from the reader's side. Unknown reasons fall back to a sentence per
- * state, never to the raw text: a fork that adds a reason gets a plain line until it adds a case.
+ * (`cannot reach the server: TypeError: Failed to fetch`, `HTTP 503: …`, `no bytes for 3.0 s`):
+ * right for the transition log and `data-reason`, wrong for the line people read next to the
+ * badge. This maps them to what happened, from the reader's side, and claims no more than the
+ * client knows: a request that got no answer "can't reach the server" (a refused connection, a
+ * failed lookup and a network without a route look the same to a page), an open stream that
+ * broke lost its connection, and only the browser's own offline flag says "offline". Unknown
+ * reasons fall back to a sentence per state, never to the raw text: a fork that adds a reason
+ * gets a plain line until it adds a case.
+ *
+ * The reasons stay words (not a typed cause) because words are what crosses to other tabs
+ * (docs/tab-sharing.md) and what the transition log shows; their fixed first words are shared
+ * constants (retry-policy.ts), and plain-reason.test.ts produces each reason from its real cause
+ * through a connection manager before checking the words.
  */
 
 /** What each state means when the reason says nothing more specific. */
@@ -37,7 +47,9 @@ export function plainReason(state: ConnectionState, reason: string): string {
   // `…; browser is offline` is appended by the client when a retry finds the device offline.
   if (reason.endsWith('browser is offline') || reason === 'browser went offline') return BY_STATE.offline;
   if (reason === 'browser is back online') return 'Back online, reconnecting';
-  if (reason.startsWith('network error')) return 'Network connection lost';
+  if (reason.startsWith(UNREACHABLE_REASON)) return "Can't reach the server, trying again";
+  if (reason.startsWith(CONNECTION_LOST_REASON)) return 'Connection to the server lost, trying again';
+  if (reason === AUTH_FAILURE_REASON) return httpWords(401);
   if (reason === 'server ended the stream') return 'The server closed the stream';
   const http = /^HTTP (\d{3})\b/.exec(reason);
   if (http) return httpWords(Number(http[1]));

@@ -6,42 +6,52 @@ const evicted: WireReset = { reason: 'cursor_evicted', epoch: 'e', cursor: 'e.1'
 const restarted: WireReset = { ...evicted, reason: 'epoch_changed' };
 
 describe('recoveryMessage', () => {
-  it('says how long the outage was and that it was filled in', () => {
-    expect(recoveryMessage({ outageMs: 22_400, replayed: 37, reset: null }, null)).toBe(
-      'Reconnected — 22 s of missed data filled in (37 events)',
+  it('says how much data was held back and filled in, measured in the data, not the connection', () => {
+    // 38 s of a 1 Hz feed's data replayed after the link had been known down for 0.8 s.
+    expect(recoveryMessage({ outageMs: 800, replayed: 304, reset: null }, null, 38_000)).toBe(
+      'Reconnected — 38 s of missed data filled in (304 events)',
     );
-    expect(recoveryMessage({ outageMs: 900, replayed: 1, reset: null }, null)).toBe(
+    expect(recoveryMessage({ outageMs: 5000, replayed: 1, reset: null }, null, 900)).toBe(
       'Reconnected — 0.9 s of missed data filled in (1 event)',
+    );
+  });
+
+  it('says nothing was missed when nothing was replayed, and only the count when no stretch was measured', () => {
+    expect(recoveryMessage({ outageMs: 700, replayed: 0, reset: null }, null, 0)).toBe(
+      'Reconnected — no data was missed',
+    );
+    expect(recoveryMessage({ outageMs: 700, replayed: 8, reset: null }, null, 0)).toBe(
+      'Reconnected — missed data filled in (8 events)',
     );
   });
 
   it('after a server restart, says so and what could not be recovered', () => {
     expect(
-      recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, { reason: 'epoch_changed', lostMs: 12_000 }),
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, { reason: 'epoch_changed', lostMs: 12_000 }, 0),
     ).toBe('Server restarted — 12 s of data could not be recovered');
     expect(
-      recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, { reason: 'epoch_changed', lostMs: 50 }),
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, { reason: 'epoch_changed', lostMs: 50 }, 0),
     ).toBe('Server restarted — caught up from a snapshot, no data lost');
     // Without the store's measure, the wire reset's reason still names the cause.
-    expect(recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, null)).toBe(
+    expect(recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, null, 0)).toBe(
       'Server restarted — caught up from a snapshot, no data lost',
     );
   });
 
   it('after history ran out, says what could not be recovered, or that nothing was lost', () => {
     expect(
-      recoveryMessage({ outageMs: 1, replayed: 0, reset: evicted }, { reason: 'cursor_evicted', lostMs: 4_500 }),
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: evicted }, { reason: 'cursor_evicted', lostMs: 4_500 }, 0),
     ).toBe('Reconnected — 4.5 s of data could not be recovered');
     expect(
-      recoveryMessage({ outageMs: 1, replayed: 0, reset: evicted }, { reason: 'cursor_evicted', lostMs: 99 }),
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: evicted }, { reason: 'cursor_evicted', lostMs: 99 }, 0),
     ).toBe('Reconnected — caught up from a snapshot, no data lost');
   });
 
   it('never speaks protocol', () => {
     const all = [
-      recoveryMessage({ outageMs: 4200, replayed: 3, reset: null }, null),
-      recoveryMessage({ outageMs: 1, replayed: 0, reset: evicted }, { reason: 'cursor_evicted', lostMs: 12_000 }),
-      recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, { reason: 'epoch_changed', lostMs: 12_000 }),
+      recoveryMessage({ outageMs: 4200, replayed: 3, reset: null }, null, 3000),
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: evicted }, { reason: 'cursor_evicted', lostMs: 12_000 }, 0),
+      recoveryMessage({ outageMs: 1, replayed: 0, reset: restarted }, { reason: 'epoch_changed', lostMs: 12_000 }, 0),
     ];
     for (const message of all) expect(message).not.toMatch(/resync|epoch|cursor|replay|snapshot:/i);
   });

@@ -16,11 +16,15 @@ export function formatDuration(ms: number): string {
 const LOST_THRESHOLD_MS = 100;
 
 /**
- * After a reconnect that resumed: how long the outage was, all filled in. After a reset (the
- * server could not resume from our cursor): why, and how much could not be recovered. `reset`
- * is what the store measured when it applied the reset (null without one).
+ * After a reconnect that resumed: how much data the outage held back, all filled in, and how many
+ * events that took. After a reset (the server could not resume from our cursor): why, and how
+ * much could not be recovered. `reset` is what the store measured when it applied the reset (null
+ * without one); `filledMs` the longest stretch of one feed's data the replay filled in, from its
+ * last point before the outage to the last point replayed (lib/live/outages.ts): at a steady
+ * rate, the events replayed per feed times its interval, so the two numbers agree. Not the time
+ * the connection was down: a silent link is noticed seconds after its data stopped.
  */
-export function recoveryMessage(recovery: Recovery, reset: ResetOutcome | null): string {
+export function recoveryMessage(recovery: Recovery, reset: ResetOutcome | null, filledMs: number): string {
   if (recovery.reset) {
     const reason = reset?.reason ?? recovery.reset.reason;
     const lost = reset?.lostMs ?? 0;
@@ -30,6 +34,9 @@ export function recoveryMessage(recovery: Recovery, reset: ResetOutcome | null):
     if (lost >= LOST_THRESHOLD_MS) return `${what} — ${formatDuration(lost)} of data could not be recovered`;
     return `${what} — caught up from a snapshot, no data lost`;
   }
+  if (recovery.replayed === 0) return 'Reconnected — no data was missed';
   const events = `${recovery.replayed} event${recovery.replayed === 1 ? '' : 's'}`;
-  return `Reconnected — ${formatDuration(recovery.outageMs)} of missed data filled in (${events})`;
+  // No stretch measured (this tab had no data before the outage): the count alone is still true.
+  if (filledMs <= 0) return `Reconnected — missed data filled in (${events})`;
+  return `Reconnected — ${formatDuration(filledMs)} of missed data filled in (${events})`;
 }

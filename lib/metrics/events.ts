@@ -17,6 +17,12 @@ export interface HelloData {
   epoch: string;
   /** Interval of keep-alive comments, in ms: a client may treat ~2.5× this without bytes as a stall. */
   heartbeatMs: number;
+  /**
+   * Every feed of this stream gets a point at least this often, in ms (the producer's tick):
+   * a client may treat a few missed ticks as a stall, long before the heartbeat would show one.
+   * Absent when the data has no fixed rate (then only the heartbeat can tell).
+   */
+  dataIntervalMs?: number;
   /** The feeds this stream carries. */
   feeds: FeedName[];
   /** True when the request's cursor was honoured and the missed events follow. */

@@ -45,6 +45,8 @@ export function encodePreamble(runtime: Runtime, feeds: ReadonlySet<FeedName>, s
   const hello: HelloData = {
     epoch: runtime.bus.epoch(),
     heartbeatMs: runtime.env.SSE_HEARTBEAT_MS,
+    // The producer publishes every feed once per tick: clients judge a silent link by it.
+    dataIntervalMs: runtime.env.METRICS_INTERVAL_MS,
     feeds: [...feeds],
     resumed: start.kind === 'resumed',
     replayed: start.kind === 'resumed' ? start.replay.length : 0,

@@ -75,6 +75,15 @@ describe('decodeMessage: valid events', () => {
     });
   });
 
+  it('reads the data interval of a hello when the server gives one, and does without it', () => {
+    const timed = { ...hello, dataIntervalMs: 1000 };
+    expect(decode('hello', timed)).toEqual({ kind: 'event', event: { type: 'hello', hello: timed } });
+    expect(decode('hello', hello)).toEqual({ kind: 'event', event: { type: 'hello', hello } });
+    expect(errorOf(decode('hello', { ...hello, dataIntervalMs: 0 }))).toBe(
+      'malformed hello event (schema): dataIntervalMs: too_small',
+    );
+  });
+
   it('ignores events it does not know, and plain messages', () => {
     expect(decode('ping', '')).toEqual({ kind: 'ignored', name: 'ping' });
     expect(decode(undefined, 'hi')).toEqual({ kind: 'ignored', name: 'message' });

@@ -1,4 +1,4 @@
-import { array, boolean, int, number, object, oneOf, record, refine, string, type Infer } from './validate';
+import { array, boolean, int, number, object, oneOf, optional, record, refine, string, type Infer } from './validate';
 
 /**
  * The payloads of wire contract v1 as validators: what a client may trust after decoding
@@ -13,6 +13,8 @@ import { array, boolean, int, number, object, oneOf, record, refine, string, typ
 export const helloSchema = object({
   epoch: string(1),
   heartbeatMs: int(1),
+  /** Optional: absent from servers whose data has no fixed rate (and from older ones). */
+  dataIntervalMs: optional(int(1)),
   feeds: array(string()),
   resumed: boolean(),
   replayed: int(0),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { array, boolean, check, int, number, object, oneOf, record, refine, string } from './validate';
+import { array, boolean, check, int, number, object, oneOf, optional, record, refine, string } from './validate';
 
 const codes = (result: ReturnType<typeof check>) =>
   result.ok ? [] : result.issues.map((i) => `${i.path.join('.')}: ${i.code}`);
@@ -43,5 +43,14 @@ describe('validators', () => {
     expect(check(pair, [1, 2]).ok).toBe(true);
     expect(check(pair, [1])).toEqual({ ok: false, issues: [{ path: [], code: 'custom', message: 'want two' }] });
     expect(codes(check(pair, ['x']))).toEqual(['0: invalid_type']);
+  });
+
+  it('leave an optional field out when it is absent, and check it when it is there', () => {
+    const shape = object({ name: string(1), every: optional(int(1)) });
+    const without: { name: string; every?: number } = { name: 'a' };
+    expect(check(shape, without)).toEqual({ ok: true, value: { name: 'a' } });
+    expect(check(shape, { name: 'a', every: 1000 })).toEqual({ ok: true, value: { name: 'a', every: 1000 } });
+    expect(codes(check(shape, { name: 'a', every: 0 }))).toEqual(['every: too_small']);
+    expect(codes(check(shape, { name: 'a', every: null }))).toEqual(['every: invalid_type']);
   });
 });

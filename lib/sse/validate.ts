@@ -76,14 +76,37 @@ export const record =
     return out;
   };
 
+/** A field a sender may leave out: absent (or `undefined`) stays absent, anything else must pass `item`. */
+export interface OptionalValidator<T> extends Validator<T | undefined> {
+  readonly optional: true;
+}
+
+export const optional = <T>(item: Validator<T>): OptionalValidator<T> =>
+  Object.assign<Validator<T | undefined>, { optional: true }>(
+    (value, path, issues) => (value === undefined ? undefined : item(value, path, issues)),
+    { optional: true },
+  );
+
+type Shape = Record<string, Validator<unknown>>;
+type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends OptionalValidator<unknown> ? K : never }[keyof S];
+/** The object a shape validates: `optional(…)` fields become optional properties. */
+export type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & {
+  [K in OptionalKeys<S>]?: Exclude<Infer<S[K]>, undefined>;
+} extends infer O
+  ? { [K in keyof O]: O[K] }
+  : never;
+
 export const object =
-  <S extends Record<string, Validator<unknown>>>(shape: S): Validator<{ [K in keyof S]: Infer<S[K]> }> =>
+  <S extends Shape>(shape: S): Validator<ObjectOf<S>> =>
   (value, path, issues) => {
     const input = isPlainObject(value) ? value : null;
-    if (!input) return fail(issues, path, 'invalid_type', 'expected an object', {} as { [K in keyof S]: Infer<S[K]> });
+    if (!input) return fail(issues, path, 'invalid_type', 'expected an object', {} as ObjectOf<S>);
     const out: Record<string, unknown> = {};
-    for (const [key, check] of Object.entries(shape)) out[key] = check(input[key], [...path, key], issues);
-    return out as { [K in keyof S]: Infer<S[K]> };
+    for (const [key, check] of Object.entries(shape)) {
+      const field = check(input[key], [...path, key], issues);
+      if (field !== undefined) out[key] = field;
+    }
+    return out as ObjectOf<S>;
   };
 
 /** Runs `predicate` only on a value that passed `validator` (no point checking a broken one). */

@@ -1,5 +1,6 @@
 import type uPlot from 'uplot';
 import type { Live } from '@/lib/live/live';
+import { feedSpans } from '@/lib/live/outages';
 import type { FeedDefinition } from '@/lib/metrics/feeds';
 import { chartTheme } from './palette';
 import { createRedrawScheduler, CLOCK_MS } from './redraw-scheduler';
@@ -77,7 +78,8 @@ export function drawChart(
     const { rangeMs, pausedAt } = view.store.getState();
     const [ts, values] = frozen ?? [series.ts, series.values];
     const [xMin, xMax] = xRange();
-    spans = chartSpans(ts, live.status.getState().outages, pausedAt ?? serverNow(), xMin, xMax);
+    const outages = feedSpans(live.status.getState().outages, feed.name);
+    spans = chartSpans(ts, outages, pausedAt ?? serverNow(), xMin, xMax);
     chart.setData([ts, values]);
     // Attribute writes only when the value changed: each one is DOM (and accessibility tree) work.
     const set = (name: string, value: string) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartSpans, gapThresholdMs, holeIndexes, MIN_GAP_MS } from './spans';
+import { chartSpans, gapThresholdMs, holeIndexes, isOverdue, MIN_GAP_MS } from './spans';
 
 const seconds = (...s: number[]) => s.map((x) => x * 1000);
 
@@ -8,6 +8,15 @@ describe('gapThresholdMs', () => {
     expect(gapThresholdMs(seconds(0, 1, 2, 3))).toBe(3000);
     expect(gapThresholdMs([0, 3, 6, 9])).toBe(MIN_GAP_MS);
     expect(gapThresholdMs([])).toBe(MIN_GAP_MS);
+  });
+});
+
+describe('isOverdue', () => {
+  it('is true once the silence since the last point would be a hole', () => {
+    const ts = seconds(0, 1, 2, 3);
+    expect(isOverdue(ts, 6000)).toBe(false);
+    expect(isOverdue(ts, 6001)).toBe(true);
+    expect(isOverdue([], 1e12)).toBe(false);
   });
 });
 

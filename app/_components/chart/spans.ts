@@ -6,8 +6,10 @@
  * - `lost`: a hole in the data itself: two neighbouring points further apart than the feed's
  *   rhythm allows. The line is broken there. This covers history a restart could not recover
  *   and a hole the client accepted as lost: both leave the same trace, a missing stretch.
- * - `recovered`: a past outage whose data was replayed after the reconnect. The line is whole
- *   (the points are real), but the span is marked, so "the link was down here" stays visible.
+ * - `recovered`: the data a past outage held back and the recovery filled in, from the feed's
+ *   last point before the outage to the last point the recovery brought (lib/live/outages.ts).
+ *   The line is whole (the points are real), but the span is marked, so "the link was down
+ *   here" stays visible, and it is as wide as the toast says.
  * - `waiting`: the outage in progress, from the last point to now. Not lost yet: a resume may
  *   still fill it.
  */
@@ -48,6 +50,16 @@ export function gapThresholdMs(ts: ArrayLike<number>): number {
   return Math.max(MIN_GAP_MS, GAP_INTERVALS * mean);
 }
 
+/**
+ * Whether a feed's value is overdue at `now` (server time): its silence since the last point is
+ * already past the hole threshold, so its chart will call it a hole unless the next point comes.
+ * The card dims the value then, whatever the connection says: one rule for "missing" everywhere.
+ */
+export function isOverdue(ts: ArrayLike<number>, now: number): boolean {
+  const n = ts.length;
+  return n > 0 && now - ts[n - 1]! > gapThresholdMs(ts);
+}
+
 /** Index pairs `[i, i + 1]` of neighbours further apart than `thresholdMs`, from `i0` to `i1`. */
 export function holeIndexes(ts: ArrayLike<number>, thresholdMs: number, i0 = 0, i1 = ts.length - 1): number[] {
   const holes: number[] = [];
@@ -71,8 +83,9 @@ function subtract(span: ClosedSpan, cut: readonly ClosedSpan[]): ClosedSpan[] {
 }
 
 /**
- * Classifies what a chart shows between `xMin` and `xMax` (server time, ms).
- * `outages` are the connection's (lib/live/outages.ts), oldest first; `now` ends an open one.
+ * Classifies what a chart shows between `xMin` and `xMax` (server time, ms). `outages` are this
+ * feed's (`feedSpans` in lib/live/outages.ts), oldest first: closed ones are the data a recovery
+ * filled in, an open one starts where the feed's data stopped; `now` ends an open one.
  */
 export function chartSpans(
   ts: readonly number[],
@@ -99,8 +112,7 @@ export function chartSpans(
   const recovered: ClosedSpan[] = [];
   for (const outage of outages) {
     if (outage.to === null || outage.to <= xMin || outage.from >= xMax) continue;
-    // Data after the outage's end is what says it was replayed; the rest of it is a hole above.
-    if (last === undefined || last < outage.from) continue;
+    // A hole in the filled stretch is lost, not recovered (a reset whose snapshot did not reach back).
     recovered.push(...subtract({ from: outage.from, to: outage.to }, lost));
   }
   return { lost, recovered, waiting };
