@@ -45,8 +45,9 @@ export function encodePreamble(runtime: Runtime, feeds: ReadonlySet<FeedName>, s
   const hello: HelloData = {
     epoch: runtime.bus.epoch(),
     heartbeatMs: runtime.env.SSE_HEARTBEAT_MS,
-    // The producer publishes every feed once per tick: clients judge a silent link by it.
-    dataIntervalMs: runtime.env.METRICS_INTERVAL_MS,
+    // A scheduled source publishes every feed once per interval: clients judge a silent link by
+    // it. Left out for a source without a schedule (push-only): then the heartbeat alone.
+    ...(runtime.source.dataIntervalMs !== null ? { dataIntervalMs: runtime.source.dataIntervalMs } : {}),
     feeds: [...feeds],
     resumed: start.kind === 'resumed',
     replayed: start.kind === 'resumed' ? start.replay.length : 0,

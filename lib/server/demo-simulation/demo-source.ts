@@ -70,6 +70,7 @@ export const createDemoSource: CreateSource = ({ publish, env, now = Date.now })
       }
     },
     tick,
+    intervalMs,
     start() {
       if (timer) return;
       timer = setInterval(tick, intervalMs);

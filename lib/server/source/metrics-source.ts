@@ -45,6 +45,14 @@ export interface MetricsSource {
    * another process produced into). Optional: a source that reads real values needs nothing.
    */
   resumeFrom?(values: Partial<Record<FeedName, number>>): void;
+  /**
+   * How often the source publishes a point of every feed, when it works on a schedule (the demo:
+   * `METRICS_INTERVAL_MS`). Announced to clients in `hello` (`dataIntervalMs`), so a page calls a
+   * link dead after a few missed points instead of after 2.5 heartbeats (37.5 s by default).
+   * Leave it out when points come irregularly (pushed, event-driven): clients then judge the link
+   * by the heartbeat alone, rather than calling every quiet moment a dead link.
+   */
+  readonly intervalMs?: number;
   start(): void;
   stop(): void;
   /** Publishes one batch now, off schedule (the fault route's `publish`, tests). Optional. */

@@ -24,6 +24,12 @@ export interface RunningSource {
   readonly mode: 'embedded' | 'off';
   readonly running: boolean;
   readonly ticks: number;
+  /**
+   * The selected source's schedule (`MetricsSource.intervalMs`), for `hello`: known even when
+   * this process does not produce, since `npm run producer` runs the same source. Null for a
+   * source without a schedule (push-only).
+   */
+  readonly dataIntervalMs: number | null;
   /** Whether this process is the producer now (always false when off, true on the memory bus). */
   readonly leader: boolean;
   /** Publishes one batch now (the fault route); false when this process has no source that can. */
@@ -47,8 +53,10 @@ export function startSource({
   instanceId,
   createSource = selectedSource,
 }: StartSourceOptions): RunningSource {
-  if (env.PRODUCER === 'off') return notProducing;
   const source: MetricsSource = createSource({ env, publish: (samples) => bus.publish(samples) });
+  const dataIntervalMs = source.intervalMs ?? null;
+  // Created but never started when off: a source's factory only prepares; start() produces.
+  if (env.PRODUCER === 'off') return notProducing(dataIntervalMs);
   const lease: LeaderLease | null =
     bus instanceof RedisBus ? createLeaderLease({ redis: bus.redis, key: bus.keys.lease, instanceId }) : null;
   const stopFollowing = produceWhileLeader(source, lease ?? ALWAYS_LEADER, bus, {
@@ -60,6 +68,7 @@ export function startSource({
   lease?.start();
   return {
     mode: 'embedded',
+    dataIntervalMs,
     get running() {
       return source.running;
     },
@@ -81,11 +90,12 @@ export function startSource({
   };
 }
 
-const notProducing: RunningSource = {
+const notProducing = (dataIntervalMs: number | null): RunningSource => ({
   mode: 'off',
+  dataIntervalMs,
   running: false,
   ticks: 0,
   leader: false,
   tick: () => false,
   stop: () => Promise.resolve(),
-};
+});
