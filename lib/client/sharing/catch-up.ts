@@ -1,4 +1,4 @@
-import { compareCursors } from './cursor-order';
+import { compareCursors } from '@/lib/sse/cursor';
 import type { CatchUpReason, StreamItem, TabMessage } from './protocol';
 import type { ReplayRing } from './replay-ring';
 import type { TabEnv } from './tab-env';

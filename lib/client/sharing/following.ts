@@ -1,5 +1,5 @@
 import { createCatchUp } from './catch-up';
-import { compareCursors } from './cursor-order';
+import { compareCursors } from '@/lib/sse/cursor';
 import type { CatchUpReason, SequencedItem, SharedStatus, TabMessage } from './protocol';
 import type { ReplayRing } from './replay-ring';
 import type { TabEnv } from './tab-env';

@@ -1,4 +1,4 @@
-import { cursorEpoch } from './cursor-order';
+import { cursorEpoch } from '@/lib/sse/cursor';
 import type { CatchUpReason, SharedRecovery, SharedStatus, StreamItem } from './protocol';
 import type { ReplayRing } from './replay-ring';
 import type { TabEnv } from './tab-env';

@@ -1,4 +1,4 @@
-import { compareCursors } from './cursor-order';
+import { compareCursors } from '@/lib/sse/cursor';
 import type { StreamItem } from './protocol';
 
 /**

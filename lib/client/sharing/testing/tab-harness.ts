@@ -1,5 +1,5 @@
 import type { ResetData } from '@/lib/metrics/events';
-import { compareCursors } from '../cursor-order';
+import { compareCursors } from '@/lib/sse/cursor';
 import type { SharedStatus, StreamItem } from '../protocol';
 import { createTabSharing } from '../tab-sharing';
 import type { FollowerMessage, RoleChange, TabSharing, TabSharingOptions } from '../types';
