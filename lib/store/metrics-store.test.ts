@@ -113,4 +113,28 @@ describe('metrics store', () => {
     expect(store.series('cpu').length).toBe(100);
     expect(store.api.getState().counters.eventsApplied).toBe(10_000);
   });
+
+  it('the resume cursor never goes backwards when a hole fills after other feeds moved on', () => {
+    const { store, state } = setup();
+    store.commit([m('cpu', 3, 5), m('rps', 3, 6)]);
+    // cpu 4 (ep1.7) is missing; rps goes on past cpu 5.
+    store.commit([m('rps', 4, 8), m('cpu', 5, 9), m('rps', 5, 10), m('rps', 6, 11)]);
+    expect(store.resumeCursor()).toBe('ep1.5');
+    // A follower's catch-up brings only what it lacks: cpu 4. cpu 5 then drains behind it.
+    store.commit([m('cpu', 4, 7)]);
+    expect(state().feeds.cpu?.lastSeq).toBe(5);
+    expect(state().cursor).toBe('ep1.11');
+    expect(store.resumeCursor()).toBe('ep1.11');
+  });
+
+  it('a reset that does not list a feed with an open hole resumes after the reset, not from the old epoch', () => {
+    const { store, state } = setup();
+    store.commit([m('cpu', 3, 5), m('cpu', 5, 9)]);
+    expect(store.resumeCursor()).toBe('ep1.5');
+    // The server restarted; its snapshot lists rps only (cpu left the catalogue, or this scope).
+    const reset: WireReset = { reason: 'epoch_changed', epoch: 'ep2', cursor: 'ep2.3', windowMs: 300_000, feeds: {} };
+    store.commit([{ kind: 'reset', reset }]);
+    expect(store.resumeCursor()).toBe('ep2.3');
+    expect(state().cursor).toBe('ep2.3');
+  });
 });

@@ -1,7 +1,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { compareCursors } from '@/lib/sse/cursor';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { summarize } from './feed-summary';
 import { FeedTracks } from './feed-tracks';
+import type { FeedTrack } from './merge';
 import type { CommitResult, FeedSummary, Incoming, LostSpan, MetricsState } from './metrics-state';
 import type { SeriesWindow, SeriesWindowOptions } from './series-window';
 
@@ -58,6 +60,10 @@ export interface MetricsStore {
   mergeSnapshot(snapshot: WireSnapshot): CommitResult;
 }
 
+/** Whether `next` comes after `current`; a cursor that cannot be ordered against it (none yet, another epoch) counts as after. */
+const isAfter = (next: string, current: string | null) =>
+  current === null || (compareCursors(next, current) ?? 1) === 1;
+
 export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsStore {
   const now = options.now ?? Date.now;
   const tracks = new FeedTracks(options.feeds ?? [], options);
@@ -83,10 +89,18 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
     const touched = new Set<string>();
     let { lastEventTs, epoch, cursor } = state;
     const lost: LostSpan[] = [];
+    const takeLosses = (feed: string, track: FeedTrack) => {
+      for (const run of track.takeLosses()) {
+        counters.lost += run.points;
+        lost.push({ feed, ...run });
+      }
+    };
 
     for (const item of items) {
       if (item.kind === 'reset') {
         const lostMs = tracks.load(item.reset, touched, now());
+        // A feed the reset does not list gives up its holes (feed-tracks.ts).
+        for (const [feed, track] of tracks.entries()) takeLosses(feed, track);
         counters.resets += 1;
         epoch = item.reset.epoch;
         cursor = item.reset.cursor;
@@ -96,14 +110,13 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
       const track = tracks.get(item.event.feed);
       const { applied, duplicate } = track.apply(item.event, item.cursor);
       if (duplicate) counters.duplicatesDropped += 1;
-      for (const run of track.takeLosses()) {
-        counters.lost += run.points;
-        lost.push({ feed: item.event.feed, ...run });
-      }
+      takeLosses(item.event.feed, track);
       if (applied > 0) {
         counters.eventsApplied += applied;
         touched.add(item.event.feed);
-        if (!track.hasHole) cursor = track.lastCursor;
+        // A hole that fills applies points older than what other feeds applied since: the
+        // cursor only moves forward (cursors of one epoch are ordered; another epoch follows its reset).
+        if (!track.hasHole && track.lastCursor !== null && isAfter(track.lastCursor, cursor)) cursor = track.lastCursor;
         lastEventTs = Math.max(lastEventTs ?? 0, track.lastTs ?? 0);
       }
     }
