@@ -15,7 +15,7 @@ import type { FollowerMessage, TabSharingStats } from './types';
 export interface Following {
   /** Asks the leader for what this tab lacks, when this tab may ask (catch-up.ts says when one goes). */
   ask(reason: CatchUpReason): void;
-  /** A new leader: it has answered no join yet. */
+  /** A new leader: it has answered no join yet, and its status is still to be shown. */
   newLeader(): void;
   /** A catch-up request may still be answered. */
   inFlight(): boolean;
@@ -54,7 +54,12 @@ export function createFollowing(options: FollowingOptions): Following {
    * or broadcasts it once it has one) or sent its status.
    */
   let statusHeard = false;
-  /** The last status delivered, so a status sent twice (two newcomers asking) shows once. */
+  /**
+   * The last status delivered from the leader this tab follows, so a status sent twice (two
+   * newcomers asking) shows once. Forgotten with each new leader: meanwhile this tab may have
+   * shown its own stream's state (solo), and the leader's status must replace it even if it
+   * did not change.
+   */
   let deliveredStatus = '';
 
   const catchUp = createCatchUp({
@@ -76,6 +81,7 @@ export function createFollowing(options: FollowingOptions): Following {
     ask,
     newLeader() {
       statusHeard = false;
+      deliveredStatus = '';
     },
     inFlight: () => catchUp.inFlight(),
     clear: () => catchUp.clear(),
