@@ -254,6 +254,33 @@ describe('shared source', () => {
     expect(late.snapshotRequests).toBe(0);
   });
 
+  // Starved 8 s, a deadline on the follower's clock let live events in ahead of the answer (a gap);
+  // 12 s, the second request's deadline passed too, and the hole was given up (points lost).
+  it.each([8000, 12_000])(
+    'a join answered late by a starved leader (%i ms) counts no gap: live events wait for the answer, not for a deadline',
+    async (starvedMs) => {
+      const w = world();
+      const a = w.open();
+      await w.browser.advance(50);
+      w.goLive(a.streams[0]!);
+      w.emit(6);
+      await w.browser.advance(50);
+      // Rendered at seq 2: 3–6 must come from the leader's ring. The leader is starved of CPU
+      // right when the join is sent, and answers it late; its stream's events keep reaching the
+      // new tab meanwhile.
+      w.browser.stall(a.fake, starvedMs);
+      const late = w.open({}, 2);
+      for (let i = 0; i < starvedMs / 100; i += 1) {
+        w.emit(1);
+        await w.browser.advance(100);
+      }
+      await w.browser.advance(500);
+      expect(state(late).feeds.cpu?.lastSeq).toBe(w.head);
+      expect(state(late).counters).toMatchObject({ gaps: 0, lost: 0, resets: 0, duplicatesDropped: 0 });
+      expect(late.snapshotRequests).toBe(0);
+    },
+  );
+
   it('a follower the leader cannot catch up (ring too short) merges /api/snapshot: no reset', async () => {
     const w = world({ ringCapacity: 3 });
     const a = w.open();

@@ -32,13 +32,14 @@ export interface Following {
 }
 
 export interface FollowingOptions {
-  env: Pick<TabEnv, 'now' | 'randomId'>;
+  env: Pick<TabEnv, 'randomId'>;
   /** This tab's id: replays addressed to others are not for it. */
   id: string;
   ring: ReplayRing;
   /** The store's resume cursor (see TabSharingOptions.cursor). */
   cursor(): string | null;
-  catchUpTimeoutMs: number;
+  /** See `TabSharingOptions.catchUpHeartbeats`. */
+  catchUpHeartbeats: number;
   send(message: TabMessage): void;
   deliver(message: FollowerMessage): void;
   /** Whether this tab may ask for a catch-up now: it follows, or is still electing. */
@@ -66,7 +67,7 @@ export function createFollowing(options: FollowingOptions): Following {
     env: options.env,
     ring,
     cursor: options.cursor,
-    timeoutMs: options.catchUpTimeoutMs,
+    patience: options.catchUpHeartbeats,
     send: (message) => {
       stats.catchUpsSent += 1;
       options.send(message);
@@ -105,6 +106,7 @@ export function createFollowing(options: FollowingOptions): Following {
       for (const item of answer.items) deliver({ kind: 'item', item });
     },
     announce(cursor) {
+      catchUp.heardHeartbeat();
       if (catchUp.inFlight()) return;
       // Our join to this leader was never answered (lost, or sent before it led): ask again, or
       // this tab would show `connecting` for as long as the leader's connection does not change.

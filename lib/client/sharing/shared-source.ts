@@ -136,9 +136,9 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
         loadSnapshot: () => loadSnapshot(connectionEnv.fetch, snapshotUrl),
         holding: () => current.catchingUp(),
         setTimeout: tabEnv.setTimeout,
-        now: tabEnv.now,
       });
       teardown = [
+        () => follower.stop(),
         current.onMessage((message) => follower.apply(message)),
         current.onRequest(() => stream?.reconnectNow({ kind: 'user' })),
         watchLifecycle((signal) => onLifecycle(current, listener, signal)),
