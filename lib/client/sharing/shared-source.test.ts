@@ -24,9 +24,9 @@ class FakeStream implements OwnStream {
     listener.onStatus(this.status, null);
   }
   /** The stream's connection moves to `state`. */
-  become(state: ConnectionState, at: number) {
+  become(state: ConnectionState, at: number, patch: Partial<ConnectionStatus> = {}) {
     const from = this.status.state;
-    this.status = { ...this.status, state, reason: state, since: at };
+    this.status = { ...this.status, state, reason: state, since: at, failure: null, ...patch };
     this.listener?.onStatus(this.status, { from, to: state, reason: state, at });
   }
   stop() {
@@ -235,5 +235,28 @@ describe('createSharedSource()', () => {
     expect(b.role()).toBe('follower');
     expect(b.open()).toBeNull();
     expect(b.shows()).toBe('live');
+  });
+
+  it('a page that loads signed in revives a leader whose stream failed for auth before it loaded, once', async () => {
+    const browser = createFakeBrowser();
+    const [a, b] = [openTab(browser), openTab(browser)];
+    await browser.advance(50);
+    // The leader's renewal was refused: every tab shows "Your session has ended".
+    a.open()?.become('failed', browser.now, { reason: 'auth', failure: 'auth' });
+    await browser.advance(1000);
+    expect(b.shows()).toBe('failed');
+    expect(a.open()?.intents).toEqual([]);
+
+    // The user signs in again in a new tab (the sign-in form lands on a freshly loaded page).
+    const signedIn = openTab(browser);
+    await browser.advance(50);
+    expect(signedIn.role()).toBe('follower');
+    expect(a.open()?.intents).toEqual([{ kind: 'user' }]);
+
+    // Refused again after that page loaded: the session really is over; nothing loops.
+    a.open()?.become('connecting', browser.now);
+    a.open()?.become('failed', browser.now, { reason: 'auth', failure: 'auth' });
+    await browser.advance(5000);
+    expect(a.open()?.intents).toHaveLength(1);
   });
 });

@@ -8,7 +8,7 @@ import { leaderListener } from './leader-listener';
 import { loadSnapshot } from './snapshot-loader';
 import type { TabEnv } from './tab-env';
 import { createTabSharing } from './tab-sharing';
-import type { RoleChange, TabSharing, TabSharingOptions } from './types';
+import type { FollowerMessage, RoleChange, TabSharing, TabSharingOptions } from './types';
 
 /**
  * A `StreamSource` shared by every tab of this browser profile and origin: one SSE stream, not
@@ -115,10 +115,31 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
     }
   };
 
+  /**
+   * A page that loads signed in proves that the session is valid now: the server renders the
+   * dashboard only for one, and signing in ends on a freshly loaded page. A leader whose stream
+   * failed for auth before this page loaded failed on a session replaced since (signed in again
+   * in this tab, a reloaded follower): without this, the page would follow it and say "Your
+   * session has ended" again, however often the user signed in. So it asks the leader to try
+   * again, once per page load; a failure after the load is believed. (With auth off no stream
+   * fails for auth.)
+   */
+  const reviveAfterSignIn = (current: TabSharing, loadedAt: number) => {
+    let asked = false;
+    return (message: FollowerMessage) => {
+      if (asked || message.kind !== 'status') return;
+      const { state, failure, since } = message.status;
+      if (state !== 'failed' || failure !== 'auth' || since >= loadedAt) return;
+      asked = true;
+      current.requestReconnect();
+    };
+  };
+
   return {
     sharing: () => sharing,
     start(listener) {
       if (sharing) return;
+      const loadedAt = tabEnv.now();
       const current = createTabSharing({
         ...options.sharing,
         env: tabEnv,
@@ -137,9 +158,13 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
         holding: () => current.catchingUp(),
         setTimeout: tabEnv.setTimeout,
       });
+      const revive = reviveAfterSignIn(current, loadedAt);
       teardown = [
         () => follower.stop(),
-        current.onMessage((message) => follower.apply(message)),
+        current.onMessage((message) => {
+          follower.apply(message);
+          revive(message);
+        }),
         current.onRequest(() => stream?.reconnectNow({ kind: 'user' })),
         watchLifecycle((signal) => onLifecycle(current, listener, signal)),
       ];
