@@ -85,6 +85,8 @@ export function createLeading({ env, link, ring, heartbeatMs, stats }: LeadingOp
     publish(item) {
       const prev = ring.last();
       const outcome = ring.record(item, prev);
+      // A re-sent event still goes out (it may fill a follower's hole; the merge drops it
+      // otherwise), but with no predecessor, so no ring puts it after the newest.
       link.enqueue({ item, prev: outcome === 'duplicate' ? null : prev }, term);
     },
     status(status, broadcast) {
