@@ -281,6 +281,31 @@ describe('shared source', () => {
     },
   );
 
+  it('a follower that takes over drops the live events it held: its own stream brings them again, once', async () => {
+    const w = world();
+    const a = w.open();
+    await w.browser.advance(50);
+    w.goLive(a.streams[0]!);
+    w.emit(6);
+    await w.browser.advance(50);
+    // B joins while A is starved: its join is unanswered, so what A's stream delivers waits in B.
+    w.browser.stall(a.fake, 5000);
+    const b = w.open({}, 4);
+    w.emit(2);
+    await w.browser.advance(50);
+    // A is discarded: B leads, from what its store applied (seq 4), not from what it held.
+    w.browser.crash(a.fake);
+    a.source.stop();
+    await w.browser.advance(50);
+    expect(role(b)).toBe('leader');
+    expect(b.streams[0]?.startCursor).toBe('ep1.4');
+    w.goLive(b.streams[0]!);
+    w.emit(1);
+    await w.browser.advance(500);
+    expect(state(b).feeds.cpu?.lastSeq).toBe(9);
+    expect(state(b).counters).toMatchObject({ eventsApplied: 5, duplicatesDropped: 0, gaps: 0, lost: 0 });
+  });
+
   it('a follower the leader cannot catch up (ring too short) merges /api/snapshot: no reset', async () => {
     const w = world({ ringCapacity: 3 });
     const a = w.open();

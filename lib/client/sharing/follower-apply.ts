@@ -18,6 +18,13 @@ import type { FollowerMessage } from './types';
 
 export interface FollowerApply {
   apply(message: FollowerMessage): void;
+  /**
+   * This tab takes over the stream (it leads, or goes solo): drops the live events that wait.
+   * Its own stream resumes from what the store applied, before them, and brings them again;
+   * applied later, they could land after a reset that stream brought (another epoch's events on
+   * top of the new one's).
+   */
+  forget(): void;
   /** The source stopped: drops what waits, checks nothing more, ignores a snapshot still loading. */
   stop(): void;
 }
@@ -92,6 +99,9 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
   };
 
   return {
+    forget() {
+      held = [];
+    },
     stop() {
       stopped = true;
       held = [];

@@ -3,7 +3,7 @@ import type { ConnectionEnv } from '../connection-env';
 import { browserLifecycleEnv, watchLifecycleSignals, type LifecycleSignal } from '../lifecycle-signals';
 import type { RenewSession } from '../session-renewal';
 import type { OwnStream, SharedStreamListener, StreamSource } from '../stream-source';
-import { createFollowerApply } from './follower-apply';
+import { createFollowerApply, type FollowerApply } from './follower-apply';
 import { leaderListener } from './leader-listener';
 import { loadSnapshot } from './snapshot-loader';
 import type { TabEnv } from './tab-env';
@@ -83,11 +83,13 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
     stream = null;
   };
 
-  const onRole = (listener: SharedStreamListener, change: RoleChange) => {
+  const onRole = (listener: SharedStreamListener, follower: FollowerApply, change: RoleChange) => {
     listener.onSharing(change);
     streams = change.role === 'leader' || change.role === 'solo';
-    if (streams) startStream(listener);
-    else stopStream();
+    if (streams) {
+      follower.forget();
+      startStream(listener);
+    } else stopStream();
   };
 
   /**
@@ -140,6 +142,12 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
     start(listener) {
       if (sharing) return;
       const loadedAt = tabEnv.now();
+      const follower = createFollowerApply({
+        listener,
+        loadSnapshot: () => loadSnapshot(connectionEnv.fetch, snapshotUrl),
+        holding: () => sharing?.catchingUp() ?? false,
+        setTimeout: tabEnv.setTimeout,
+      });
       const current = createTabSharing({
         ...options.sharing,
         env: tabEnv,
@@ -149,15 +157,9 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
           listener.flush();
           return listener.resumeCursor();
         },
-        onRole: (change) => onRole(listener, change),
+        onRole: (change) => onRole(listener, follower, change),
       });
       sharing = current;
-      const follower = createFollowerApply({
-        listener,
-        loadSnapshot: () => loadSnapshot(connectionEnv.fetch, snapshotUrl),
-        holding: () => current.catchingUp(),
-        setTimeout: tabEnv.setTimeout,
-      });
       const revive = reviveAfterSignIn(current, loadedAt);
       teardown = [
         () => follower.stop(),
