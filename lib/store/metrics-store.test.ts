@@ -137,4 +137,26 @@ describe('metrics store', () => {
     expect(store.resumeCursor()).toBe('ep2.3');
     expect(state().cursor).toBe('ep2.3');
   });
+
+  it("drops a metric of another epoch than the data held: its seq means nothing until that epoch's reset", () => {
+    const { store, state } = setup();
+    // A follower can hear a restarted server's event before it catches up with the reset.
+    store.commit([m('cpu', 3, 3, 'ep2')]);
+    expect(store.series('cpu').ts).toEqual([1000, 2000]);
+    expect(state().feeds.cpu?.lastSeq).toBe(2);
+    // Then the reset (its window holds no point yet), and the same event once more: drawn once.
+    const reset: WireReset = { reason: 'epoch_changed', ...snapshot('ep2', 'ep2.2', 3, []) };
+    store.commit([{ kind: 'reset', reset }, m('cpu', 3, 3, 'ep2')]);
+    expect(store.series('cpu').ts).toEqual([1000, 2000, 3000]);
+    expect(state()).toMatchObject({ epoch: 'ep2', cursor: 'ep2.3' });
+  });
+
+  it('a store that holds nothing takes the epoch of the stream it joins', () => {
+    const store = createMetricsStore({ feeds: ['cpu'] });
+    store.setEpoch('ep1');
+    // The server restarted before any event arrived: the next stream starts without a reset.
+    store.setEpoch('ep2');
+    store.commit([m('cpu', 1, 1, 'ep2')]);
+    expect(store.api.getState().feeds.cpu?.lastSeq).toBe(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { compareCursors } from '@/lib/sse/cursor';
+import { compareCursors, cursorEpoch } from '@/lib/sse/cursor';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { summarize } from './feed-summary';
 import { FeedTracks } from './feed-tracks';
@@ -48,7 +48,10 @@ export interface MetricsStore {
    * where. Without this call a hole waits (a reorder may still fill it), bounded by `MAX_PENDING`.
    */
   resumeAsked(): void;
-  /** The epoch of the data that follows (from `hello`); kept until a reset proves a restart. */
+  /**
+   * The epoch of the data that follows (from `hello`); kept until a reset proves a restart, or
+   * taken at once while the store holds nothing. Metrics of another epoch are not applied.
+   */
   setEpoch(epoch: string): void;
   /**
    * Merges a snapshot (`GET /api/snapshot`) into what is held, for a tab that missed events and
@@ -107,6 +110,12 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
         result.resets.push({ reason: item.reset.reason, lostMs });
         continue;
       }
+      // Another epoch than the data held: its seq counts in another numbering until that epoch's
+      // reset is applied (a follower can hear a restarted server's events before the reset, and
+      // a late event of an epoch already left can arrive after it). Its epoch's reset, or the
+      // catch-up that brings it, delivers it again.
+      const epochOf = cursorEpoch(item.cursor);
+      if (tracks.dataEpoch !== null && epochOf !== null && epochOf !== tracks.dataEpoch) continue;
       const track = tracks.get(item.event.feed);
       const { applied, duplicate } = track.apply(item.event, item.cursor);
       if (duplicate) counters.duplicatesDropped += 1;
@@ -174,7 +183,9 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
       for (const [, track] of tracks.entries()) track.askResume();
     },
     setEpoch(epoch) {
-      tracks.dataEpoch ??= epoch;
+      // Data held keeps its epoch until a reset; a store that holds nothing takes the stream's.
+      if (api.getState().cursor === null) tracks.dataEpoch = epoch;
+      else tracks.dataEpoch ??= epoch;
       if (api.getState().epoch !== epoch) api.setState({ epoch });
     },
   };
