@@ -131,7 +131,8 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
     return (message: FollowerMessage) => {
       if (asked || message.kind !== 'status') return;
       const { state, failure, since } = message.status;
-      if (state !== 'failed' || failure !== 'auth' || since >= loadedAt) return;
+      // At the very moment of the load counts as before it: one more attempt costs little.
+      if (state !== 'failed' || failure !== 'auth' || since > loadedAt) return;
       asked = true;
       current.requestReconnect();
     };

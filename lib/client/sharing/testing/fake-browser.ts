@@ -172,7 +172,8 @@ export function createFakeBrowser(clock: FakeClock = createFakeClock(1_700_000_0
      * events, which the tests deliver directly, still arrive.
      */
     stall(tab: FakeTab, ms: number) {
-      const until = clock.now() + ms;
+      // A stall within a stall ends no earlier: what waits keeps its order.
+      const until = Math.max(clock.now() + ms, stalledUntil.get(tab.name) ?? 0);
       stalledUntil.set(tab.name, until);
       clock.defer(tab.name, until);
     },
