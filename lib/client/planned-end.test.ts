@@ -184,6 +184,17 @@ describe('session expiry and renewal', () => {
       return { renewSession, answer: (outcome: RenewOutcome) => answers.forEach((resolve) => resolve(outcome)) };
     }
 
+    /** The request made with the new cookie is answered: live, after one refresh. */
+    async function resumesAfterOneRenewal(renewSession: () => unknown) {
+      h.fake
+        .last()
+        .open()
+        .send(hello({ resumed: true }));
+      await settle();
+      expect(h.status()).toMatchObject({ state: 'live', failure: null });
+      expect(renewSession).toHaveBeenCalledTimes(1);
+    }
+
     it('the renewal succeeds first: the request with the old cookie is replaced, and the stream resumes', async () => {
       const { renewSession, answer } = await renewingDuringOutage();
       const stale = h.fake.last();
@@ -192,13 +203,7 @@ describe('session expiry and renewal', () => {
       // Refused too (it carried the old cookie), if it was not replaced already.
       stale.respond(401);
       await settle();
-      h.fake
-        .last()
-        .open()
-        .send(hello({ resumed: true }));
-      await settle();
-      expect(h.status()).toMatchObject({ state: 'live', failure: null });
-      expect(renewSession).toHaveBeenCalledTimes(1);
+      await resumesAfterOneRenewal(renewSession);
     });
 
     it('the old cookie is refused first: it waits for the renewal in flight, then the stream resumes', async () => {
@@ -208,13 +213,7 @@ describe('session expiry and renewal', () => {
       answer('renewed');
       await settle();
       expect(h.fake.requests).toHaveLength(4);
-      h.fake
-        .last()
-        .open()
-        .send(hello({ resumed: true }));
-      await settle();
-      expect(h.status()).toMatchObject({ state: 'live', failure: null });
-      expect(renewSession).toHaveBeenCalledTimes(1);
+      await resumesAfterOneRenewal(renewSession);
     });
 
     it('a renewal refused meanwhile still ends in failed for auth', async () => {

@@ -178,6 +178,16 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0) {
 }
 
 const state = (tab: Tab) => tab.live.metrics.api.getState();
+
+/** One tab leads, its stream live, with `events` events applied. */
+async function leaderLive(w: ReturnType<typeof world>, events: number): Promise<Tab> {
+  const leader = w.open();
+  await w.browser.advance(50);
+  w.goLive(leader.streams[0]!);
+  w.emit(events);
+  await w.browser.advance(50);
+  return leader;
+}
 const role = (tab: Tab) => tab.live.status.getState().sharing.role;
 
 describe('shared source', () => {
@@ -238,11 +248,7 @@ describe('shared source', () => {
 
   it('a tab rendered before events it never heard catches up from the leader without counting a gap', async () => {
     const w = world();
-    const a = w.open();
-    await w.browser.advance(50);
-    w.goLive(a.streams[0]!);
-    w.emit(6);
-    await w.browser.advance(50);
+    await leaderLive(w, 6);
     // Rendered at seq 2, hydrated now: 3–6 come from the leader's ring, 7–9 live meanwhile.
     const late = w.open({}, 2);
     w.emit(3);
@@ -260,11 +266,7 @@ describe('shared source', () => {
     'a join answered late by a starved leader (%i ms) counts no gap: live events wait for the answer, not for a deadline',
     async (starvedMs) => {
       const w = world();
-      const a = w.open();
-      await w.browser.advance(50);
-      w.goLive(a.streams[0]!);
-      w.emit(6);
-      await w.browser.advance(50);
+      const a = await leaderLive(w, 6);
       // Rendered at seq 2: 3–6 must come from the leader's ring. The leader is starved of CPU
       // right when the join is sent, and answers it late; its stream's events keep reaching the
       // new tab meanwhile.
@@ -283,11 +285,7 @@ describe('shared source', () => {
 
   it('a follower that takes over drops the live events it held: its own stream brings them again, once', async () => {
     const w = world();
-    const a = w.open();
-    await w.browser.advance(50);
-    w.goLive(a.streams[0]!);
-    w.emit(6);
-    await w.browser.advance(50);
+    const a = await leaderLive(w, 6);
     // B joins while A is starved: its join is unanswered, so what A's stream delivers waits in B.
     w.browser.stall(a.fake, 5000);
     const b = w.open({}, 4);

@@ -211,67 +211,72 @@ function expectSettled(w: TabsWorld) {
   expect(w.errors).toEqual([]);
 }
 
+type Outcome = Awaited<ReturnType<typeof live>>;
+
+/** A property over random lives with these faults, with Web Locks, without, or either. */
+function property(name: string, faults: Faults, locks: boolean | 'either', check: (outcome: Outcome) => void) {
+  it(
+    name,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          locks === 'either' ? fc.boolean() : fc.constant(locks),
+          fc.array(opArb(faults), { minLength: 1, maxLength: 25 }),
+          async (withLocks, ops) => {
+            const outcome = await live(ops, withLocks);
+            expect(outcome.stale).toEqual([]);
+            expectSettled(outcome.w);
+            check(outcome);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    120_000,
+  );
+}
+
+const nothingLost = ({ w }: Outcome) => {
+  for (const tab of w.open) expect(tab.live.metrics.api.getState().counters).toMatchObject({ lost: 0, resets: 0 });
+};
+
 describe('tabs of one browser, each running the real page code, under random lives', () => {
-  it('with Web Locks: one leader, one server stream at a time, every tab complete, and showing its leader', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(opArb({}), { minLength: 1, maxLength: 25 }), async (ops) => {
-        const { w, stale, longestStall } = await live(ops, true);
-        expect(stale).toEqual([]);
-        // A leader starved longer than a probe may wait is, to the other tabs, a leader that does
-        // not answer: they stream solo until it does (docs/tab-sharing.md, "Known limits").
-        if (longestStall < PROBE_TIMEOUT_MS) expect(w.server.maxOpen).toBeLessThanOrEqual(1);
-        expectSettled(w);
-        for (const tab of w.open)
-          expect(tab.live.metrics.api.getState().counters).toMatchObject({ lost: 0, resets: 0 });
-      }),
-      { numRuns: RUNS },
-    );
-  }, 120_000);
+  property(
+    'with Web Locks: one leader, one server stream at a time, every tab complete, and showing its leader',
+    {},
+    true,
+    (outcome) => {
+      // A leader starved longer than a probe may wait is, to the other tabs, a leader that does
+      // not answer: they stream solo until it does (docs/tab-sharing.md, "Known limits").
+      if (outcome.longestStall < PROBE_TIMEOUT_MS) expect(outcome.w.server.maxOpen).toBeLessThanOrEqual(1);
+      nothingLost(outcome);
+    },
+  );
 
-  it('without Web Locks (lease): the same, and two leaders never last longer than a heartbeat', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(opArb({ partitions: true }), { minLength: 1, maxLength: 25 }), async (ops) => {
-        const { w, longestOverlap, stale } = await live(ops, false);
-        expect(longestOverlap).toBeLessThanOrEqual(HEARTBEAT_MS + 100);
-        expect(stale).toEqual([]);
-        expectSettled(w);
-        expect(w.server.openStreams).toBe(1);
-        for (const tab of w.open)
-          expect(tab.live.metrics.api.getState().counters).toMatchObject({ lost: 0, resets: 0 });
-      }),
-      { numRuns: RUNS },
-    );
-  }, 120_000);
+  property(
+    'without Web Locks (lease): the same, and two leaders never last longer than a heartbeat',
+    { partitions: true },
+    false,
+    (outcome) => {
+      expect(outcome.longestOverlap).toBeLessThanOrEqual(HEARTBEAT_MS + 100);
+      expect(outcome.w.server.openStreams).toBe(1);
+      nothingLost(outcome);
+    },
+  );
 
-  it('with server restarts: every tab ends live in the new epoch with its whole log', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.boolean(),
-        fc.array(opArb({ restarts: true }), { minLength: 1, maxLength: 25 }),
-        async (locks, ops) => {
-          const { w, stale } = await live(ops, locks);
-          expect(stale).toEqual([]);
-          expectSettled(w);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  }, 120_000);
+  property(
+    'with server restarts: every tab ends live in the new epoch with its whole log',
+    { restarts: true },
+    'either',
+    () => {},
+  );
 
-  it('with sign-outs: every tab shows the leader it follows, and signing in anywhere revives the stream', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.boolean(),
-        fc.array(opArb({ auth: true }), { minLength: 1, maxLength: 25 }),
-        async (locks, ops) => {
-          const { w, stale } = await live(ops, locks);
-          expect(stale).toEqual([]);
-          expectSettled(w);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  }, 120_000);
+  property(
+    'with sign-outs: every tab shows the leader it follows, and signing in anywhere revives the stream',
+    { auth: true },
+    'either',
+    () => {},
+  );
 });
 
 describe('chartMismatch(), the check the properties rely on', () => {

@@ -190,18 +190,22 @@ describe('createSharedSource()', () => {
     expect(a.streams).toHaveLength(1);
   });
 
-  it('a solo tab that takes the lead keeps its stream, and tabs that join see its status', async () => {
+  /** A leads and is live, B follows; then A goes silent without a freeze event (it keeps its lock), and B streams solo. */
+  async function leaderGoesSilent() {
     const browser = createFakeBrowser();
     const [a, b] = [openTab(browser), openTab(browser)];
     await browser.advance(50);
     a.open()?.become('live', browser.now);
     await browser.advance(50);
     expect(b.shows()).toBe('live');
-
-    // A goes silent without a freeze event (it keeps its lock): B stops waiting and streams solo.
     browser.partition(a.fake);
     await browser.advance(3000);
     expect(b.role()).toBe('solo');
+    return { browser, a, b };
+  }
+
+  it('a solo tab that takes the lead keeps its stream, and tabs that join see its status', async () => {
+    const { browser, a, b } = await leaderGoesSilent();
     b.open()?.become('live', browser.now);
     // A is discarded: the browser gives B the lock, and B keeps its running stream.
     browser.crash(a.fake);
@@ -216,17 +220,8 @@ describe('createSharedSource()', () => {
   });
 
   it("a solo tab that follows again shows its leader's state, even the one it showed before", async () => {
-    const browser = createFakeBrowser();
-    const [a, b] = [openTab(browser), openTab(browser)];
-    await browser.advance(50);
-    a.open()?.become('live', browser.now);
-    await browser.advance(50);
-    expect(b.shows()).toBe('live');
-
-    // A is silent for longer than the watch allows: B streams solo, and shows its own connection.
-    browser.partition(a.fake);
-    await browser.advance(3000);
-    expect(b.role()).toBe('solo');
+    // B streams solo, and shows its own connection.
+    const { browser, a, b } = await leaderGoesSilent();
     expect(b.shows()).toBe('connecting');
 
     // A answers again (still live): B follows it, stops its own stream, and shows A's state.
