@@ -78,7 +78,8 @@ test(`through nginx over HTTP/2, ${TABS} tabs stay live across the death of an i
   await Promise.all(
     tabs.map(async (tab) => {
       await tab.goto(cluster.nginx.url);
-      await expect(badge(tab)).toHaveAttribute('data-state', 'live');
+      // Eight pages hydrating at once on a loaded machine: a state to wait for, with room.
+      await expect(badge(tab)).toHaveAttribute('data-state', 'live', { timeout: 60_000 });
       // Fully loaded (the chart code too) before an instance dies: the stream is the subject.
       await expect(tab.locator('[data-feed] canvas')).toHaveCount(FEEDS.length);
       // Over HTTP/2: every tab's page, stream and requests share one connection.
@@ -95,6 +96,9 @@ test(`through nginx over HTTP/2, ${TABS} tabs stay live across the death of an i
   // joins mid-stream gets the events it lacks from the leader tab's replay ring while live ones
   // keep coming, so it may receive an event twice; the idempotent merge drops (and counts) the
   // second copy, and nothing is applied twice (tabs-handover.spec.ts checks that by seq).
+  // A join counts no gap, however loaded the machine: live events wait for the catch-up
+  // answer, counted in the leader's heartbeats, not for a deadline a starved tab can miss
+  // (docs/tab-sharing.md; lib/live/shared-tabs.test.ts starves a leader to show it).
   const ledger = () =>
     Promise.all(
       tabs.map(async (tab, i) => ({
@@ -104,18 +108,9 @@ test(`through nginx over HTTP/2, ${TABS} tabs stay live across the death of an i
         lost: await counter(tab, 'lost'),
       })),
     );
-  // Before the fault: joining tabs lost nothing and were not reset, and every one is updating
-  // (above), so no hole is left open. A joining tab may have *counted* a hole that its catch-up
-  // then filled: on a loaded CI machine one tab in a run or two counted one per feed here
-  // (gaps 8, lost 0), cause not yet found. It is recorded, and the fault below must add none.
-  const joined = await ledger();
-  expect(joined.map(({ tab, resets, lost }) => ({ tab, resets, lost }))).toEqual(
-    tabs.map((_, i) => ({ tab: i + 1, resets: 0, lost: 0 })),
-  );
-  const joinGaps = joined.filter((entry) => entry.gaps > 0);
-  if (joinGaps.length) {
-    test.info().annotations.push({ type: 'join gaps (filled)', description: JSON.stringify(joinGaps) });
-  }
+  // Before the fault: joining tabs counted no gap, lost nothing and were not reset.
+  const clean = tabs.map((_, i) => ({ tab: i + 1, resets: 0, gaps: 0, lost: 0 }));
+  expect(await ledger()).toEqual(clean);
 
   // Find the instance holding the most streams, and kill it.
   let serving: NextServer | undefined;
@@ -136,6 +131,6 @@ test(`through nginx over HTTP/2, ${TABS} tabs stay live across the death of an i
   );
   await expectAllUpdating(tabs, RECOVERY_TIMEOUT_MS);
   // The death of an instance adds no reset, no gap and no loss in any tab.
-  expect(await ledger()).toEqual(joined);
+  expect(await ledger()).toEqual(clean);
   expect(appErrors).toEqual([]);
 });

@@ -1,10 +1,12 @@
 import { countStreamRequests, STREAM_ROUTE } from './fixtures/browser-faults';
-import { badge, expect, openLive, test } from './fixtures';
-import { serverStreams } from './tab-helpers';
+import { badge, expect, openLive, RECOVERY_TIMEOUT_MS, signIn, test } from './fixtures';
+import { openTabs, serverStreams, settledLeader } from './tab-helpers';
 
 /**
- * Issue 12 item 3, the fallbacks: a tab that cannot join the sharing runs its own stream and
- * says so; a `connecting` that makes no progress says why and offers "Reconnect now".
+ * Tabs tell the truth when sharing cannot: a tab that cannot join the sharing runs its own
+ * stream and says so; a `connecting` that makes no progress says why and offers "Reconnect
+ * now"; a stream that failed for auth in the leader tab comes back when the user signs in again
+ * in another tab.
  */
 
 test('a tab without BroadcastChannel runs its own stream and says why in the inspector', async ({
@@ -45,4 +47,27 @@ test('a connecting that makes no progress says why and offers "Reconnect now"', 
   await page.unroute(STREAM_ROUTE, hang);
   await expect(badge(page)).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
   await expect(page.getByTestId('connecting-stuck')).toHaveCount(0);
+});
+
+test('signing in again in a follower tab revives the stream that failed in the leader tab', async ({
+  context,
+  page,
+  baseURL,
+}) => {
+  const pages = await openTabs(context, page, 2);
+  for (const tab of pages) await expect(badge(tab)).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
+  const leader = await settledLeader(pages);
+  const follower = pages.find((tab) => tab !== leader)!;
+  // Signed out elsewhere: the leader's renewal is refused, and every tab says the session ended.
+  expect((await context.request.delete(new URL('/api/auth/session', baseURL).href)).status()).toBe(200);
+  for (const tab of pages) await expect(tab.getByTestId('sign-in-prompt')).toBeVisible();
+
+  // The user signs in again from the follower: the sign-in lands on a freshly loaded page.
+  await signIn(context, baseURL!, 'ops');
+  await follower.reload();
+  for (const tab of pages) {
+    await expect(badge(tab)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });
+    await expect(tab.getByTestId('sign-in-prompt')).toHaveCount(0);
+  }
+  expect(await badge(leader).getAttribute('data-role')).toBe('leader');
 });

@@ -17,6 +17,15 @@ describe('createBackoff', () => {
     ]);
   });
 
+  it("does not cut a server's retry: above the early cap down to it (the cap still bounds it)", () => {
+    const backoff = createBackoff({ capMs: 30_000, random: () => 1 });
+    backoff.setBase(10_000);
+    expect(Array.from({ length: 4 }, () => backoff.next())).toEqual([10_000, 10_000, 10_000, 10_000]);
+    const capped = createBackoff({ capMs: 5000, random: () => 1 });
+    capped.setBase(10_000);
+    expect(capped.next()).toBe(5000);
+  });
+
   it('never exceeds what a timer can hold, whatever the cap asked for', () => {
     const backoff = createBackoff({ capMs: 2 ** 40, earlyAttempts: 0, random: () => 1 });
     for (let i = 0; i < 64; i += 1) expect(backoff.next()).toBeLessThanOrEqual(MAX_TIMER_MS);

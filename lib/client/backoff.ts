@@ -8,7 +8,9 @@
  * An early cap keeps the first attempts of an outage close together: most outages are short (a
  * deploy, a restart, a blip), and a window that has already grown to 16 s makes a user stare at
  * "Reconnecting" long after the server is back. For the first `earlyAttempts` attempts (about
- * 20 s of outage) the window is at most `earlyCapMs`; then it grows to `capMs` for long outages.
+ * 20 s of outage) the window is at most `earlyCapMs` (or the base, when the server's `retry:` is
+ * larger: a server shedding load is not asked again sooner than it said); then it grows to
+ * `capMs` for long outages.
  * Simulated on the policy itself (backoff.test.ts: 1,000 outages of 10 s, base 2 s): median return
  * 1.1 s after the server is back, p95 3.1 s, at 0.6 attempts per second per client during the
  * outage; without the early cap a return took up to 16 s. Measured on the real connection
@@ -21,7 +23,7 @@ export interface BackoffOptions {
   baseMs?: number;
   /** Largest window. Default 30000 ms. */
   capMs?: number;
-  /** Largest window during the first `earlyAttempts` attempts. Default 4000 ms. */
+  /** Largest window during the first `earlyAttempts` attempts, unless the base is larger. Default 4000 ms. */
   earlyCapMs?: number;
   /** How many attempts the early cap applies to. Default 10. */
   earlyAttempts?: number;
@@ -60,8 +62,10 @@ export function createBackoff(options: BackoffOptions = {}): Backoff {
   let attempt = 0;
   return {
     next() {
-      // 2^attempt overflows nothing here: the cap bounds the window long before.
-      const limit = attempt < earlyAttempts ? earlyCap : cap;
+      // 2^attempt overflows nothing here: the cap bounds the window long before. The early cap
+      // keeps a short outage's attempts close together; it must not make a client come back
+      // sooner than the server's `retry:` asks (a server shedding load sets it above 4 s).
+      const limit = attempt < earlyAttempts ? Math.min(cap, Math.max(earlyCap, base)) : cap;
       const window = Math.min(limit, Math.max(base, base * 2 ** Math.min(attempt, 30)));
       attempt += 1;
       return Math.round(random() * window);

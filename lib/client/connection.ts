@@ -61,6 +61,11 @@ export interface ConnectionOptions {
   renewTimeoutMs?: number;
 }
 
+/** A session renewal in flight, and the latest refused request it answers for. */
+interface RenewWait {
+  refused: { generation: number; reason: string; quiet: boolean; error: string };
+}
+
 export class ConnectionManager implements OwnStream {
   private readonly env: ConnectionEnv;
   private readonly backoff: Backoff;
@@ -83,6 +88,8 @@ export class ConnectionManager implements OwnStream {
   /** From the last `hello` that said it (kept across reconnects, so a hanging attempt is judged by it too). */
   private dataIntervalMs: number | null = null;
   private unlisten: (() => void)[] = [];
+  /** The session renewal in flight, and the refused request it answers for (the latest one). */
+  private renewing: RenewWait | null = null;
 
   constructor(private readonly options: ConnectionOptions) {
     this.env = options.env;
@@ -120,6 +127,7 @@ export class ConnectionManager implements OwnStream {
     this.listener = null;
     this.unlisten.forEach((off) => off());
     this.unlisten = [];
+    this.renewing = null;
     this.clearRetry();
     this.dropRequest();
   }
@@ -332,17 +340,37 @@ export class ConnectionManager implements OwnStream {
    * Renews the session once, then resumes from the cursor (quietly after a planned end). A
    * renewal refused means sign-in is needed: `failed`, and no retry until then. A renewal that
    * could not be made is an outage like any other: back off and try again.
+   *
+   * A request may start while the renewal is in flight (a wake-up check or "Reconnect now"
+   * does not wait out a pending retry), and it carries the old cookie. Refused in turn, it
+   * waits for the same renewal instead of starting another (which would count as the second
+   * refusal of a renewed session: `failed` for auth). Renewed, the stream reconnects with the
+   * new cookie, replacing such a request unless it went live after all.
    */
   private renewThenConnect(reason: string, quiet: boolean, error = 'Your session has ended: sign in again.'): void {
-    const generation = this.generation;
+    const refused = { generation: this.generation, reason, quiet, error };
+    if (this.renewing) {
+      this.renewing.refused = refused;
+      return;
+    }
+    const wait: RenewWait = { refused };
+    this.renewing = wait;
     let settled = false;
     const finish = (outcome: RenewOutcome) => {
       if (settled) return;
       settled = true;
       this.env.clearTimeout(timer);
-      // Stopped, or reconnected by hand, meanwhile: that path owns the state now.
-      if (generation !== this.generation || !this.listener) return;
-      if (outcome === 'renewed') return this.connect(`${reason}; session renewed`, quiet);
+      // Stopped meanwhile: nothing is left to do.
+      if (this.renewing !== wait || !this.listener) return;
+      this.renewing = null;
+      const { generation, reason, quiet, error } = wait.refused;
+      const current = generation === this.generation;
+      if (outcome === 'renewed') {
+        if (!current && this.status.state === 'live') return;
+        return this.connect(`${reason}; session renewed`, quiet && current);
+      }
+      // Reconnected by hand meanwhile, and not refused since: that request owns the state now.
+      if (!current) return;
       if (outcome === 'denied') {
         // The reason is exactly `auth` (retry-policy.ts): sign-in needed, nothing retries until then.
         this.transition('failed', AUTH_FAILURE_REASON, {

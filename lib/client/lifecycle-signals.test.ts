@@ -1,23 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { watchLifecycleSignals, type LifecycleEnv, type LifecycleSignal } from './lifecycle-signals';
+import { createFakeClock } from './testing/fake-clock';
 
-/** Page lifecycle events and the sleep detector, driven by hand: fake targets, clock and one timer. */
+/** Page lifecycle events and the sleep detector, driven by hand: fake targets, and the fake clock. */
 
 function setup(options: Parameters<typeof watchLifecycleSignals>[2] = {}) {
-  let now = 1_000_000;
+  const clock = createFakeClock();
   let hidden = false;
-  const timers = new Map<number, { at: number; callback: () => void }>();
-  let nextId = 1;
   const targets = { window: new EventTarget(), document: new EventTarget() };
   const env: LifecycleEnv = {
     ...targets,
     hidden: () => hidden,
-    now: () => now,
-    setTimeout(callback, ms) {
-      timers.set(nextId, { at: now + ms, callback });
-      return nextId++;
-    },
-    clearTimeout: (handle) => void timers.delete(handle as number),
+    now: clock.now,
+    setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
+    clearTimeout: (handle) => clock.clearTimeout(handle),
   };
   const signals: LifecycleSignal[] = [];
   const stop = watchLifecycleSignals(env, (signal) => signals.push(signal), options);
@@ -25,26 +21,14 @@ function setup(options: Parameters<typeof watchLifecycleSignals>[2] = {}) {
     env,
     signals,
     stop,
-    timers,
+    /** Timers set and not fired yet. */
+    timers: () => clock.pending(),
     /** Time passes normally: every timer fires when due. */
-    run(ms: number) {
-      const until = now + ms;
-      for (;;) {
-        const due = [...timers.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        timers.delete(due[0]);
-        now = due[1].at;
-        due[1].callback();
-      }
-      now = until;
-    },
+    run: (ms: number) => clock.advanceSync(ms),
     /** The machine sleeps `ms`, then every overdue timer fires late (at most once). */
     sleep(ms: number) {
-      now += ms;
-      for (const [id, timer] of [...timers.entries()].filter(([, t]) => t.at <= now)) {
-        timers.delete(id);
-        timer.callback();
-      }
+      clock.jump(ms);
+      clock.advanceSync(0);
     },
     setHidden(value: boolean) {
       hidden = value;
@@ -57,7 +41,7 @@ function setup(options: Parameters<typeof watchLifecycleSignals>[2] = {}) {
       targets.document.dispatchEvent(new Event(type));
     },
     get now() {
-      return now;
+      return clock.now();
     },
   };
 }
@@ -99,7 +83,7 @@ describe('watchLifecycleSignals()', () => {
     expect(t.signals).toEqual([
       { kind: 'check', cause: 'sleep', reason: 'woke from sleep (timer 115.0 s late)', asleepSince: dueAt },
     ]);
-    expect(t.timers.size).toBe(1);
+    expect(t.timers()).toBe(1);
   });
 
   it('does not take a hidden tab’s throttled timer (up to a minute late) for a sleep', () => {
@@ -137,7 +121,7 @@ describe('watchLifecycleSignals()', () => {
   it('stops listening and clears its timer on unsubscribe', () => {
     const t = setup();
     t.stop();
-    expect(t.timers.size).toBe(0);
+    expect(t.timers()).toBe(0);
     t.doc('freeze');
     t.sleep(600_000);
     expect(t.signals).toEqual([]);

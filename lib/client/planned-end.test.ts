@@ -160,4 +160,69 @@ describe('session expiry and renewal', () => {
     await settle();
     expect(h.fake.requests).toHaveLength(1);
   });
+
+  describe('a check that reconnects while a renewal is in flight (waking a laptop)', () => {
+    /** Live, then an outage whose retry is refused with 401: a renewal starts and waits for `answer`. */
+    async function renewingDuringOutage() {
+      const answers: ((outcome: RenewOutcome) => void)[] = [];
+      const renewSession = vi.fn(() => new Promise<RenewOutcome>((resolve) => answers.push(resolve)));
+      h.start({ renewSession });
+      const stream = h.fake.last().open();
+      stream.send(hello());
+      await settle();
+      stream.cut();
+      await settle();
+      expect(h.state()).toBe('reconnecting');
+      await h.fake.advance(h.status().retryAt! - h.fake.now);
+      h.fake.last().respond(401);
+      await settle();
+      expect(renewSession).toHaveBeenCalledTimes(1);
+      // The page becomes visible: the manager does not wait out its retry, and asks again at once,
+      // with the cookie it has, which the renewal has not replaced yet.
+      h.fake.becomeVisible();
+      expect(h.fake.requests).toHaveLength(3);
+      return { renewSession, answer: (outcome: RenewOutcome) => answers.forEach((resolve) => resolve(outcome)) };
+    }
+
+    /** The request made with the new cookie is answered: live, after one refresh. */
+    async function resumesAfterOneRenewal(renewSession: () => unknown) {
+      h.fake
+        .last()
+        .open()
+        .send(hello({ resumed: true }));
+      await settle();
+      expect(h.status()).toMatchObject({ state: 'live', failure: null });
+      expect(renewSession).toHaveBeenCalledTimes(1);
+    }
+
+    it('the renewal succeeds first: the request with the old cookie is replaced, and the stream resumes', async () => {
+      const { renewSession, answer } = await renewingDuringOutage();
+      const stale = h.fake.last();
+      answer('renewed');
+      await settle();
+      // Refused too (it carried the old cookie), if it was not replaced already.
+      stale.respond(401);
+      await settle();
+      await resumesAfterOneRenewal(renewSession);
+    });
+
+    it('the old cookie is refused first: it waits for the renewal in flight, then the stream resumes', async () => {
+      const { renewSession, answer } = await renewingDuringOutage();
+      h.fake.last().respond(401);
+      await settle();
+      answer('renewed');
+      await settle();
+      expect(h.fake.requests).toHaveLength(4);
+      await resumesAfterOneRenewal(renewSession);
+    });
+
+    it('a renewal refused meanwhile still ends in failed for auth', async () => {
+      const { answer } = await renewingDuringOutage();
+      h.fake.last().respond(401);
+      await settle();
+      answer('denied');
+      await settle();
+      expect(h.status()).toMatchObject({ state: 'failed', failure: 'auth' });
+    });
+  });
 });

@@ -178,6 +178,16 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0) {
 }
 
 const state = (tab: Tab) => tab.live.metrics.api.getState();
+
+/** One tab leads, its stream live, with `events` events applied. */
+async function leaderLive(w: ReturnType<typeof world>, events: number): Promise<Tab> {
+  const leader = w.open();
+  await w.browser.advance(50);
+  w.goLive(leader.streams[0]!);
+  w.emit(events);
+  await w.browser.advance(50);
+  return leader;
+}
 const role = (tab: Tab) => tab.live.status.getState().sharing.role;
 
 describe('shared source', () => {
@@ -238,11 +248,7 @@ describe('shared source', () => {
 
   it('a tab rendered before events it never heard catches up from the leader without counting a gap', async () => {
     const w = world();
-    const a = w.open();
-    await w.browser.advance(50);
-    w.goLive(a.streams[0]!);
-    w.emit(6);
-    await w.browser.advance(50);
+    await leaderLive(w, 6);
     // Rendered at seq 2, hydrated now: 3–6 come from the leader's ring, 7–9 live meanwhile.
     const late = w.open({}, 2);
     w.emit(3);
@@ -252,6 +258,50 @@ describe('shared source', () => {
     expect(state(late).feeds.cpu?.lastSeq).toBe(10);
     expect(state(late).counters).toEqual({ eventsApplied: 8, duplicatesDropped: 0, gaps: 0, resets: 0, lost: 0 });
     expect(late.snapshotRequests).toBe(0);
+  });
+
+  // Starved 8 s, a deadline on the follower's clock let live events in ahead of the answer (a gap);
+  // 12 s, the second request's deadline passed too, and the hole was given up (points lost).
+  it.each([8000, 12_000])(
+    'a join answered late by a starved leader (%i ms) counts no gap: live events wait for the answer, not for a deadline',
+    async (starvedMs) => {
+      const w = world();
+      const a = await leaderLive(w, 6);
+      // Rendered at seq 2: 3–6 must come from the leader's ring. The leader is starved of CPU
+      // right when the join is sent, and answers it late; its stream's events keep reaching the
+      // new tab meanwhile.
+      w.browser.stall(a.fake, starvedMs);
+      const late = w.open({}, 2);
+      for (let i = 0; i < starvedMs / 100; i += 1) {
+        w.emit(1);
+        await w.browser.advance(100);
+      }
+      await w.browser.advance(500);
+      expect(state(late).feeds.cpu?.lastSeq).toBe(w.head);
+      expect(state(late).counters).toMatchObject({ gaps: 0, lost: 0, resets: 0, duplicatesDropped: 0 });
+      expect(late.snapshotRequests).toBe(0);
+    },
+  );
+
+  it('a follower that takes over drops the live events it held: its own stream brings them again, once', async () => {
+    const w = world();
+    const a = await leaderLive(w, 6);
+    // B joins while A is starved: its join is unanswered, so what A's stream delivers waits in B.
+    w.browser.stall(a.fake, 5000);
+    const b = w.open({}, 4);
+    w.emit(2);
+    await w.browser.advance(50);
+    // A is discarded: B leads, from what its store applied (seq 4), not from what it held.
+    w.browser.crash(a.fake);
+    a.source.stop();
+    await w.browser.advance(50);
+    expect(role(b)).toBe('leader');
+    expect(b.streams[0]?.startCursor).toBe('ep1.4');
+    w.goLive(b.streams[0]!);
+    w.emit(1);
+    await w.browser.advance(500);
+    expect(state(b).feeds.cpu?.lastSeq).toBe(9);
+    expect(state(b).counters).toMatchObject({ eventsApplied: 5, duplicatesDropped: 0, gaps: 0, lost: 0 });
   });
 
   it('a follower the leader cannot catch up (ring too short) merges /api/snapshot: no reset', async () => {

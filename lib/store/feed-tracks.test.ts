@@ -49,4 +49,30 @@ describe('FeedTracks', () => {
     tracks.get('a').apply(metric('a', 1), 'e.1');
     expect(tracks.cursorBeforeOldestHole()).toBeNull();
   });
+
+  it('a reset that does not list a feed with a hole leaves no resume point in the old epoch', () => {
+    const tracks = new FeedTracks(['a', 'b'], {});
+    tracks.get('a').apply(metric('a', 1), 'ep1.1');
+    tracks.get('a').apply(metric('a', 3), 'ep1.3'); // a's hole: a2 never came
+    tracks.get('b').apply(metric('b', 1), 'ep1.2');
+    expect(tracks.cursorBeforeOldestHole()).toBe('ep1.1');
+    // A restart whose snapshot lists only b: a's hole can never be filled from ep1.
+    tracks.load(snapshot('ep2', { b: { firstSeq: 1, ts: [5000], value: [1] } }), new Set(), 0);
+    expect(tracks.cursorBeforeOldestHole()).toBeNull();
+    // Seqs start over in the new epoch: a's next point is a new baseline, not a duplicate.
+    expect(tracks.get('a').apply(metric('a', 1), 'ep2.10')).toEqual({ applied: 1, duplicate: false });
+  });
+
+  it('in the same epoch, a reset that does not list a feed gives up its holes (counted) and resumes after the reset', () => {
+    const tracks = new FeedTracks(['a', 'b'], {});
+    tracks.get('a').apply(metric('a', 1), 'ep1.1');
+    tracks.get('a').apply(metric('a', 3), 'ep1.3');
+    tracks.load(snapshot('ep1', { b: { firstSeq: 1, ts: [5000], value: [1] } }), new Set(), 0);
+    expect(tracks.cursorBeforeOldestHole()).toBeNull();
+    expect(tracks.get('a').lastSeq).toBe(3);
+    expect(tracks.get('a').takeLosses()).toEqual([{ from: 1000, to: 3000, points: 1 }]);
+    // A later hole in a resumes from the reset, not from before it.
+    tracks.get('a').apply(metric('a', 5), 'ep1.12');
+    expect(tracks.cursorBeforeOldestHole()).toBe('ep1.9');
+  });
 });

@@ -1,3 +1,4 @@
+import { cursorEpoch } from '@/lib/sse/cursor';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { lostBetween } from './history-loss';
 import { FeedTrack } from './merge';
@@ -32,11 +33,21 @@ export class FeedTracks {
     return this.tracks.entries();
   }
 
-  /** Takes a snapshot as every listed feed's new baseline; returns the history it could not cover. */
+  /**
+   * Takes a snapshot as every listed feed's new baseline; returns the history it could not cover.
+   * A feed it does not list is superseded all the same (merge.ts `supersede`): a hole left open
+   * there would keep the resume cursor before the reset, and every resume would be reset again.
+   */
   load(snapshot: WireSnapshot, touched: Set<string>, now: number): number {
     let lostMs = 0;
     const restarted = this.dataEpoch !== null && this.dataEpoch !== snapshot.epoch;
     this.dataEpoch = snapshot.epoch;
+    for (const [feed, track] of this.tracks) {
+      if (Object.hasOwn(snapshot.feeds, feed)) continue;
+      // Judged by the track's own cursor: the data epoch may not be known yet.
+      track.supersede(snapshot.cursor, cursorEpoch(track.lastCursor) === snapshot.epoch);
+      touched.add(feed);
+    }
     for (const [feed, window] of Object.entries(snapshot.feeds)) {
       const track = this.get(feed);
       lostMs = Math.max(lostMs, lostBetween(track.lastTs, window.ts, restarted, now));

@@ -115,6 +115,24 @@ export class FeedTrack {
   }
 
   /**
+   * A reset that does not list this feed (a scope or catalogue change, a restart that dropped it)
+   * still supersedes every cursor before it: no hole here can be asked for again. In the same
+   * epoch the holes are given up (what waited behind them applies; `takeLosses` reports the
+   * rest); in a new epoch seqs start over, so the next point is a new baseline. Either way a
+   * later hole resumes from the reset's cursor, not from before it.
+   */
+  supersede(cursor: string, sameEpoch: boolean): void {
+    if (sameEpoch && this.hasHole) this.giveUpBelow(Math.max(...this.pending.keys()) + 1, 0);
+    if (!sameEpoch) {
+      this.pending.clear();
+      this.holeReported = false;
+      this.resumeAsked = false;
+      this.started = false;
+    }
+    this.lastCursor = cursor;
+  }
+
+  /**
    * Gives up every missing seq below `seq` (the point that proved them lost, at `ts`), applying
    * what waited in between. Returns how many waiting points were applied.
    */

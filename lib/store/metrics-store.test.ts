@@ -113,4 +113,50 @@ describe('metrics store', () => {
     expect(store.series('cpu').length).toBe(100);
     expect(store.api.getState().counters.eventsApplied).toBe(10_000);
   });
+
+  it('the resume cursor never goes backwards when a hole fills after other feeds moved on', () => {
+    const { store, state } = setup();
+    store.commit([m('cpu', 3, 5), m('rps', 3, 6)]);
+    // cpu 4 (ep1.7) is missing; rps goes on past cpu 5.
+    store.commit([m('rps', 4, 8), m('cpu', 5, 9), m('rps', 5, 10), m('rps', 6, 11)]);
+    expect(store.resumeCursor()).toBe('ep1.5');
+    // A follower's catch-up brings only what it lacks: cpu 4. cpu 5 then drains behind it.
+    store.commit([m('cpu', 4, 7)]);
+    expect(state().feeds.cpu?.lastSeq).toBe(5);
+    expect(state().cursor).toBe('ep1.11');
+    expect(store.resumeCursor()).toBe('ep1.11');
+  });
+
+  it('a reset that does not list a feed with an open hole resumes after the reset, not from the old epoch', () => {
+    const { store, state } = setup();
+    store.commit([m('cpu', 3, 5), m('cpu', 5, 9)]);
+    expect(store.resumeCursor()).toBe('ep1.5');
+    // The server restarted; its snapshot lists rps only (cpu left the catalogue, or this scope).
+    const reset: WireReset = { reason: 'epoch_changed', epoch: 'ep2', cursor: 'ep2.3', windowMs: 300_000, feeds: {} };
+    store.commit([{ kind: 'reset', reset }]);
+    expect(store.resumeCursor()).toBe('ep2.3');
+    expect(state().cursor).toBe('ep2.3');
+  });
+
+  it("drops a metric of another epoch than the data held: its seq means nothing until that epoch's reset", () => {
+    const { store, state } = setup();
+    // A follower can hear a restarted server's event before it catches up with the reset.
+    store.commit([m('cpu', 3, 3, 'ep2')]);
+    expect(store.series('cpu').ts).toEqual([1000, 2000]);
+    expect(state().feeds.cpu?.lastSeq).toBe(2);
+    // Then the reset (its window holds no point yet), and the same event once more: drawn once.
+    const reset: WireReset = { reason: 'epoch_changed', ...snapshot('ep2', 'ep2.2', 3, []) };
+    store.commit([{ kind: 'reset', reset }, m('cpu', 3, 3, 'ep2')]);
+    expect(store.series('cpu').ts).toEqual([1000, 2000, 3000]);
+    expect(state()).toMatchObject({ epoch: 'ep2', cursor: 'ep2.3' });
+  });
+
+  it('a store that holds nothing takes the epoch of the stream it joins', () => {
+    const store = createMetricsStore({ feeds: ['cpu'] });
+    store.setEpoch('ep1');
+    // The server restarted before any event arrived: the next stream starts without a reset.
+    store.setEpoch('ep2');
+    store.commit([m('cpu', 1, 1, 'ep2')]);
+    expect(store.api.getState().feeds.cpu?.lastSeq).toBe(1);
+  });
 });

@@ -1,7 +1,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { compareCursors, cursorEpoch } from '@/lib/sse/cursor';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { summarize } from './feed-summary';
 import { FeedTracks } from './feed-tracks';
+import type { FeedTrack } from './merge';
 import type { CommitResult, FeedSummary, Incoming, LostSpan, MetricsState } from './metrics-state';
 import type { SeriesWindow, SeriesWindowOptions } from './series-window';
 
@@ -46,7 +48,10 @@ export interface MetricsStore {
    * where. Without this call a hole waits (a reorder may still fill it), bounded by `MAX_PENDING`.
    */
   resumeAsked(): void;
-  /** The epoch of the data that follows (from `hello`); kept until a reset proves a restart. */
+  /**
+   * The epoch of the data that follows (from `hello`); kept until a reset proves a restart, or
+   * taken at once while the store holds nothing. Metrics of another epoch are not applied.
+   */
   setEpoch(epoch: string): void;
   /**
    * Merges a snapshot (`GET /api/snapshot`) into what is held, for a tab that missed events and
@@ -57,6 +62,10 @@ export interface MetricsStore {
    */
   mergeSnapshot(snapshot: WireSnapshot): CommitResult;
 }
+
+/** Whether `next` comes after `current`; a cursor that cannot be ordered against it (none yet, another epoch) counts as after. */
+const isAfter = (next: string, current: string | null) =>
+  current === null || (compareCursors(next, current) ?? 1) === 1;
 
 export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsStore {
   const now = options.now ?? Date.now;
@@ -83,27 +92,40 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
     const touched = new Set<string>();
     let { lastEventTs, epoch, cursor } = state;
     const lost: LostSpan[] = [];
+    const takeLosses = (feed: string, track: FeedTrack) => {
+      for (const run of track.takeLosses()) {
+        counters.lost += run.points;
+        lost.push({ feed, ...run });
+      }
+    };
 
     for (const item of items) {
       if (item.kind === 'reset') {
         const lostMs = tracks.load(item.reset, touched, now());
+        // A feed the reset does not list gives up its holes (feed-tracks.ts).
+        for (const [feed, track] of tracks.entries()) takeLosses(feed, track);
         counters.resets += 1;
         epoch = item.reset.epoch;
         cursor = item.reset.cursor;
         result.resets.push({ reason: item.reset.reason, lostMs });
         continue;
       }
+      // Another epoch than the data held: its seq counts in another numbering until that epoch's
+      // reset is applied (a follower can hear a restarted server's events before the reset, and
+      // a late event of an epoch already left can arrive after it). Its epoch's reset, or the
+      // catch-up that brings it, delivers it again.
+      const epochOf = cursorEpoch(item.cursor);
+      if (tracks.dataEpoch !== null && epochOf !== null && epochOf !== tracks.dataEpoch) continue;
       const track = tracks.get(item.event.feed);
       const { applied, duplicate } = track.apply(item.event, item.cursor);
       if (duplicate) counters.duplicatesDropped += 1;
-      for (const run of track.takeLosses()) {
-        counters.lost += run.points;
-        lost.push({ feed: item.event.feed, ...run });
-      }
+      takeLosses(item.event.feed, track);
       if (applied > 0) {
         counters.eventsApplied += applied;
         touched.add(item.event.feed);
-        if (!track.hasHole) cursor = track.lastCursor;
+        // A hole that fills applies points older than what other feeds applied since: the
+        // cursor only moves forward (cursors of one epoch are ordered; another epoch follows its reset).
+        if (!track.hasHole && track.lastCursor !== null && isAfter(track.lastCursor, cursor)) cursor = track.lastCursor;
         lastEventTs = Math.max(lastEventTs ?? 0, track.lastTs ?? 0);
       }
     }
@@ -161,7 +183,9 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
       for (const [, track] of tracks.entries()) track.askResume();
     },
     setEpoch(epoch) {
-      tracks.dataEpoch ??= epoch;
+      // Data held keeps its epoch until a reset; a store that holds nothing takes the stream's.
+      if (api.getState().cursor === null) tracks.dataEpoch = epoch;
+      else tracks.dataEpoch ??= epoch;
       if (api.getState().epoch !== epoch) api.setState({ epoch });
     },
   };

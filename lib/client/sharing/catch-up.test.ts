@@ -12,35 +12,42 @@ const metric = (seq: number, epoch = 'ep'): StreamItem => ({
 });
 
 function setup(storeCursor: string) {
-  let now = 0;
   let ids = 0;
   const sent: Extract<TabMessage, { kind: 'catch-up' }>[] = [];
   const ring = new ReplayRing();
   const state = { cursor: storeCursor };
   const catchUp = createCatchUp({
-    env: { now: () => now, randomId: () => `r${++ids}` },
+    env: { randomId: () => `r${++ids}` },
     ring,
     cursor: () => state.cursor,
-    timeoutMs: 1000,
+    patience: 3,
     send: (message) => sent.push(message),
   });
   const reply = (items: StreamItem[], ok = true) =>
     catchUp.answer({ kind: 'replay', term: 1, to: 'me', requestId: sent.at(-1)?.requestId ?? '', ok, items });
-  return { catchUp, ring, sent, state, reply, tick: (ms: number) => (now += ms) };
+  /** The leader's heartbeats arrive. */
+  const heartbeats = (count: number) => {
+    for (let i = 0; i < count; i += 1) catchUp.heardHeartbeat();
+  };
+  return { catchUp, ring, sent, state, reply, heartbeats };
 }
 
 const cursors = (answer: ReturnType<ReturnType<typeof setup>['reply']>) =>
   answer?.ok ? answer.items.map((item) => item.cursor) : answer;
 
 describe('createCatchUp()', () => {
-  it('keeps one request in flight, except probes; a stale one is forgotten after the timeout', () => {
-    const { catchUp, sent, tick } = setup('ep.3');
+  it('keeps one request in flight, except probes; an unanswered one is forgotten after `patience` heartbeats', () => {
+    const { catchUp, sent, heartbeats } = setup('ep.3');
     catchUp.request('join');
     catchUp.request('gap');
     expect(sent.map((m) => m.reason)).toEqual(['join']);
     catchUp.request('probe');
     expect(sent.map((m) => m.reason)).toEqual(['join', 'probe']);
-    tick(1000);
+    heartbeats(2);
+    catchUp.request('gap');
+    expect(sent).toHaveLength(2);
+    // However late this tab runs, only the leader's heartbeats tell that no answer is coming.
+    heartbeats(1);
     catchUp.request('gap');
     expect(sent).toHaveLength(3);
     expect(sent[2]).toMatchObject({ cursor: 'ep.3', reason: 'gap' });

@@ -1,4 +1,4 @@
-import { compareCursors } from './cursor-order';
+import { compareCursors } from '@/lib/sse/cursor';
 import type { CatchUpReason, StreamItem, TabMessage } from './protocol';
 import type { ReplayRing } from './replay-ring';
 import type { TabEnv } from './tab-env';
@@ -17,13 +17,13 @@ import type { TabEnv } from './tab-env';
  */
 
 export interface CatchUpOptions {
-  env: Pick<TabEnv, 'now' | 'randomId'>;
+  env: Pick<TabEnv, 'randomId'>;
   /** This tab's ring: what it received, and where an answer is absorbed. */
   ring: ReplayRing;
   /** The store's resume cursor (see TabSharingOptions.cursor). */
   cursor(): string | null;
-  /** How long an unanswered request blocks the next one. */
-  timeoutMs: number;
+  /** How many of the leader's heartbeats an unanswered request blocks the next one (and holds live events). */
+  patience: number;
   send(message: Extract<TabMessage, { kind: 'catch-up' }>): void;
 }
 
@@ -39,8 +39,15 @@ export interface CatchUp {
    * gone to nobody (sent before this leader led) or been lost.
    */
   request(reason: CatchUpReason): void;
-  /** A request sent recently enough that its answer may still come. */
+  /**
+   * A request whose answer may still come: fewer than `patience` of the leader's heartbeats
+   * arrived since it went. Counted in heartbeats, not time: a tab starved of CPU handles its
+   * leader's messages in order, so an answer sent before a heartbeat is handled before it,
+   * whereas a deadline on this tab's own clock can pass while the answer waits in its queue.
+   */
   inFlight(): boolean;
+  /** The leader's heartbeat arrived (an `announce`): one more that the request waited. */
+  heardHeartbeat(): void;
   /** The answer to our latest request, or null if it is not ours (or a stale one). */
   answer(message: Extract<TabMessage, { kind: 'replay' }>): CatchUpAnswer | null;
   /** Whether the store is already at or past `cursor` (same epoch only). */
@@ -54,14 +61,15 @@ export function createCatchUp(options: CatchUpOptions): CatchUp {
   let pending: {
     requestId: string;
     cursor: string | null;
-    at: number;
+    /** The leader's heartbeats heard since it was sent. */
+    heartbeats: number;
     unfiltered: boolean;
     reason: CatchUpReason;
   } | null = null;
   /** The cursor the last answered request started from. */
   let lastAnswered: string | null | undefined;
 
-  const inFlight = () => pending !== null && env.now() - pending.at < options.timeoutMs;
+  const inFlight = () => pending !== null && pending.heartbeats < options.patience;
 
   const alreadyApplied = (cursor: string) => {
     const mine = options.cursor();
@@ -71,11 +79,14 @@ export function createCatchUp(options: CatchUpOptions): CatchUp {
 
   return {
     inFlight,
+    heardHeartbeat() {
+      if (pending) pending.heartbeats += 1;
+    },
     alreadyApplied,
     request(reason) {
       if (reason !== 'probe' && reason !== 'join' && inFlight()) return;
       const cursor = options.cursor();
-      pending = { requestId: env.randomId(), cursor, at: env.now(), unfiltered: cursor === lastAnswered, reason };
+      pending = { requestId: env.randomId(), cursor, heartbeats: 0, unfiltered: cursor === lastAnswered, reason };
       options.send({ kind: 'catch-up', requestId: pending.requestId, cursor, reason });
     },
     answer(message) {

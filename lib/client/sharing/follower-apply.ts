@@ -18,6 +18,15 @@ import type { FollowerMessage } from './types';
 
 export interface FollowerApply {
   apply(message: FollowerMessage): void;
+  /**
+   * This tab takes over the stream (it leads, or goes solo): drops the live events that wait.
+   * Its own stream resumes from what the store applied, before them, and brings them again;
+   * applied later, they could land after a reset that stream brought (another epoch's events on
+   * top of the new one's).
+   */
+  forget(): void;
+  /** The source stopped: drops what waits, checks nothing more, ignores a snapshot still loading. */
+  stop(): void;
 }
 
 export interface FollowerApplyOptions {
@@ -27,16 +36,15 @@ export interface FollowerApplyOptions {
   /** Whether a catch-up answer is awaited (`TabSharing.catchingUp`); live events wait meanwhile. */
   holding(): boolean;
   setTimeout(callback: () => void, ms: number): unknown;
-  now(): number;
 }
 
-/** How often held events check whether the catch-up answer came (it is bounded by its own timeout). */
+/** How often held events check whether the catch-up answer came (it is bounded in the leader's heartbeats). */
 const HOLD_CHECK_MS = 100;
 
 /**
- * The longest live events wait for a snapshot, and the longest its fetch may take
- * (shared-source.ts aborts it then). A fetch that hangs (a cut link) must not freeze the tab:
- * past this the events apply, the hole counts as a gap, and the next announce asks again.
+ * The longest a snapshot's fetch may take (snapshot-loader.ts aborts it then), and so the
+ * longest live events wait for it. A fetch that hangs (a cut link) must not freeze the tab: past
+ * this the events apply, the hole counts as a gap, and the next announce asks again.
  */
 export const SNAPSHOT_HOLD_MS = 5000;
 
@@ -53,9 +61,13 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
    */
   let held: { event: WireMetric; cursor: string }[] = [];
   let checking = false;
-  /** Until when live events wait for the snapshot being loaded (null: none is). */
-  let snapshotHoldUntil: number | null = null;
-  const waiting = () => holding() || (snapshotHoldUntil !== null && options.now() < snapshotHoldUntil);
+  let stopped = false;
+  /**
+   * Live events wait while a catch-up answer is awaited, and while a snapshot loads: until its
+   * fetch settles, which the loader bounds. Not until a deadline of this tab's own: on a starved
+   * machine that timer can run before the answer already waiting in the queue.
+   */
+  const waiting = () => holding() || loading;
 
   const release = () => {
     const items = held;
@@ -64,6 +76,7 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
   };
   const check = () => {
     checking = false;
+    if (stopped) return;
     if (!waiting()) return release();
     checking = true;
     options.setTimeout(check, HOLD_CHECK_MS);
@@ -76,19 +89,25 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
   const snapshotOnce = () => {
     if (loading) return;
     loading = true;
-    snapshotHoldUntil = options.now() + SNAPSHOT_HOLD_MS;
     void loadSnapshot()
-      .then((snapshot) => snapshot && listener.onSnapshot(snapshot))
+      .then((snapshot) => snapshot && !stopped && listener.onSnapshot(snapshot))
       .finally(() => {
         loading = false;
-        snapshotHoldUntil = null;
         // The snapshot is in the store: what arrived meanwhile follows it, with no hole between.
-        if (!holding()) release();
+        if (!stopped && !holding()) release();
       });
   };
 
   return {
+    forget() {
+      held = [];
+    },
+    stop() {
+      stopped = true;
+      held = [];
+    },
     apply(message) {
+      if (stopped) return;
       switch (message.kind) {
         case 'item':
           if (message.item.kind === 'metric') {

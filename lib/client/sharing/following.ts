@@ -1,5 +1,5 @@
 import { createCatchUp } from './catch-up';
-import { compareCursors } from './cursor-order';
+import { compareCursors } from '@/lib/sse/cursor';
 import type { CatchUpReason, SequencedItem, SharedStatus, TabMessage } from './protocol';
 import type { ReplayRing } from './replay-ring';
 import type { TabEnv } from './tab-env';
@@ -15,7 +15,7 @@ import type { FollowerMessage, TabSharingStats } from './types';
 export interface Following {
   /** Asks the leader for what this tab lacks, when this tab may ask (catch-up.ts says when one goes). */
   ask(reason: CatchUpReason): void;
-  /** A new leader: it has answered no join yet. */
+  /** A new leader: it has answered no join yet, and its status is still to be shown. */
   newLeader(): void;
   /** A catch-up request may still be answered. */
   inFlight(): boolean;
@@ -32,13 +32,14 @@ export interface Following {
 }
 
 export interface FollowingOptions {
-  env: Pick<TabEnv, 'now' | 'randomId'>;
+  env: Pick<TabEnv, 'randomId'>;
   /** This tab's id: replays addressed to others are not for it. */
   id: string;
   ring: ReplayRing;
   /** The store's resume cursor (see TabSharingOptions.cursor). */
   cursor(): string | null;
-  catchUpTimeoutMs: number;
+  /** See `TabSharingOptions.catchUpHeartbeats`. */
+  catchUpHeartbeats: number;
   send(message: TabMessage): void;
   deliver(message: FollowerMessage): void;
   /** Whether this tab may ask for a catch-up now: it follows, or is still electing. */
@@ -54,14 +55,19 @@ export function createFollowing(options: FollowingOptions): Following {
    * or broadcasts it once it has one) or sent its status.
    */
   let statusHeard = false;
-  /** The last status delivered, so a status sent twice (two newcomers asking) shows once. */
+  /**
+   * The last status delivered from the leader this tab follows, so a status sent twice (two
+   * newcomers asking) shows once. Forgotten with each new leader: meanwhile this tab may have
+   * shown its own stream's state (solo), and the leader's status must replace it even if it
+   * did not change.
+   */
   let deliveredStatus = '';
 
   const catchUp = createCatchUp({
     env: options.env,
     ring,
     cursor: options.cursor,
-    timeoutMs: options.catchUpTimeoutMs,
+    patience: options.catchUpHeartbeats,
     send: (message) => {
       stats.catchUpsSent += 1;
       options.send(message);
@@ -76,6 +82,7 @@ export function createFollowing(options: FollowingOptions): Following {
     ask,
     newLeader() {
       statusHeard = false;
+      deliveredStatus = '';
     },
     inFlight: () => catchUp.inFlight(),
     clear: () => catchUp.clear(),
@@ -99,6 +106,7 @@ export function createFollowing(options: FollowingOptions): Following {
       for (const item of answer.items) deliver({ kind: 'item', item });
     },
     announce(cursor) {
+      catchUp.heardHeartbeat();
       if (catchUp.inFlight()) return;
       // Our join to this leader was never answered (lost, or sent before it led): ask again, or
       // this tab would show `connecting` for as long as the leader's connection does not change.

@@ -1,45 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import { createFakeClock } from '../testing/fake-clock';
 import { createLeaderWatch, outranks } from './leader-watch';
 
-/** The follower's watch on its leader, and the lease claim, with a hand-driven clock. */
+/** The follower's watch on its leader, and the lease claim, with the fake clock. */
 
 function setup() {
-  let now = 0;
-  const timers: { at: number; run: () => void }[] = [];
+  const clock = createFakeClock(0);
   const log: string[] = [];
   const watch = createLeaderWatch({
     env: {
-      now: () => now,
-      setTimeout: (run, ms) => {
-        const timer = { at: now + ms, run };
-        timers.push(timer);
-        return timer;
-      },
-      clearTimeout: (handle) => {
-        const index = timers.indexOf(handle as (typeof timers)[number]);
-        if (index >= 0) timers.splice(index, 1);
-      },
+      now: clock.now,
+      setTimeout: (run, ms) => clock.setTimeout(run, ms),
+      clearTimeout: (handle) => clock.clearTimeout(handle),
     },
     leaseMs: 1500,
     probeTimeoutMs: 1000,
     claimWindowMs: 300,
-    probe: () => log.push(`probe@${now}`),
-    onLost: () => log.push(`lost@${now}`),
-    sendClaim: (term) => log.push(`claim ${term}@${now}`),
-    onWon: (term) => log.push(`won ${term}@${now}`),
+    probe: () => log.push(`probe@${clock.now()}`),
+    onLost: () => log.push(`lost@${clock.now()}`),
+    sendClaim: (term) => log.push(`claim ${term}@${clock.now()}`),
+    onWon: (term) => log.push(`won ${term}@${clock.now()}`),
   });
-  const advance = (ms: number) => {
-    const until = now + ms;
-    for (;;) {
-      const next = timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!next) break;
-      timers.splice(timers.indexOf(next), 1);
-      now = next.at;
-      next.run();
-    }
-    now = until;
-  };
-  return { watch, log, advance };
+  return { watch, log, advance: (ms: number) => clock.advanceSync(ms) };
 }
 
 describe('createLeaderWatch()', () => {

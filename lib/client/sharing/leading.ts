@@ -1,4 +1,4 @@
-import { cursorEpoch } from './cursor-order';
+import { cursorEpoch } from '@/lib/sse/cursor';
 import type { CatchUpReason, SharedRecovery, SharedStatus, StreamItem } from './protocol';
 import type { ReplayRing } from './replay-ring';
 import type { TabEnv } from './tab-env';
@@ -17,7 +17,11 @@ export interface Leading {
   term(): number;
   /**
    * A leadership begins: `term`, and the cursor the stream resumes from (what this tab applied),
-   * which the ring must describe. No status is known yet in this term.
+   * which the ring must describe. The remembered status stays: it is that of this tab's own
+   * stream, and a solo tab that takes the lead keeps its stream running (shared-source.ts), so
+   * its status is still true and tabs that join must get it. A tab that had no stream starts one
+   * for the term, and that stream's first status replaces the remembered one at once, before any
+   * announce or answer goes out.
    */
   begin(term: number, cursor: string | null): void;
   /** Announces now, then every heartbeat until `stopHeartbeat()`. */
@@ -70,7 +74,6 @@ export function createLeading({ env, link, ring, heartbeatMs, stats }: LeadingOp
     begin(next, cursor) {
       term = next;
       if (ring.last() !== cursor) ring.resetTo(cursor);
-      lastStatus = null;
     },
     startHeartbeat() {
       announce();
@@ -82,6 +85,8 @@ export function createLeading({ env, link, ring, heartbeatMs, stats }: LeadingOp
     publish(item) {
       const prev = ring.last();
       const outcome = ring.record(item, prev);
+      // A re-sent event still goes out (it may fill a follower's hole; the merge drops it
+      // otherwise), but with no predecessor, so no ring puts it after the newest.
       link.enqueue({ item, prev: outcome === 'duplicate' ? null : prev }, term);
     },
     status(status, broadcast) {

@@ -55,6 +55,15 @@ describe('ReplayRing', () => {
     expect(seqs(ring.after('ep.5'))).toEqual(['ep.6']);
   });
 
+  it('ignores an event it is already past, even when told it follows the last one (a leader re-sent it)', () => {
+    // A leader knows no predecessor but its ring's last event: a stream that re-sends an older
+    // event (a resume from before a hole) must not put it after the newest.
+    const ring = filled(0, 5);
+    expect(ring.record(metric(3), ring.last())).toBe('duplicate');
+    expect(seqs(ring.after('ep.2'))).toEqual(['ep.3', 'ep.4', 'ep.5']);
+    expect(ring.last()).toBe('ep.5');
+  });
+
   it('ignores an event it already has', () => {
     const ring = filled(0, 5);
     expect(ring.record(metric(4), null)).toBe('duplicate');

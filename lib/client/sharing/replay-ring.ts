@@ -1,4 +1,4 @@
-import { compareCursors } from './cursor-order';
+import { compareCursors } from '@/lib/sse/cursor';
 import type { StreamItem } from './protocol';
 
 /**
@@ -55,12 +55,14 @@ export class ReplayRing {
       return 'restarted';
     }
     const last = this.last();
+    // Already past it, whatever `prev` says: a leader passes its own last event as `prev`, and
+    // a stream that re-sends an older event (a resume from before a hole) must not go after it.
+    const order = last === null ? null : compareCursors(item.cursor, last);
+    if (order !== null && order <= 0) return 'duplicate';
     if (prev !== null && prev === last) {
       this.push(item);
       return 'appended';
     }
-    const order = last === null ? null : compareCursors(item.cursor, last);
-    if (order !== null && order <= 0) return 'duplicate';
     this.resetTo(prev);
     this.push(item);
     return 'restarted';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionEnv } from '../connection-env';
+import { initialStatus, type ConnectionState, type ConnectionStatus } from '../connection-status';
 import type { LifecycleSignal } from '../lifecycle-signals';
 import type { OwnStream, ReconnectIntent, SharedStreamListener, StreamListener } from '../stream-source';
 import { createSharedSource } from './shared-source';
@@ -16,8 +17,17 @@ class FakeStream implements OwnStream {
   listener: StreamListener | null = null;
   readonly intents: ReconnectIntent[] = [];
   readonly checks: string[] = [];
+  private status: ConnectionStatus = initialStatus(0);
   start(listener: StreamListener) {
     this.listener = listener;
+    // As a ConnectionManager does: its first status at once.
+    listener.onStatus(this.status, null);
+  }
+  /** The stream's connection moves to `state`. */
+  become(state: ConnectionState, at: number, patch: Partial<ConnectionStatus> = {}) {
+    const from = this.status.state;
+    this.status = { ...this.status, state, reason: state, since: at, failure: null, ...patch };
+    this.listener?.onStatus(this.status, { from, to: state, reason: state, at });
   }
   stop() {
     this.listener = null;
@@ -30,7 +40,7 @@ class FakeStream implements OwnStream {
   }
 }
 
-function recordingListener(roles: RoleChange[]): SharedStreamListener {
+function recordingListener(roles: RoleChange[], statuses: ConnectionStatus[]): SharedStreamListener {
   const nothing = () => {};
   return {
     resumeCursor: () => null,
@@ -38,7 +48,7 @@ function recordingListener(roles: RoleChange[]): SharedStreamListener {
     onHello: nothing,
     onMetric: nothing,
     onReset: nothing,
-    onStatus: nothing,
+    onStatus: (status) => void statuses.push(status),
     onRecovered: nothing,
     onProtocolError: nothing,
     onSnapshot: nothing,
@@ -51,6 +61,7 @@ function openTab(browser: FakeBrowser, options: { channel?: boolean } = {}) {
   const fake = browser.openTab(options);
   const streams: FakeStream[] = [];
   const roles: RoleChange[] = [];
+  const statuses: ConnectionStatus[] = [];
   let lifecycle: (signal: LifecycleSignal) => void = () => {};
   const source = createSharedSource({
     connectionEnv: { now: fake.env.now, fetch: () => Promise.reject(new Error('offline')) } as Pick<
@@ -70,11 +81,14 @@ function openTab(browser: FakeBrowser, options: { channel?: boolean } = {}) {
       };
     },
   });
-  source.start(recordingListener(roles));
+  source.start(recordingListener(roles, statuses));
   return {
+    fake,
     source,
     streams,
     roles,
+    /** The connection state this tab shows (the last status its listener got). */
+    shows: (): ConnectionState | undefined => statuses.at(-1)?.state,
     role: (): TabRole | undefined => roles.at(-1)?.role,
     /** The stream this tab runs now, if any. */
     open: () => streams.find((stream) => stream.listener !== null) ?? null,
@@ -174,5 +188,70 @@ describe('createSharedSource()', () => {
     expect(b.role()).toBe('leader');
     a.lifecycle(resume);
     expect(a.streams).toHaveLength(1);
+  });
+
+  /** A leads and is live, B follows; then A goes silent without a freeze event (it keeps its lock), and B streams solo. */
+  async function leaderGoesSilent() {
+    const browser = createFakeBrowser();
+    const [a, b] = [openTab(browser), openTab(browser)];
+    await browser.advance(50);
+    a.open()?.become('live', browser.now);
+    await browser.advance(50);
+    expect(b.shows()).toBe('live');
+    browser.partition(a.fake);
+    await browser.advance(3000);
+    expect(b.role()).toBe('solo');
+    return { browser, a, b };
+  }
+
+  it('a solo tab that takes the lead keeps its stream, and tabs that join see its status', async () => {
+    const { browser, a, b } = await leaderGoesSilent();
+    b.open()?.become('live', browser.now);
+    // A is discarded: the browser gives B the lock, and B keeps its running stream.
+    browser.crash(a.fake);
+    await browser.advance(50);
+    expect(b.role()).toBe('leader');
+    expect(b.streams).toHaveLength(1);
+
+    const c = openTab(browser);
+    await browser.advance(50);
+    expect(c.role()).toBe('follower');
+    expect(c.shows()).toBe('live');
+  });
+
+  it("a solo tab that follows again shows its leader's state, even the one it showed before", async () => {
+    // B streams solo, and shows its own connection.
+    const { browser, a, b } = await leaderGoesSilent();
+    expect(b.shows()).toBe('connecting');
+
+    // A answers again (still live): B follows it, stops its own stream, and shows A's state.
+    browser.heal(a.fake);
+    await browser.advance(1500);
+    expect(b.role()).toBe('follower');
+    expect(b.open()).toBeNull();
+    expect(b.shows()).toBe('live');
+  });
+
+  it('a page that loads signed in revives a leader whose stream failed for auth before it loaded, once', async () => {
+    const browser = createFakeBrowser();
+    const [a, b] = [openTab(browser), openTab(browser)];
+    await browser.advance(50);
+    // The leader's renewal was refused: every tab shows "Your session has ended".
+    a.open()?.become('failed', browser.now, { reason: 'auth', failure: 'auth' });
+    await browser.advance(1000);
+    expect(b.shows()).toBe('failed');
+    expect(a.open()?.intents).toEqual([]);
+
+    // The user signs in again in a new tab (the sign-in form lands on a freshly loaded page).
+    const signedIn = openTab(browser);
+    await browser.advance(50);
+    expect(signedIn.role()).toBe('follower');
+    expect(a.open()?.intents).toEqual([{ kind: 'user' }]);
+
+    // Refused again after that page loaded: the session really is over; nothing loops.
+    a.open()?.become('connecting', browser.now);
+    a.open()?.become('failed', browser.now, { reason: 'auth', failure: 'auth' });
+    await browser.advance(5000);
+    expect(a.open()?.intents).toHaveLength(1);
   });
 });

@@ -3,12 +3,12 @@ import type { ConnectionEnv } from '../connection-env';
 import { browserLifecycleEnv, watchLifecycleSignals, type LifecycleSignal } from '../lifecycle-signals';
 import type { RenewSession } from '../session-renewal';
 import type { OwnStream, SharedStreamListener, StreamSource } from '../stream-source';
-import { createFollowerApply } from './follower-apply';
+import { createFollowerApply, type FollowerApply } from './follower-apply';
 import { leaderListener } from './leader-listener';
 import { loadSnapshot } from './snapshot-loader';
 import type { TabEnv } from './tab-env';
 import { createTabSharing } from './tab-sharing';
-import type { RoleChange, TabSharing, TabSharingOptions } from './types';
+import type { FollowerMessage, RoleChange, TabSharing, TabSharingOptions } from './types';
 
 /**
  * A `StreamSource` shared by every tab of this browser profile and origin: one SSE stream, not
@@ -83,11 +83,13 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
     stream = null;
   };
 
-  const onRole = (listener: SharedStreamListener, change: RoleChange) => {
+  const onRole = (listener: SharedStreamListener, follower: FollowerApply, change: RoleChange) => {
     listener.onSharing(change);
     streams = change.role === 'leader' || change.role === 'solo';
-    if (streams) startStream(listener);
-    else stopStream();
+    if (streams) {
+      follower.forget();
+      startStream(listener);
+    } else stopStream();
   };
 
   /**
@@ -115,10 +117,38 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
     }
   };
 
+  /**
+   * A page that loads signed in proves that the session is valid now: the server renders the
+   * dashboard only for one, and signing in ends on a freshly loaded page. A leader whose stream
+   * failed for auth before this page loaded failed on a session replaced since (signed in again
+   * in this tab, a reloaded follower): without this, the page would follow it and say "Your
+   * session has ended" again, however often the user signed in. So it asks the leader to try
+   * again, once per page load; a failure after the load is believed. (With auth off no stream
+   * fails for auth.)
+   */
+  const reviveAfterSignIn = (current: TabSharing, loadedAt: number) => {
+    let asked = false;
+    return (message: FollowerMessage) => {
+      if (asked || message.kind !== 'status') return;
+      const { state, failure, since } = message.status;
+      // At the very moment of the load counts as before it: one more attempt costs little.
+      if (state !== 'failed' || failure !== 'auth' || since > loadedAt) return;
+      asked = true;
+      current.requestReconnect();
+    };
+  };
+
   return {
     sharing: () => sharing,
     start(listener) {
       if (sharing) return;
+      const loadedAt = tabEnv.now();
+      const follower = createFollowerApply({
+        listener,
+        loadSnapshot: () => loadSnapshot(connectionEnv.fetch, snapshotUrl),
+        holding: () => sharing?.catchingUp() ?? false,
+        setTimeout: tabEnv.setTimeout,
+      });
       const current = createTabSharing({
         ...options.sharing,
         env: tabEnv,
@@ -128,18 +158,16 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
           listener.flush();
           return listener.resumeCursor();
         },
-        onRole: (change) => onRole(listener, change),
+        onRole: (change) => onRole(listener, follower, change),
       });
       sharing = current;
-      const follower = createFollowerApply({
-        listener,
-        loadSnapshot: () => loadSnapshot(connectionEnv.fetch, snapshotUrl),
-        holding: () => current.catchingUp(),
-        setTimeout: tabEnv.setTimeout,
-        now: tabEnv.now,
-      });
+      const revive = reviveAfterSignIn(current, loadedAt);
       teardown = [
-        current.onMessage((message) => follower.apply(message)),
+        () => follower.stop(),
+        current.onMessage((message) => {
+          follower.apply(message);
+          revive(message);
+        }),
         current.onRequest(() => stream?.reconnectNow({ kind: 'user' })),
         watchLifecycle((signal) => onLifecycle(current, listener, signal)),
       ];

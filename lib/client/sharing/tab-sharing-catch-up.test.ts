@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contiguous, createHarness } from './testing/tab-harness';
+import { complete, createHarness } from './testing/tab-harness';
 
 /** Tab sharing in a fake browser: a tab behind its leader catches up by cursor, or loads a snapshot. */
 
@@ -18,7 +18,7 @@ describe('catch-up by cursor', () => {
     h.server.publish(2);
     await h.browser.settle();
     expect(b.store.cursor()).toBe('epa.10');
-    expect(contiguous(b.store)).toBe(true);
+    expect(complete(b.store, h.server)).toBe(true);
     expect(b.store.duplicates).toBe(0);
     expect(b.store.hydrations).toBe(0);
     expect(a.sharing.stats().replaysServed).toBeGreaterThan(0);
@@ -34,6 +34,7 @@ describe('catch-up by cursor', () => {
     h.browser.partition(c.tab);
     h.server.publish(3);
     await h.browser.settle();
+    expect(complete(c.store, h.server)).toBe(false);
     h.browser.heal(c.tab);
     h.crash(a);
     await h.browser.settle();
@@ -42,7 +43,7 @@ describe('catch-up by cursor', () => {
     h.server.publish(1);
     await h.browser.settle();
     expect(c.store.cursor()).toBe('epa.7');
-    expect(contiguous(c.store)).toBe(true);
+    expect(complete(c.store, h.server)).toBe(true);
     expect(c.store.resets).toBe(0);
     expect(c.store.hydrations).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SharedStatus } from './protocol';
 import { createTabSharing } from './tab-sharing';
-import { contiguous, createHarness, type HarnessTab } from './testing/tab-harness';
+import { complete, createHarness, type HarnessTab } from './testing/tab-harness';
 
 /** Tab sharing in a fake browser: election, handover, fallbacks (catch-up: tab-sharing-catch-up.test.ts). */
 
@@ -36,7 +36,7 @@ describe('election with Web Locks', () => {
     await h.browser.settle();
     for (const tab of [a, b, c]) {
       expect(tab.store.cursor()).toBe('epa.5');
-      expect(contiguous(tab.store)).toBe(true);
+      expect(complete(tab.store, h.server)).toBe(true);
       expect(tab.store.duplicates).toBe(0);
     }
     expect(b.roles.at(-1)).toMatchObject({ role: 'follower', leaderId: a.tab.name });
@@ -56,7 +56,7 @@ describe('election with Web Locks', () => {
     await h.browser.settle();
     expect(h.allAtHead()).toBe(true);
     for (const tab of [b, c]) {
-      expect(contiguous(tab.store)).toBe(true);
+      expect(complete(tab.store, h.server)).toBe(true);
       expect(tab.store.resets).toBe(0);
     }
     expect(h.server.maxOpen).toBe(1);
@@ -76,7 +76,7 @@ describe('election with Web Locks', () => {
     h.server.publish(2);
     await h.browser.settle();
     expect(h.allAtHead()).toBe(true);
-    expect(contiguous(b.store) && contiguous(c.store)).toBe(true);
+    expect(complete(b.store, h.server) && complete(c.store, h.server)).toBe(true);
     expect(c.store.duplicates).toBe(0);
   });
 
@@ -97,7 +97,7 @@ describe('election with Web Locks', () => {
     await h.browser.settle();
     expect(a.sharing.role()).toBe('follower');
     expect(a.store.cursor()).toBe('epa.6');
-    expect(contiguous(a.store)).toBe(true);
+    expect(complete(a.store, h.server)).toBe(true);
     expect(a.store.hydrations).toBe(0);
   });
 
@@ -164,7 +164,7 @@ describe('fallbacks', () => {
     h.server.publish(5);
     await h.browser.advance(100);
     expect(h.allAtHead()).toBe(true);
-    for (const tab of [a, b, c].filter((t) => t !== leader)) expect(contiguous(tab.store)).toBe(true);
+    for (const tab of [a, b, c].filter((t) => t !== leader)) expect(complete(tab.store, h.server)).toBe(true);
   });
 
   it('without Web Locks: a leader that closes says goodbye, and another claims at once', async () => {
@@ -240,7 +240,7 @@ describe('split-brain guard', () => {
     h.server.publish(4);
     await h.browser.advance(100);
     expect(h.allAtHead()).toBe(true);
-    expect([a, b, c].every((t) => contiguous(t.store))).toBe(true);
+    expect([a, b, c].every((t) => complete(t.store, h.server))).toBe(true);
   });
 });
 
@@ -277,6 +277,6 @@ describe('posting events', () => {
     await h.browser.settle();
     expect(a.sharing.stats().sent - sentBefore).toBe(1);
     expect(b.store.cursor()).toBe('epa.8');
-    expect(contiguous(b.store)).toBe(true);
+    expect(complete(b.store, h.server)).toBe(true);
   });
 });

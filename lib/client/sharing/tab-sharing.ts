@@ -75,7 +75,7 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
     id,
     ring,
     cursor: options.cursor,
-    catchUpTimeoutMs: options.catchUpTimeoutMs ?? 5000,
+    catchUpHeartbeats: options.catchUpHeartbeats ?? 5,
     send,
     deliver,
     mayAsk: () => role === 'follower' || role === 'electing',

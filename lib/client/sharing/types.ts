@@ -76,11 +76,15 @@ export interface TabSharingOptions {
   /** How long a probe may go unanswered before the leader counts as lost. Default 1000 ms (a busy tab answers late). */
   probeTimeoutMs?: number;
   /**
-   * How long a follower waits for the answer to a catch-up request before asking again. Default
-   * 5000 ms: a tab that was just opened, or a leader busy rendering, answers late on a loaded
-   * machine, and a follower that gave up too early would count a hole the answer was about to fill.
+   * How many of its leader's heartbeats a follower waits for the answer to a catch-up request
+   * before asking again (holding live events meanwhile). Default 5 (about 5 s). Heartbeats, not
+   * a time: on a loaded machine a tab that was just opened, or a leader busy rendering, answers
+   * seconds late, and a tab starved of CPU may run a timer of its own before the answer that
+   * waits in its queue; the leader's messages reach it in order, so a heartbeat handled before
+   * the answer means the answer has not been sent yet. A leader that falls silent is the leader
+   * watch's business (`leaseMs`, `probeTimeoutMs`), and ends the wait too.
    */
-  catchUpTimeoutMs?: number;
+  catchUpHeartbeats?: number;
   /** How long a lease claim waits for a better one. Default 300 ms. */
   claimWindowMs?: number;
   /** Events each tab keeps for catch-up. Default 5000. */
@@ -109,7 +113,7 @@ export interface TabSharing {
   /** Follower: the store found a hole; ask the leader for what is missing. */
   requestCatchUp(): void;
   /**
-   * Follower: a catch-up request may still be answered (bounded by `catchUpTimeoutMs`). Live
+   * Follower: a catch-up request may still be answered (bounded by `catchUpHeartbeats`). Live
    * events that arrive meanwhile are ahead of what the answer brings; follower-apply.ts holds them
    * until it came, so the store does not count a hole the answer is about to fill.
    */

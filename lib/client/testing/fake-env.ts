@@ -1,8 +1,10 @@
 import type { BrowserSignal, ConnectionEnv } from '../connection-env';
+import { createFakeClock, flush, type FakeClock } from './fake-clock';
 
 /**
- * Test-only: a hand-driven world for the connection manager. Time moves only on `advance()`,
- * every fetch waits until the test answers it, and browser signals fire on demand.
+ * Test-only: a hand-driven world for the connection manager. Time moves only on `advance()`
+ * (the shared fake clock, fake-clock.ts), every fetch waits until the test answers it, and
+ * browser signals fire on demand.
  */
 
 export interface FakeStream {
@@ -25,14 +27,12 @@ export interface FakeRequest {
 }
 
 /** Lets pending promise callbacks and stream reads run. */
-export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const settle = flush;
 
-export function createFakeEnv() {
-  let now = 1_000_000;
-  let nextId = 1;
+/** `clock`: share one with other fakes (a fake browser's). Default a fresh one. */
+export function createFakeEnv(clock: FakeClock = createFakeClock()) {
   let online = true;
   let randomValue = 0.5;
-  const timers = new Map<number, { at: number; callback: () => void }>();
   const listeners: Record<BrowserSignal, Set<() => void>> = {
     online: new Set(),
     offline: new Set(),
@@ -78,15 +78,9 @@ export function createFakeEnv() {
 
   const env: ConnectionEnv = {
     fetch: fetchImpl as typeof fetch,
-    setTimeout(callback, ms) {
-      const id = nextId++;
-      timers.set(id, { at: now + ms, callback });
-      return id;
-    },
-    clearTimeout(handle) {
-      timers.delete(handle as number);
-    },
-    now: () => now,
+    setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
+    clearTimeout: (handle) => clock.clearTimeout(handle),
+    now: clock.now,
     random: () => randomValue,
     isOnline: () => online,
     listen(signal, callback) {
@@ -101,28 +95,14 @@ export function createFakeEnv() {
     requests,
     /** What `env.reportError` received: bugs in handlers, reported instead of retried. */
     reportedErrors,
+    clock,
     get now() {
-      return now;
+      return clock.now();
     },
     /** Moves the clock, firing due timers in order (and letting their promises settle). */
-    async advance(ms: number) {
-      const until = now + ms;
-      for (;;) {
-        const due = [...timers.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        timers.delete(due[0]);
-        // After a jump() the due time may be past: the timer fires late, and time never runs back.
-        now = Math.max(now, due[1].at);
-        due[1].callback();
-        await settle();
-      }
-      now = until;
-      await settle();
-    },
+    advance: (ms: number) => clock.advance(ms),
     /** Moves the clock without firing timers: what a throttled background tab experiences. */
-    jump(ms: number) {
-      now += ms;
-    },
+    jump: (ms: number) => clock.jump(ms),
     setRandom(value: number) {
       randomValue = value;
     },
@@ -133,7 +113,7 @@ export function createFakeEnv() {
     becomeVisible() {
       listeners.visible.forEach((callback) => callback());
     },
-    pendingTimers: () => timers.size,
+    pendingTimers: () => clock.pending(),
     last(): FakeRequest {
       const request = requests.at(-1);
       if (!request) throw new Error('no request yet');

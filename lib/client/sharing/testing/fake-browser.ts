@@ -1,8 +1,9 @@
+import { createFakeClock, type FakeClock } from '../../testing/fake-clock';
 import type { TabChannel, TabEnv, TabLocks } from '../tab-env';
 
 /**
  * Test-only: one browser profile hosting several tabs, driven by hand. Time moves only on
- * `advance()`; BroadcastChannel messages are structured-cloned and delivered as tasks in post
+ * `advance()` (the shared fake clock, ../../testing/fake-clock.ts); BroadcastChannel messages are structured-cloned and delivered as tasks in post
  * order (not to the sender); Web Locks are granted one holder at a time, in request order, and
  * released by the browser when the holding tab closes or crashes, as real browsers do.
  */
@@ -12,13 +13,6 @@ export interface FakeTabOptions {
   locks?: boolean;
   /** Whether BroadcastChannel works for this tab. Default true. */
   channel?: boolean;
-}
-
-interface Timer {
-  at: number;
-  order: number;
-  tab: string;
-  run: () => void;
 }
 
 interface LockRequest {
@@ -40,26 +34,20 @@ export interface FakeTab {
   readonly gone: boolean;
 }
 
-/** Lets promise callbacks (lock grants) run. */
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-export function createFakeBrowser() {
-  let now = 1_700_000_000_000;
-  let order = 0;
+/** `clock`: share one with other fakes (a fake server's, the tabs' connections). Default a fresh one. */
+export function createFakeBrowser(clock: FakeClock = createFakeClock(1_700_000_000_000)) {
   let ids = 0;
-  const timers: Timer[] = [];
   const channels: FakeChannel[] = [];
   const held = new Map<string, string>();
   const queues = new Map<string, LockRequest[]>();
   const gone = new Set<string>();
   /** Tabs whose messages are dropped both ways (a partition; used to force two leaders). */
   const cutOff = new Set<string>();
+  /** Tabs starved of CPU: until when they run nothing (see `stall`). */
+  const stalledUntil = new Map<string, number>();
 
-  const schedule = (tab: string, ms: number, run: () => void): Timer => {
-    const timer = { at: now + Math.max(0, ms), order: order++, tab, run };
-    timers.push(timer);
-    return timer;
-  };
+  const schedule = (tab: string, ms: number, run: () => void) =>
+    clock.setTimeout(run, Math.max(ms, (stalledUntil.get(tab) ?? 0) - clock.now()), tab);
 
   const grantNext = (name: string) => {
     if (held.has(name)) return;
@@ -135,8 +123,9 @@ export function createFakeBrowser() {
 
   const browser = {
     tabs,
+    clock,
     get now() {
-      return now;
+      return clock.now();
     },
     /** A tab with its own env. Its `randomId()` yields its name first. */
     openTab(options: FakeTabOptions = {}): FakeTab {
@@ -145,12 +134,9 @@ export function createFakeBrowser() {
       const env: TabEnv = {
         locks: options.locks === false ? null : locksFor(name),
         createChannel: (channelName) => (options.channel === false ? null : channelFor(name, channelName)),
-        now: () => now,
+        now: clock.now,
         setTimeout: (run, ms) => schedule(name, ms, run),
-        clearTimeout: (handle) => {
-          const index = timers.indexOf(handle as Timer);
-          if (index >= 0) timers.splice(index, 1);
-        },
+        clearTimeout: (handle) => clock.clearTimeout(handle),
         randomId: () => {
           if (first) {
             first = false;
@@ -172,12 +158,24 @@ export function createFakeBrowser() {
     /** The tab dies without running any code: no goodbye, its locks released by the browser. */
     crash(tab: FakeTab) {
       gone.add(tab.name);
-      for (let i = timers.length - 1; i >= 0; i -= 1) if (timers[i]?.tab === tab.name) timers.splice(i, 1);
+      clock.clearOwner(tab.name);
       for (const channel of channels) if (channel.tab === tab.name) channel.closed = true;
       for (const queue of queues.values()) {
         for (let i = queue.length - 1; i >= 0; i -= 1) if (queue[i]?.tab === tab.name) queue.splice(i, 1);
       }
       for (const [name, holder] of [...held]) if (holder === tab.name) release(name, tab.name);
+    },
+    /**
+     * `tab` is starved of CPU for `ms` (a busy machine, a long task): none of its timers and
+     * none of the messages sent to it run until then, and then its timers run first, before
+     * any message that waited (the order that makes a deadline look missed). Its stream's
+     * events, which the tests deliver directly, still arrive.
+     */
+    stall(tab: FakeTab, ms: number) {
+      // A stall within a stall ends no earlier: what waits keeps its order.
+      const until = Math.max(clock.now() + ms, stalledUntil.get(tab.name) ?? 0);
+      stalledUntil.set(tab.name, until);
+      clock.defer(tab.name, until);
     },
     /** Drops every message to and from `tab` until `heal()`. */
     partition(tab: FakeTab) {
@@ -196,23 +194,7 @@ export function createFakeBrowser() {
     },
     lockHolder: (name: string) => held.get(name) ?? null,
     /** Runs due timers and message deliveries in order, letting promises settle in between. */
-    async advance(ms: number) {
-      const until = now + ms;
-      await flush();
-      for (;;) {
-        let next: Timer | undefined;
-        for (const timer of timers) {
-          if (timer.at <= until && (!next || timer.at < next.at || (timer.at === next.at && timer.order < next.order)))
-            next = timer;
-        }
-        if (!next) break;
-        timers.splice(timers.indexOf(next), 1);
-        now = Math.max(now, next.at);
-        next.run();
-        await flush();
-      }
-      now = until;
-    },
+    advance: (ms: number) => clock.advance(ms),
     /** Delivers everything due now. */
     settle: () => browser.advance(0),
   };

@@ -1,16 +1,17 @@
 import type { ResetData } from '@/lib/metrics/events';
-import { compareCursors } from '../cursor-order';
+import { compareCursors } from '@/lib/sse/cursor';
 import type { SharedStatus, StreamItem } from '../protocol';
 import { createTabSharing } from '../tab-sharing';
 import type { FollowerMessage, RoleChange, TabSharing, TabSharingOptions } from '../types';
 import { createFakeBrowser, type FakeTab, type FakeTabOptions } from './fake-browser';
 
 /**
- * Test-only: a fake server, a one-feed store with the real merge rule, and a simplified wiring of
- * `createTabSharing` (in place of shared-source.ts: it opens a new stream on every role change to
- * `leader` or `solo`, even one that already streams, and never publishes a status of its own). Lets tests ask "did every tab apply every event
- * exactly once, in order?" after any sequence of opens, closes, crashes and handovers.
- * (shared-source.test.ts and lib/live/shared-tabs.test.ts run the real wiring.)
+ * Test-only: a fake server, a one-feed model of the store's merge, and a simplified wiring of
+ * `createTabSharing` for its own unit tests (tab-sharing.test.ts, tab-sharing-catch-up.test.ts):
+ * unlike shared-source.ts it opens a new stream on every role change to `leader` or `solo`,
+ * even one that already streams, and never publishes a status of its own. The page's real
+ * wiring runs in shared-source.test.ts, lib/live/shared-tabs.test.ts and the property tests of
+ * lib/live/tabs.property.test.ts.
  */
 
 const FEED = 'cpu';
@@ -108,7 +109,7 @@ export class FakeStore {
   epoch: string;
   lastSeq: number;
   readonly pending = new Map<number, string>();
-  /** Every seq applied, per epoch, in order: the test checks it is contiguous. */
+  /** Every seq applied, per epoch, in order (baselines marked). */
   readonly applied: { epoch: string; seq: number; baseline?: true }[] = [];
   duplicates = 0;
   resets = 0;
@@ -298,10 +299,12 @@ export function createHarness(defaults: FakeTabOptions = {}, sharingOptions: Par
   };
 }
 
-/** After each baseline (first paint, reset), the seqs a store applied follow on by one: no gap, no duplicate. */
-export function contiguous(store: FakeStore): boolean {
-  return store.applied.every((point, i) => {
-    const before = store.applied[i - 1];
-    return point.baseline === true || (before !== undefined && point.seq === before.seq + 1);
-  });
+/**
+ * The store holds the server's whole log since its first paint: same epoch, at the head, no
+ * hole left, nothing given up. (This model applies seqs only in order, so "in order" holds by
+ * construction; what can fail is a tab behind, waiting on a hole, or one that lost points. The
+ * real store's chart is checked point by point in lib/live/tabs.property.test.ts.)
+ */
+export function complete(store: FakeStore, server: FakeServer): boolean {
+  return store.epoch === server.epoch && store.lastSeq === server.head && !store.hasHole && store.lost === 0;
 }
