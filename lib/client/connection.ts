@@ -294,9 +294,14 @@ export class ConnectionManager implements OwnStream {
     // A stream that announced its end and then ended (or broke while ending) ended as planned.
     const announced = end.kind === 'ended' || end.kind === 'network' ? this.plannedEnds.take() : null;
     if (announced) return this.afterPlannedEnd(announced);
+    if (end.kind === 'http' && end.status === 401) {
+      // A 401 is an answer, not a lost stream: no outage starts (a first connect whose token
+      // expired while the page loaded stays `connecting`). Renewed quietly when the badge still
+      // says live, i.e. the refused request was a planned reconnect (a rotation) of a live stream.
+      this.liveSince = null;
+      return this.renewThenConnect(`HTTP 401: ${end.message}`, this.status.state === 'live', end.message);
+    }
     this.streamEnded();
-    if (end.kind === 'http' && end.status === 401)
-      return this.renewThenConnect(`HTTP 401: ${end.message}`, false, end.message);
 
     if (end.kind === 'consumer-error') {
       // A bug in this page, not the network's fault: retrying would replay the same events into

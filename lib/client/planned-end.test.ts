@@ -115,6 +115,35 @@ describe('session expiry and renewal', () => {
     expect(h.status()).toMatchObject({ state: 'failed', failure: 'auth' });
   });
 
+  it('a first connect refused with 401 and renewed is still connecting, never reconnecting: nothing was lost', async () => {
+    const renewSession = renewing('renewed');
+    h.start({ renewSession });
+    h.fake.last().respond(401);
+    await settle();
+    h.fake.last().open().send(hello() + metric(1));
+    await settle();
+    expect(h.state()).toBe('live');
+    expect(states()).not.toContain('connecting→reconnecting');
+    expect(h.transitions.map((t) => t.to)).not.toContain('reconnecting');
+    expect(h.recoveries).toEqual([]);
+  });
+
+  it('a quiet reconnect (rotation) refused with 401 renews without leaving live', async () => {
+    const renewSession = renewing('renewed');
+    h.start({ renewSession });
+    const stream = h.fake.last().open();
+    stream.send(hello() + metric(1) + rotate());
+    stream.end();
+    await settle();
+    h.fake.last().respond(401);
+    await settle();
+    expect(renewSession).toHaveBeenCalledTimes(1);
+    h.fake.last().open().send(hello({ resumed: true }) + metric(2));
+    await settle();
+    expect(states().every((s) => s.endsWith('→live'))).toBe(true);
+    expect(h.recoveries).toEqual([]);
+  });
+
   it('without a renew hook, a 401 is failed for auth at once', async () => {
     h.start();
     h.fake.last().respond(401);
