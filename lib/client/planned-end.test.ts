@@ -120,7 +120,10 @@ describe('session expiry and renewal', () => {
     h.start({ renewSession });
     h.fake.last().respond(401);
     await settle();
-    h.fake.last().open().send(hello() + metric(1));
+    h.fake
+      .last()
+      .open()
+      .send(hello() + metric(1));
     await settle();
     expect(h.state()).toBe('live');
     expect(states()).not.toContain('connecting→reconnecting');
@@ -138,7 +141,10 @@ describe('session expiry and renewal', () => {
     h.fake.last().respond(401);
     await settle();
     expect(renewSession).toHaveBeenCalledTimes(1);
-    h.fake.last().open().send(hello({ resumed: true }) + metric(2));
+    h.fake
+      .last()
+      .open()
+      .send(hello({ resumed: true }) + metric(2));
     await settle();
     expect(states().every((s) => s.endsWith('→live'))).toBe(true);
     expect(h.recoveries).toEqual([]);
