@@ -12,7 +12,7 @@ import { MAX_TRANSITIONS, type LiveStatusState } from './status-store';
 /**
  * The binding: the one place where a stream source meets the stores.
  *
- *   source ──events──▶ frame buffer ──batch per frame──▶ metrics store ──▶ components
+ *   source ──events──▶ frame buffer ──batch per paced frame──▶ metrics store ──▶ components
  *          ──status, recovery, protocol errors──────────▶ status store  ──▶ components
  *
  * What goes back up is named in lib/client/stream-source.ts: the source *pulls* `resumeCursor()`
@@ -36,7 +36,7 @@ export interface BindingOptions {
   metrics: MetricsStore;
   status: StoreApi<LiveStatusState>;
   env: Pick<ConnectionEnv, 'now'>;
-  /** Default `requestAnimationFrame` with a timer fallback (frame-buffer.ts). */
+  /** Default: animation frames at most every `COMMIT_EVERY_MS`, with a timer fallback (frame-buffer.ts). */
   scheduleFrame?: ScheduleFrame;
 }
 

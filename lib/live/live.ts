@@ -35,7 +35,7 @@ export interface LiveOptions {
   snapshot?: WireSnapshot;
   /** Timers and clock for the deferred stop and the status times. */
   env: Pick<ConnectionEnv, 'now' | 'setTimeout' | 'clearTimeout'>;
-  /** Default `requestAnimationFrame` (with a timer fallback for hidden tabs). */
+  /** Default: animation frames at most every `COMMIT_EVERY_MS`, with a timer fallback for hidden tabs (frame-buffer.ts). */
   scheduleFrame?: ScheduleFrame;
   /** Chart window per feed. Default 300000 ms. */
   windowMs?: number;

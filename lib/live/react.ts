@@ -1,7 +1,8 @@
-import { createContext, useContext } from 'react';
-import { useStore } from 'zustand';
+import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
+import { useStore, type StoreApi } from 'zustand';
 import type { MetricsState } from '@/lib/store/metrics-state';
 import type { Live } from './live';
+import { pacedSubscribe } from './paced-subscribe';
 import type { LiveStatusState } from './status-store';
 
 /**
@@ -18,10 +19,27 @@ export function useLive(): Live {
   return live;
 }
 
-export function useMetrics<T>(selector: (state: MetricsState) => T): T {
-  return useStore(useLive().metrics.api, selector);
+/** One paced subscription per store, shared by every component (stable, as React requires). */
+const pacedMetrics = new WeakMap<StoreApi<MetricsState>, (listener: () => void) => () => void>();
+function displaySubscribe(api: StoreApi<MetricsState>) {
+  let subscribe = pacedMetrics.get(api);
+  if (!subscribe) pacedMetrics.set(api, (subscribe = pacedSubscribe(api.subscribe)));
+  return subscribe;
 }
 
+/**
+ * Metrics for display: re-renders at most every `DISPLAY_EVERY_MS` (paced-subscribe.ts), since
+ * numbers that change ten times a second cannot be read. Charts draw outside React at their
+ * own pace (app/_components/chart/draw-chart.ts).
+ */
+export function useMetrics<T>(selector: (state: MetricsState) => T): T {
+  const api = useLive().metrics.api;
+  const get = useCallback(() => selector(api.getState()), [api, selector]);
+  const getServer = useCallback(() => selector(api.getInitialState()), [api, selector]);
+  return useSyncExternalStore(displaySubscribe(api), get, getServer);
+}
+
+/** Connection state is never paced: a state on screen must change when it does. */
 export function useLiveStatus<T>(selector: (state: LiveStatusState) => T): T {
   return useStore(useLive().status, selector);
 }
