@@ -50,3 +50,24 @@ describe('pacedSubscribe', () => {
     expect(store.size).toBe(0);
   });
 });
+
+describe('pacedSubscribe, several listeners', () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it('tells every listener in the same task, whenever each subscribed, with one store subscription', () => {
+    const store = source();
+    const subscribe = pacedSubscribe(store.subscribe, 250);
+    const heard: string[] = [];
+    subscribe(() => heard.push(`a@${Date.now() - 1_000_000}`));
+    store.change();
+    vi.advanceTimersByTime(100);
+    const unsubscribeB = subscribe(() => heard.push(`b@${Date.now() - 1_000_000}`));
+    store.change();
+    vi.advanceTimersByTime(150);
+    expect(heard).toEqual(['a@0', 'a@250', 'b@250']);
+    expect(store.size).toBe(1);
+    unsubscribeB();
+    expect(store.size).toBe(1);
+  });
+});

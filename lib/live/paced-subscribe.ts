@@ -23,24 +23,35 @@ const browserClock: PaceClock = {
 
 type Subscribe = (listener: () => void) => () => void;
 
-/** Wraps `subscribe` so each listener is told at most once per `everyMs` (default `DISPLAY_EVERY_MS`). */
+/**
+ * Wraps `subscribe` so its listeners are told at most once per `everyMs` (default
+ * `DISPLAY_EVERY_MS`), all of them in the same task: components that read the same store then
+ * render from the same commit, and the page never shows two states at once. One subscription to
+ * the store while anyone listens.
+ */
 export function pacedSubscribe(subscribe: Subscribe, everyMs = DISPLAY_EVERY_MS, clock = browserClock): Subscribe {
+  const listeners = new Set<() => void>();
+  let unsubscribe: (() => void) | null = null;
+  let timer: unknown = null;
+  let last = -Infinity;
+
+  const notify = () => {
+    timer = null;
+    last = clock.now();
+    [...listeners].forEach((listener) => listener());
+  };
+  const changed = () => {
+    if (timer === null) timer = clock.setTimeout(notify, Math.max(0, last + everyMs - clock.now()));
+  };
+
   return (listener) => {
-    let timer: unknown = null;
-    let last = -Infinity;
-    const unsubscribe = subscribe(() => {
-      if (timer !== null) return;
-      timer = clock.setTimeout(
-        () => {
-          timer = null;
-          last = clock.now();
-          listener();
-        },
-        Math.max(0, last + everyMs - clock.now()),
-      );
-    });
+    listeners.add(listener);
+    unsubscribe ??= subscribe(changed);
     return () => {
+      listeners.delete(listener);
+      if (listeners.size > 0 || !unsubscribe) return;
       unsubscribe();
+      unsubscribe = null;
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
     };
