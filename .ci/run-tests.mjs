@@ -1,5 +1,6 @@
-// The whole gate behind `npm test`: typecheck, lint, unit tests, production build, integration
-// tests against `next start`, and the Playwright e2e suite. Every step runs even if an earlier
+// The whole gate behind `npm test`: typecheck, format, lint, the docs check, unit tests,
+// production build, integration tests against `next start`, and the Playwright e2e suite
+// (docs/testing.md). Every step runs even if an earlier
 // one failed (except what needs the build), and the last line is a plain
 // `N passed, N failed` summary that CI reads.
 //
@@ -75,6 +76,7 @@ const STEPS = [
   commandStep('typecheck', bin('tsc'), ['--noEmit']),
   commandStep('format', bin('prettier'), ['--check', '.']),
   commandStep('lint', bin('eslint'), ['--max-warnings=0', '.']),
+  commandStep('docs', process.execPath, ['scripts/check-docs.mjs']),
   vitestStep('unit'),
   commandStep('build', bin('next'), ['build']),
   vitestStep('integration'),

@@ -12,7 +12,7 @@ import {
 } from './tab-helpers';
 
 /**
- * Issue 13 item 2: a frozen page (Page Lifecycle `freeze`, driven by CDP
+ * A frozen page (Page Lifecycle `freeze`, driven by CDP
  * `Page.setWebLifecycleState`) stops its stream cleanly, so the server frees the slot, and
  * hands the lead to another tab if there is one; on `resume` it comes back live from its
  * cursor: no gap, no event applied twice. Closing the leader with `beforeunload`/`pagehide`
