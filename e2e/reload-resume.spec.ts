@@ -49,7 +49,7 @@ test('a reload resumes from the snapshot cursor: every event after the first pai
     const root = document.querySelector('[data-testid="dashboard"]')!;
     const seqs = Object.fromEntries(
       [...document.querySelectorAll('[data-feed]')].map((card) => [
-        card.getAttribute('data-feed'),
+        card.getAttribute('data-feed') ?? '',
         Number(card.getAttribute('data-last-seq')),
       ]),
     );
