@@ -1,3 +1,4 @@
+// @ts-check
 import js from '@eslint/js';
 import nextPlugin from '@next/eslint-plugin-next';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -10,7 +11,15 @@ import tseslint from 'typescript-eslint';
  * import each other. `import type` counts too: a seam that needs a type from above is upside down.
  * The import graph is checked here, on every lint, so the layering stays true.
  */
+/** @param {string} name */
 const layer = (name) => `^(@/|(\\.\\./)+)(lib/)?${name}(/|$)`;
+/**
+ * @param {string[]} files
+ * @param {string[]} layers
+ * @param {string} why
+ * @param {{ packages?: string[], paths?: { name: string, message: string }[] }} [more]
+ * @returns {import('typescript-eslint').ConfigWithExtends}
+ */
 const forbid = (files, layers, why, more = {}) => ({
   files,
   rules: {

@@ -1,3 +1,4 @@
+// @ts-check
 // The whole gate behind `npm test`: typecheck, format, lint, the docs check, unit tests,
 // production build, integration tests against `next start`, and the Playwright e2e suite
 // (docs/testing.md). Every step runs even if an earlier
@@ -30,8 +31,13 @@ if (nodeMajor < MIN_NODE_MAJOR) {
 const TMP = '.tmp';
 mkdirSync(TMP, { recursive: true });
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.CI ? '0' : '1' };
+/** @param {string} name */
 const bin = (name) => `node_modules/.bin/${name}`;
 
+/**
+ * @param {string} file
+ * @returns {any} the parsed report, whose shape the caller knows, or null
+ */
 const readJson = (file) => {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
@@ -40,7 +46,16 @@ const readJson = (file) => {
   }
 };
 
-/** A vitest project: counts come from its JSON report. */
+/**
+ * @typedef {{ passed: number, failed: number, skipped: number, note?: string }} Counts
+ * @typedef {{ name: string, needsBuild: boolean, run(): Counts }} Step
+ */
+
+/**
+ * A vitest project: counts come from its JSON report.
+ * @param {string} project
+ * @returns {Step}
+ */
 const vitestStep = (project) => ({
   name: project,
   needsBuild: project !== 'unit',
@@ -62,7 +77,13 @@ const vitestStep = (project) => ({
   },
 });
 
-/** A command that passes or fails as a whole (typecheck, lint, build): one check. */
+/**
+ * A command that passes or fails as a whole (typecheck, lint, build): one check.
+ * @param {string} name
+ * @param {string} command
+ * @param {string[]} args
+ * @returns {Step}
+ */
 const commandStep = (name, command, args, needsBuild = false) => ({
   name,
   needsBuild,
@@ -95,6 +116,11 @@ const STEPS = [
   },
 ];
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {Record<string, string>} [extraEnv]
+ */
 function sh(command, args, extraEnv = {}) {
   console.log(`\n$ ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
@@ -108,6 +134,7 @@ const steps = STEPS.filter(
     wanted.includes(step.name) ||
     (step.name === 'build' && wanted.some((w) => STEPS.find((s) => s.name === w)?.needsBuild)),
 );
+/** @type {(Counts & { name: string, seconds?: number })[]} */
 const results = [];
 let buildFailed = false;
 for (const step of steps) {

@@ -68,7 +68,7 @@ function anchors(text) {
   for (const line of text.split('\n')) {
     if (line.startsWith('```')) fenced = !fenced;
     const heading = !fenced && /^#{1,6}\s+(.*)$/.exec(line);
-    if (heading) result.add(slug(heading[1]));
+    if (heading) result.add(slug(heading[1] ?? ''));
   }
   return result;
 }
@@ -87,7 +87,7 @@ function links(text) {
     if (fenced) return;
     const prose = line.replace(/`[^`]*`/g, '');
     for (const match of prose.matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
-      result.push({ target: match[1], line: index + 1 });
+      result.push({ target: match[1] ?? '', line: index + 1 });
     }
   });
   return result;
@@ -156,7 +156,7 @@ for (const file of code) {
   const text = read(file);
   const bench = file.startsWith('e2e/bench/');
   for (const match of text.matchAll(/process\.env\.([A-Z][A-Z0-9_]*)|process\.env\[['"]([A-Z][A-Z0-9_]*)['"]\]/g)) {
-    const name = match[1] ?? match[2];
+    const name = match[1] ?? match[2] ?? '';
     if (NOT_SETTINGS.has(name)) continue;
     if (bench) {
       if (name.startsWith('BENCH_')) benchVars.set(name, file);
@@ -166,7 +166,7 @@ for (const file of code) {
 // The validated settings: the keys of the env schemas.
 for (const file of ['lib/server/env.ts', 'lib/server/auth/auth-config.ts']) {
   if (!existsSync(join(ROOT, file))) continue;
-  for (const match of read(file).matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)) appVars.set(match[1], file);
+  for (const match of read(file).matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)) appVars.set(match[1] ?? '', file);
 }
 /**
  * Whether `text` names the variable as a word (`NAME`, `NAME=1`).
