@@ -1,5 +1,5 @@
 // @ts-check
-// The whole gate behind `npm test`: typecheck, format, lint, the docs check, unit tests,
+// The whole gate behind `npm test`: typecheck, format, lint, unused code, the docs check, unit tests,
 // production build, integration tests against `next start`, and the Playwright e2e suite
 // (docs/testing.md). Every step runs even if an earlier
 // one failed (except what needs the build), and the last line is a plain
@@ -97,6 +97,7 @@ const STEPS = [
   commandStep('typecheck', bin('tsc'), ['--noEmit']),
   commandStep('format', bin('prettier'), ['--check', '.']),
   commandStep('lint', bin('eslint'), ['--max-warnings=0', '.']),
+  commandStep('unused', bin('knip'), ['--no-progress']),
   commandStep('docs', process.execPath, ['scripts/check-docs.mjs']),
   vitestStep('unit'),
   commandStep('build', bin('next'), ['build']),

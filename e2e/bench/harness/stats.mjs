@@ -24,7 +24,4 @@ export const fmt = (n, digits = 0) =>
     ? '–'
     : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-/** A ratio as `1.23×`, or '–' when either side is missing. */
-export const ratio = (a, b, digits = 2) => (a === null || b === null || !b ? '–' : `${fmt(a / b, digits)}×`);
-
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
