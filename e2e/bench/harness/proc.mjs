@@ -1,3 +1,4 @@
+// @ts-check
 // What the bench reads about a server process from /proc (Linux): CPU, memory, file descriptors.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { sleep } from './stats.mjs';
@@ -6,6 +7,7 @@ import { sleep } from './stats.mjs';
 const CLK_TCK = 100;
 
 /** The pids of a process and all its descendants. */
+/** @param {number} rootPid */
 function processTree(rootPid) {
   const parents = new Map();
   for (const entry of readdirSync('/proc')) {
@@ -28,6 +30,7 @@ function processTree(rootPid) {
 }
 
 /** utime + stime of a process and all its descendants, in seconds. */
+/** @param {number} rootPid */
 export function treeCpuSeconds(rootPid) {
   let ticks = 0;
   for (const pid of processTree(rootPid)) {
@@ -43,6 +46,7 @@ export function treeCpuSeconds(rootPid) {
 }
 
 /** Resident memory of a process and its descendants, in KB (a `next start` may fork a worker). */
+/** @param {number} rootPid */
 export function treeRssKb(rootPid) {
   let total = 0;
   for (const pid of processTree(rootPid)) {
@@ -56,6 +60,7 @@ export function treeRssKb(rootPid) {
 }
 
 /** Open file descriptors of one process (each open stream holds one socket). */
+/** @param {number} pid */
 export function openFds(pid) {
   try {
     return readdirSync(`/proc/${pid}/fd`).length;
@@ -65,6 +70,7 @@ export function openFds(pid) {
 }
 
 /** The soft limit on open files of a process (`ulimit -n` as that process sees it). */
+/** @param {number} pid */
 export function fdLimit(pid) {
   try {
     return Number(/Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1]);
@@ -77,6 +83,10 @@ export function fdLimit(pid) {
  * Reads the probe preloaded into a server (e2e/bench/server-probe.mjs, BENCH_PROBE_DIR=dir):
  * signalled with SIGUSR2, it writes `<dir>/<pid>.json`. Resolves with that report, heap in KB
  * (after GC if the server runs with --expose-gc), or null if none came.
+ */
+/**
+ * @param {number} pid
+ * @param {string} dir
  */
 export async function readProbe(pid, dir) {
   const file = `${dir}/${pid}.json`;

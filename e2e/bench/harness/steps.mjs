@@ -1,3 +1,4 @@
+// @ts-check
 // When a step of a scale benchmark counts as broken: shared by scale.mjs and redis-scale.mjs.
 import { fmt } from './stats.mjs';
 
@@ -8,7 +9,11 @@ import { fmt } from './stats.mjs';
  */
 export const MIN_OF_NOMINAL = 0.95;
 
-/** Why a step counts as broken, or null if it held: every stream open, every event delivered. */
+/**
+ * Why a step counts as broken, or null if it held: every stream open, every event delivered.
+ * @param {{ alive: boolean, exit?: unknown, failed: number, streams: number, missingWindows?: number,
+ *   dropped: number, lostEvents: number, silent: number, errors?: Record<string, number>, ofNominal: number }} step
+ */
 export function brokenStep(step) {
   if (!step.alive) return `the server process died (${step.exit})`;
   if (step.failed > 0) return `${fmt(step.failed)} of ${fmt(step.streams)} streams not opened`;
