@@ -1,3 +1,4 @@
+// @ts-check
 // Browser under load: headless Chromium on the dashboard with the server at every feed every
 // 3 ms (≈ 2,400 events/s): long tasks, frame gaps from requestAnimationFrame, and main-thread
 // busy time from CDP `Performance.getMetrics`.
@@ -18,13 +19,18 @@ export default async function browser() {
   });
   try {
     const page = await b.newPage();
+    // What the page records, on `window.__perf`: long tasks' durations and every frame's time.
+    /** @typedef {{ longTasks: number[], frames: number[] }} PagePerf */
     await page.addInitScript(() => {
-      window.__perf = { longTasks: [], frames: [] };
-      new PerformanceObserver((list) =>
-        list.getEntries().forEach((e) => window.__perf.longTasks.push(e.duration)),
-      ).observe({ type: 'longtask', buffered: true });
+      const perf = /** @type {PagePerf} */ ({ longTasks: [], frames: [] });
+      Object.assign(window, { __perf: perf });
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => perf.longTasks.push(e.duration))).observe({
+        type: 'longtask',
+        buffered: true,
+      });
+      /** @param {number} t */
       const frame = (t) => {
-        window.__perf.frames.push(t);
+        perf.frames.push(t);
         requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
@@ -35,10 +41,11 @@ export default async function browser() {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const busy = async () =>
-      (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+      (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
     await page.evaluate(() => {
-      window.__perf.longTasks = [];
-      window.__perf.frames = [];
+      const perf = /** @type {{ __perf: PagePerf }} */ (/** @type {unknown} */ (window)).__perf;
+      perf.longTasks = [];
+      perf.frames = [];
     });
     const applied0 = Number(await page.getAttribute('[data-testid="dashboard"]', 'data-events-applied'));
     const busy0 = await busy();
@@ -47,8 +54,10 @@ export default async function browser() {
     const wall = (Date.now() - started) / 1000;
     const busy1 = await busy();
     const applied1 = Number(await page.getAttribute('[data-testid="dashboard"]', 'data-events-applied'));
-    const perf = await page.evaluate(() => window.__perf);
-    const deltas = perf.frames.slice(1).map((t, i) => t - perf.frames[i]);
+    const perf = await page.evaluate(
+      () => /** @type {{ __perf: PagePerf }} */ (/** @type {unknown} */ (window)).__perf,
+    );
+    const deltas = perf.frames.slice(1).map((t, i) => t - (perf.frames[i] ?? t));
     const dropped = deltas.reduce((sum, d) => sum + Math.max(0, Math.round(d / (1000 / 60)) - 1), 0);
     console.log(`events applied by the store: ${fmt((applied1 - applied0) / wall)} /s`);
     console.log(
