@@ -6,8 +6,10 @@ import { sleep } from './stats.mjs';
 /** Kernel clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on every Linux this runs on). */
 const CLK_TCK = 100;
 
-/** The pids of a process and all its descendants. */
-/** @param {number} rootPid */
+/**
+ * The pids of a process and all its descendants.
+ * @param {number} rootPid
+ */
 function processTree(rootPid) {
   const parents = new Map();
   for (const entry of readdirSync('/proc')) {
@@ -29,8 +31,10 @@ function processTree(rootPid) {
   return tree;
 }
 
-/** utime + stime of a process and all its descendants, in seconds. */
-/** @param {number} rootPid */
+/**
+ * utime + stime of a process and all its descendants, in seconds.
+ * @param {number} rootPid
+ */
 export function treeCpuSeconds(rootPid) {
   let ticks = 0;
   for (const pid of processTree(rootPid)) {
@@ -45,8 +49,10 @@ export function treeCpuSeconds(rootPid) {
   return ticks / CLK_TCK;
 }
 
-/** Resident memory of a process and its descendants, in KB (a `next start` may fork a worker). */
-/** @param {number} rootPid */
+/**
+ * Resident memory of a process and its descendants, in KB (a `next start` may fork a worker).
+ * @param {number} rootPid
+ */
 export function treeRssKb(rootPid) {
   let total = 0;
   for (const pid of processTree(rootPid)) {
@@ -59,8 +65,10 @@ export function treeRssKb(rootPid) {
   return total;
 }
 
-/** Open file descriptors of one process (each open stream holds one socket). */
-/** @param {number} pid */
+/**
+ * Open file descriptors of one process (each open stream holds one socket).
+ * @param {number} pid
+ */
 export function openFds(pid) {
   try {
     return readdirSync(`/proc/${pid}/fd`).length;
@@ -69,8 +77,10 @@ export function openFds(pid) {
   }
 }
 
-/** The soft limit on open files of a process (`ulimit -n` as that process sees it). */
-/** @param {number} pid */
+/**
+ * The soft limit on open files of a process (`ulimit -n` as that process sees it).
+ * @param {number} pid
+ */
 export function fdLimit(pid) {
   try {
     return Number(/Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1]);
@@ -83,10 +93,9 @@ export function fdLimit(pid) {
  * Reads the probe preloaded into a server (e2e/bench/server-probe.mjs, BENCH_PROBE_DIR=dir):
  * signalled with SIGUSR2, it writes `<dir>/<pid>.json`. Resolves with that report, heap in KB
  * (after GC if the server runs with --expose-gc), or null if none came.
- */
-/**
  * @param {number} pid
  * @param {string} dir
+ * @returns {Promise<{ heapKb: number, eventLoop?: { utilization: number } } | null>}
  */
 export async function readProbe(pid, dir) {
   const file = `${dir}/${pid}.json`;

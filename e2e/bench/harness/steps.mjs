@@ -10,9 +10,24 @@ import { fmt } from './stats.mjs';
 export const MIN_OF_NOMINAL = 0.95;
 
 /**
+ * One step of a scale benchmark: one server (or the Redis group) at one number of open streams.
+ * @typedef {{
+ *   kind: string, label?: string, phase: string, streams: number,
+ *   started: number, failed: number, errors: Record<string, number>,
+ *   alive: boolean, exit: unknown, missingWindows: number,
+ *   eventsPerSecond: number, ofNominal: number, lostEvents: number, dropped: number, silent: number,
+ *   p50: number | null, p99: number | null, cpuCorePercent: number, cpuMicrosPerStream: number,
+ *   rssKb?: number, rssPerStreamKb: number, fds?: number, fdLimit?: number,
+ *   eventLoop?: { utilization: number } | null,
+ *   redisCommandsPerInstance?: number, perCommand?: [string, number][],
+ *   perInstance?: { eventsPerSecond: number, p99: number | null, cpuCorePercent: number }[],
+ *   broken?: string | null, diagnosis?: string,
+ * }} Step
+ */
+
+/**
  * Why a step counts as broken, or null if it held: every stream open, every event delivered.
- * @param {{ alive: boolean, exit?: unknown, failed: number, streams: number, missingWindows?: number,
- *   dropped: number, lostEvents: number, silent: number, errors?: Record<string, number>, ofNominal: number }} step
+ * @param {Step} step
  */
 export function brokenStep(step) {
   if (!step.alive) return `the server process died (${step.exit})`;
