@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run start:raw`: the optional raw stream path. One HTTP server in which `GET /api/stream`
 // is answered by a plain node:http handler and every other request goes to Next. Every request
 // first has its forwarded headers vetted against the socket and its path normalised
@@ -15,6 +16,10 @@
 // app, and this file picks it up from there.
 
 import { createServer } from 'node:http';
+
+/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
+/** @typedef {import('node:http').ServerResponse} ServerResponse */
+/** @typedef {(req: IncomingMessage, res: ServerResponse) => void} Handler */
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -22,7 +27,8 @@ const { values } = parseArgs({
 });
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const hostname = values.hostname ?? '127.0.0.1';
-process.env.NODE_ENV ??= 'production';
+// Next's types make NODE_ENV read-only; a plain Node process sets it like any other variable.
+/** @type {Record<string, string | undefined>} */ (process.env).NODE_ENV ??= 'production';
 
 const { default: next } = await import('next');
 const app = next({ dev: false, hostname, port });
@@ -30,24 +36,33 @@ await app.prepare();
 const handleNext = app.getRequestHandler();
 
 /** Keep in step with RAW_STREAM_HANDLER_KEY in lib/server/raw-stream-handler.ts. */
-const handleRequest = globalThis.__realtimeDashboardRawStreamHandler;
+const handleRequest = /** @type {Record<string, unknown>} */ (globalThis).__realtimeDashboardRawStreamHandler;
 if (typeof handleRequest !== 'function') {
   console.error('The raw stream handler was not published: is instrumentation.ts in the build? Run `npm run build`.');
   process.exit(1);
 }
 
+/** @type {Handler} */
 const toNext = (req, res) => {
   handleNext(req, res).catch((error) => failed(res, error));
 };
 
 const server = createServer((req, res) => {
   try {
-    handleRequest(req, res, toNext);
+    /** @type {(req: IncomingMessage, res: ServerResponse, toNext: Handler) => void} */ (handleRequest)(
+      req,
+      res,
+      toNext,
+    );
   } catch (error) {
     failed(res, error); // A bug must cost one request, not the process.
   }
 });
 
+/**
+ * @param {ServerResponse} res
+ * @param {unknown} error
+ */
 function failed(res, error) {
   console.error('[raw-server] request failed', error);
   if (!res.headersSent) {

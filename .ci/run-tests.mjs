@@ -1,5 +1,7 @@
-// The whole gate behind `npm test`: typecheck, lint, unit tests, production build, integration
-// tests against `next start`, and the Playwright e2e suite. Every step runs even if an earlier
+// @ts-check
+// The whole gate behind `npm test`: typecheck, format, lint, unused code, the docs check, unit tests,
+// production build, integration tests against `next start`, and the Playwright e2e suite
+// (docs/testing.md). Every step runs even if an earlier
 // one failed (except what needs the build), and the last line is a plain
 // `N passed, N failed` summary that CI reads.
 //
@@ -29,8 +31,13 @@ if (nodeMajor < MIN_NODE_MAJOR) {
 const TMP = '.tmp';
 mkdirSync(TMP, { recursive: true });
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.CI ? '0' : '1' };
+/** @param {string} name */
 const bin = (name) => `node_modules/.bin/${name}`;
 
+/**
+ * @param {string} file
+ * @returns {any} the parsed report, whose shape the caller knows, or null
+ */
 const readJson = (file) => {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
@@ -39,7 +46,16 @@ const readJson = (file) => {
   }
 };
 
-/** A vitest project: counts come from its JSON report. */
+/**
+ * @typedef {{ passed: number, failed: number, skipped: number, note?: string }} Counts
+ * @typedef {{ name: string, needsBuild: boolean, run(): Counts }} Step
+ */
+
+/**
+ * A vitest project: counts come from its JSON report.
+ * @param {string} project
+ * @returns {Step}
+ */
 const vitestStep = (project) => ({
   name: project,
   needsBuild: project !== 'unit',
@@ -61,7 +77,13 @@ const vitestStep = (project) => ({
   },
 });
 
-/** A command that passes or fails as a whole (typecheck, lint, build): one check. */
+/**
+ * A command that passes or fails as a whole (typecheck, lint, build): one check.
+ * @param {string} name
+ * @param {string} command
+ * @param {string[]} args
+ * @returns {Step}
+ */
 const commandStep = (name, command, args, needsBuild = false) => ({
   name,
   needsBuild,
@@ -75,6 +97,8 @@ const STEPS = [
   commandStep('typecheck', bin('tsc'), ['--noEmit']),
   commandStep('format', bin('prettier'), ['--check', '.']),
   commandStep('lint', bin('eslint'), ['--max-warnings=0', '.']),
+  commandStep('unused', bin('knip'), ['--no-progress']),
+  commandStep('docs', process.execPath, ['scripts/check-docs.mjs']),
   vitestStep('unit'),
   commandStep('build', bin('next'), ['build']),
   vitestStep('integration'),
@@ -93,6 +117,11 @@ const STEPS = [
   },
 ];
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {Record<string, string>} [extraEnv]
+ */
 function sh(command, args, extraEnv = {}) {
   console.log(`\n$ ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
@@ -106,6 +135,7 @@ const steps = STEPS.filter(
     wanted.includes(step.name) ||
     (step.name === 'build' && wanted.some((w) => STEPS.find((s) => s.name === w)?.needsBuild)),
 );
+/** @type {(Counts & { name: string, seconds?: number })[]} */
 const results = [];
 let buildFailed = false;
 for (const step of steps) {

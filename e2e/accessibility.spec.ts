@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { badge, expect, openLive, RECOVERY_TIMEOUT_MS, test, transitions } from './fixtures';
 
 /**
- * Spec 9: the dashboard is usable without a mouse and without sight of the screen.
+ * The dashboard is usable without a mouse and without sight of the screen.
  * - axe finds no serious or critical violation, in light and dark, on desktop and phone, live
  *   and during an outage;
  * - only interactive elements are tab stops (the badge is announced, not focused);

@@ -2,7 +2,7 @@ import { FEEDS } from '../lib/metrics/feeds';
 import { badge, expect, RECOVERY_TIMEOUT_MS, test } from './fixtures';
 
 /**
- * Issue 12 item 6: the chart library is a lazy chunk, fetched after hydration. Here the network
+ * The chart library is a lazy chunk, fetched after hydration. Here the network
  * is cut at the moment the page asks for it, so the load fails for real (refused connections
  * through the chaos proxy, not an emulated offline). When the link is back, the charts appear.
  */

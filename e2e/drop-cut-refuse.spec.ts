@@ -2,7 +2,7 @@ import { FEEDS } from '../lib/metrics/feeds';
 import { badge, counter, expect, lastSeqs, openLive, RECOVERY_TIMEOUT_MS, serverLastSeqs, test } from './fixtures';
 import { wordsShownSince } from './reason-words';
 
-/** Spec 1: the connection is cut, and reconnects are refused for 5 s. */
+/** The connection is cut, and reconnects are refused for 5 s. */
 
 test('a cut then 5 s of refused reconnects: reconnecting with a countdown, then live, with no gap', async ({
   page,

@@ -11,7 +11,7 @@ import {
 } from './fixtures';
 import { wordsShownSince } from './reason-words';
 
-/** Spec 3: the server restarts and forgets everything (new epoch). */
+/** The server restarts and forgets everything (new epoch). */
 
 for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
   test(`server restart (${signal}): resyncing with the reset reported, then live`, async ({

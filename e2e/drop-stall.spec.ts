@@ -14,7 +14,7 @@ import {
 import type { ChaosProxy } from './fixtures/chaos-proxy';
 import { ledger } from './tab-helpers';
 
-/** Spec 2: a half-open link. Bytes stop, nothing closes: only the watchdog can notice. */
+/** A half-open link. Bytes stop, nothing closes: only the watchdog can notice. */
 
 const cards = (page: Page, stale: boolean) => page.locator(`[data-feed][data-stale="${stale}"]`);
 

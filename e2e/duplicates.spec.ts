@@ -1,7 +1,7 @@
 import { FEEDS } from '../lib/metrics/feeds';
 import { counter, expect, lastSeqs, openLive, test } from './fixtures';
 
-/** Spec 6: the server sends a burst of events the client already has. */
+/** The server sends a burst of events the client already has. */
 
 // A producer that never ticks by itself: the test publishes, so every number is exact.
 test.use({ serverEnv: { METRICS_INTERVAL_MS: '3600000' } });

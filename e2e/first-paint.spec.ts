@@ -2,7 +2,7 @@ import { FEEDS } from '../lib/metrics/feeds';
 import { badge, expect, serverLastSeqs, test } from './fixtures';
 
 /**
- * Issue 12 item 4: the server-rendered HTML already shows every feed's data (value, trend,
+ * The server-rendered HTML already shows every feed's data (value, trend,
  * last seq, a drawn chart), and hydrating it produces no React hydration warning.
  */
 

@@ -1,7 +1,7 @@
 import { FEEDS } from '../lib/metrics/feeds';
 import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, test } from './fixtures';
 
-/** Spec 7: the outage outlasts the server's replay window. */
+/** The outage outlasts the server's replay window. */
 
 test('history evicted during a long outage: a reset, and "N s could not be recovered"', async ({
   page,

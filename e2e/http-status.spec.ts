@@ -1,7 +1,7 @@
 import { recordStreamFetches, STREAM_ROUTE } from './fixtures/browser-faults';
 import { badge, expect, LOADED_TIMER_SLACK_MS, openLive, RECOVERY_TIMEOUT_MS, test } from './fixtures';
 
-/** Spec 4: what the server says when it refuses a stream. */
+/** What the server says when it refuses a stream. */
 
 const RETRY_AFTER_S = 2;
 

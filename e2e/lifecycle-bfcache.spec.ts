@@ -3,7 +3,7 @@ import { lifecycleControl, lifecycleEvents, recordLifecycle } from './lifecycle-
 import { expectContinuousSince, ledger, serverStreams } from './tab-helpers';
 
 /**
- * Issue 13 item 2: a page put in the back/forward cache (`pagehide` persisted) closes its stream
+ * A page put in the back/forward cache (`pagehide` persisted) closes its stream
  * first, so the server frees the slot and the page stays eligible for the cache; restored
  * (`pageshow` persisted), it is live again from its cursor: no gap, no duplicate.
  *

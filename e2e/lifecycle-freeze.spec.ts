@@ -12,7 +12,7 @@ import {
 } from './tab-helpers';
 
 /**
- * Issue 13 item 2: a frozen page (Page Lifecycle `freeze`, driven by CDP
+ * A frozen page (Page Lifecycle `freeze`, driven by CDP
  * `Page.setWebLifecycleState`) stops its stream cleanly, so the server frees the slot, and
  * hands the lead to another tab if there is one; on `resume` it comes back live from its
  * cursor: no gap, no event applied twice. Closing the leader with `beforeunload`/`pagehide`
@@ -46,9 +46,7 @@ test('a frozen tab closes its stream and, on resume, is live again from its curs
   await expect(badge(page)).toHaveAttribute('data-state', 'live');
   await expect.poll(() => serverStreams(server.url)).toBe(1);
   await expectContinuousSince(page, server.url, before);
-  expect((await lifecycleEvents(page)).map((e) => e.type)).toEqual(
-    expect.arrayContaining(['freeze', 'resume']) as string[],
-  );
+  expect((await lifecycleEvents(page)).map((e) => e.type)).toEqual(expect.arrayContaining(['freeze', 'resume']));
 });
 
 test('the leader frozen: the other tab leads and stays live; the old leader resumes as a follower, without gap or duplicate', async ({

@@ -1,7 +1,7 @@
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 
 /**
- * Helpers for the page-lifecycle specs (issue 13 item 2, docs/lifecycle.md): drive Chromium's
+ * Helpers for the page-lifecycle specs (docs/lifecycle.md): drive Chromium's
  * Page Lifecycle through CDP, and record in the page which lifecycle events it saw.
  */
 

@@ -2,7 +2,7 @@ import { FEEDS } from '../lib/metrics/feeds';
 import { goOffline } from './fixtures/browser-faults';
 import { badge, counter, expect, openLive, RECOVERY_TIMEOUT_MS, test } from './fixtures';
 
-/** Spec 5: the browser goes offline. Emulation alone does not cut the stream, so we cut too. */
+/** The browser goes offline. Emulation alone does not cut the stream, so we cut too. */
 
 test('offline plus a cut: the offline badge, then back online, then live with no gap', async ({
   page,

@@ -2,7 +2,7 @@ import { FEEDS } from '../lib/metrics/feeds';
 import { badge, counter, expect, openLive, test, transitions } from './fixtures';
 
 /**
- * Issue 12 item 5: after a reload the stream starts from the cursor the server-rendered snapshot
+ * After a reload the stream starts from the cursor the server-rendered snapshot
  * is consistent with, so the page continues from exactly what it first painted: no gap, no
  * duplicate, no reset.
  */
@@ -49,7 +49,7 @@ test('a reload resumes from the snapshot cursor: every event after the first pai
     const root = document.querySelector('[data-testid="dashboard"]')!;
     const seqs = Object.fromEntries(
       [...document.querySelectorAll('[data-feed]')].map((card) => [
-        card.getAttribute('data-feed'),
+        card.getAttribute('data-feed') ?? '',
         Number(card.getAttribute('data-last-seq')),
       ]),
     );

@@ -1,7 +1,7 @@
 import { FEEDS } from '../lib/metrics/feeds';
 import { badge, counter, expect, openLive, test } from './fixtures';
 
-/** Spec 8: a reload mid-stream. */
+/** A reload mid-stream. */
 
 test('a reload mid-stream comes back live with history drawn and no console errors', async ({ page, appErrors }) => {
   await openLive(page);

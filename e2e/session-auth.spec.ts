@@ -3,7 +3,7 @@ import { badge, expect, health, openLive, statesVisited, test, waitForHealth } f
 import { ledger, openTabs, settledLeader } from './tab-helpers';
 
 /**
- * Issue 16 items 1 and 3 in the browser: a session expiring under a live stream renews with no
+ * In the browser: a session expiring under a live stream renews with no
  * gap and never shows `failed`; signing out in one tab ends the stream in every tab; a scoped
  * user sees only their feeds; the sign-in panel signs in with one click.
  */

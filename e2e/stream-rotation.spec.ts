@@ -3,7 +3,7 @@ import { badge, expect, health, openLive, statesVisited, test } from './fixtures
 import { ledger } from './tab-helpers';
 
 /**
- * Issue 13 item 1: planned rotation. With SSE_MAX_STREAM_MS=3000 the server ends every stream
+ * Planned rotation. With SSE_MAX_STREAM_MS=3000 the server ends every stream
  * after 2.7–3 s with `event: rotate`; the page reconnects from its cursor each time and the user
  * sees nothing: the badge stays `live`, no recovery toast, no gap, no duplicate. The stream
  * inspector counts the rotations.

@@ -3,8 +3,8 @@ import { badge, expect, serverLastSeqs } from './fixtures';
 
 /**
  * Helpers for the tab-sharing specs (docs/tab-sharing.md). Tabs are pages of ONE browser
- * context: Web Locks, BroadcastChannel and the connection pool are per context (sse-pitfalls
- * #13), so pages of two contexts would each lead and never prove anything.
+ * context: Web Locks, BroadcastChannel and the connection pool are per context, so
+ * pages of two contexts would each lead and never prove anything.
  */
 
 /** Opens `count` tabs on the dashboard (the first one is `first`), one after another. */

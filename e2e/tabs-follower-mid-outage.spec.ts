@@ -3,7 +3,7 @@ import { badge, expect, RECOVERY_TIMEOUT_MS, serverLastSeqs, test } from './fixt
 import { ledger, openTabs, reaches, role, settledLeader } from './tab-helpers';
 
 /**
- * Issue 12 items 3 and 8: a tab opened while the shared stream is down. The page itself loads
+ * A tab opened while the shared stream is down. The page itself loads
  * (only stream requests fail: a context route aborts them, after a proxy cut ended the open
  * stream), the new tab follows, shows the outage honestly (reconnecting with a countdown, not
  * "Connecting" forever or "Live"), then goes live with the others.

@@ -2,7 +2,7 @@ import { badge, expect, serverLastSeqs, test } from './fixtures';
 import { ledger, openTabs, reaches, role, serverStreams, settledLeader } from './tab-helpers';
 
 /**
- * Issue 12 item 2: the leader tab closes; another tab leads promptly and resumes from the
+ * The leader tab closes; another tab leads promptly and resumes from the
  * cursor of the last event it applied. In every remaining tab: no reset, no gap, and no event
  * applied twice (events applied grow exactly as the feeds' last seqs do).
  */

@@ -2,7 +2,7 @@ import { badge, expect, RECOVERY_TIMEOUT_MS, serverLastSeqs, statesVisited, test
 import { ledger, openTabs, reaches, settledLeader } from './tab-helpers';
 
 /**
- * Issue 12 items 3 and 8: the leader's link is cut by the chaos proxy (and reconnects refused)
+ * The leader's link is cut by the chaos proxy (and reconnects refused)
  * while the followers stay open. Every tab shows the leader's outage (reconnecting, with its
  * countdown), "Reconnect now" pressed in a follower reaches the leader, and all go live again
  * with no gap.

@@ -1,3 +1,4 @@
+// @ts-check
 // Lets Node 24 run the project's TypeScript entries outside Next (`npm run producer`, the bench's
 // recovery.ts) against the real lib/ code, with no build step and no extra dependency. Node
 // strips/transforms the types itself (`--experimental-transform-types`, needed for constructor

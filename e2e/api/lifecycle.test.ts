@@ -65,7 +65,7 @@ describe.each(STREAM_PATHS)('%s path', (streamPath) => {
       const seen: { type: string; data: string; lastEventId: string }[] = [];
       const source = new EventSource(`${server.url}/api/stream?feeds=cpu`);
       for (const type of ['hello', 'metric', 'reset']) {
-        source.addEventListener(type, (e) => seen.push({ type, data: e.data, lastEventId: e.lastEventId }));
+        source.addEventListener(type, (e) => seen.push({ type, data: e.data as string, lastEventId: e.lastEventId }));
       }
       try {
         await expect

@@ -6,7 +6,7 @@ import { connectSse, isContiguous, seqsByFeed, type SseClient } from '../fixture
 
 /**
  * Both stream paths on one Redis: the raw path uses the same bus as the route handler, so a
- * cursor from one resumes on the other with no gap and no reset (README "Scaling out").
+ * cursor from one resumes on the other with no gap and no reset (docs/scaling-out.md).
  */
 
 describe.runIf(canRun('redis-server', 'Stream paths on Redis'))('both stream paths on one Redis', () => {

@@ -1,3 +1,4 @@
+// @ts-check
 // Browser under load: headless Chromium on the dashboard with the server at every feed every
 // 3 ms (≈ 2,400 events/s): long tasks, frame gaps from requestAnimationFrame, and main-thread
 // busy time from CDP `Performance.getMetrics`.
@@ -18,13 +19,18 @@ export default async function browser() {
   });
   try {
     const page = await b.newPage();
+    // What the page records, on `window.__perf`: long tasks' durations and every frame's time.
+    /** @typedef {{ longTasks: number[], frames: number[] }} PagePerf */
     await page.addInitScript(() => {
-      window.__perf = { longTasks: [], frames: [] };
-      new PerformanceObserver((list) =>
-        list.getEntries().forEach((e) => window.__perf.longTasks.push(e.duration)),
-      ).observe({ type: 'longtask', buffered: true });
+      const perf = /** @type {PagePerf} */ ({ longTasks: [], frames: [] });
+      Object.assign(window, { __perf: perf });
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => perf.longTasks.push(e.duration))).observe({
+        type: 'longtask',
+        buffered: true,
+      });
+      /** @param {number} t */
       const frame = (t) => {
-        window.__perf.frames.push(t);
+        perf.frames.push(t);
         requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
@@ -36,11 +42,13 @@ export default async function browser() {
     await cdp.send('Performance.enable');
     // Chromium's own accounting: seconds of main-thread tasks, and of script, style and layout in
     // them (the rest is paint, parsing, garbage collection and the browser's own work).
+    /** @returns {Promise<Record<string, number>>} */
     const metrics = async () =>
       Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
     await page.evaluate(() => {
-      window.__perf.longTasks = [];
-      window.__perf.frames = [];
+      const perf = /** @type {{ __perf: PagePerf }} */ (/** @type {unknown} */ (window)).__perf;
+      perf.longTasks = [];
+      perf.frames = [];
     });
     const applied0 = Number(await page.getAttribute('[data-testid="dashboard"]', 'data-events-applied'));
     const m0 = await metrics();
@@ -48,11 +56,17 @@ export default async function browser() {
     await sleep(10_000);
     const wall = (Date.now() - started) / 1000;
     const m1 = await metrics();
-    const share = (name) => fmt(((m1[name] - m0[name]) / wall) * 100, 1);
-    const perSecond = (name) => fmt((m1[name] - m0[name]) / wall);
+    /** @param {string} name */
+    const delta = (name) => (m1[name] ?? NaN) - (m0[name] ?? NaN);
+    /** @param {string} name */
+    const share = (name) => fmt((delta(name) / wall) * 100, 1);
+    /** @param {string} name */
+    const perSecond = (name) => fmt(delta(name) / wall);
     const applied1 = Number(await page.getAttribute('[data-testid="dashboard"]', 'data-events-applied'));
-    const perf = await page.evaluate(() => window.__perf);
-    const deltas = perf.frames.slice(1).map((t, i) => t - perf.frames[i]);
+    const perf = await page.evaluate(
+      () => /** @type {{ __perf: PagePerf }} */ (/** @type {unknown} */ (window)).__perf,
+    );
+    const deltas = perf.frames.slice(1).map((t, i) => t - (perf.frames[i] ?? t));
     const dropped = deltas.reduce((sum, d) => sum + Math.max(0, Math.round(d / (1000 / 60)) - 1), 0);
     console.log(`events applied by the store: ${fmt((applied1 - applied0) / wall)} /s`);
     console.log(

@@ -1,3 +1,4 @@
+// @ts-check
 // Bundle: gzip -9 of every module <script> on `/` (the legacy `noModule` polyfill excluded:
 // only legacy browsers fetch it), from a production server.
 import { gzipSync } from 'node:zlib';
@@ -10,7 +11,7 @@ export default async function bundle() {
   try {
     const html = await (await fetch(`${server.url}/`)).text();
     const tags = [...html.matchAll(/<script[^>]*src="([^"]+\.js)"[^>]*>/g)];
-    const srcs = [...new Set(tags.filter((m) => !/nomodule/i.test(m[0])).map((m) => m[1]))];
+    const srcs = [...new Set(tags.filter((m) => !/nomodule/i.test(m[0])).map((m) => m[1] ?? ''))];
     let raw = 0;
     let gzip = 0;
     for (const src of srcs) {

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench -- ingest`: POST /api/ingest measured on a production server (`next start`,
 // PRODUCER=off, so the log holds only what the bench pushes), with the memory bus and, when
 // `redis-server` is installed, the Redis bus. Prints markdown for docs/performance.md.
@@ -30,6 +31,10 @@ const LATENCY_S = Number(process.env.BENCH_INGEST_LATENCY_S ?? 10);
 const TOKEN = 'bench-ingest-token-0123456789abcdef0123';
 const BATCHES = [1, 100, 1000];
 
+/**
+ * @param {Record<string, string>} env
+ * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ */
 async function startApp(env) {
   const port = await freePort();
   const child = spawn(
@@ -63,9 +68,10 @@ async function startApp(env) {
     if (i > 300) throw new Error(`${url} never became healthy`);
     await sleep(100);
   }
-  return { url, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGKILL'))) };
+  return { url, stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGKILL'))) };
 }
 
+/** @returns {Promise<{ url: string, stop: () => Promise<void> } | null>} */
 async function startRedis() {
   if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) return null;
   const port = await freePort();
@@ -87,24 +93,31 @@ async function startRedis() {
 /**
  * A stream of one feed that calls `onValue(value, at)` for every metric point, and resumes from
  * its last cursor if the server ends it (a Redis hiccup on a loaded machine ends open streams).
+ * @param {string} url
+ * @param {string} feed
+ * @param {(value: number, at: number) => void} onValue
  */
 function openReader(url, feed, onValue) {
+  /** @type {string | null} */
   let cursor = null;
   let closed = false;
+  /** @type {import('node:http').ClientRequest | null} */
   let current = null;
-  let resolveOpened;
+  /** @type {() => void} */
+  let resolveOpened = () => {};
+  /** @type {Promise<void>} */
   const opened = new Promise((resolve) => (resolveOpened = resolve));
   const connect = () => {
     if (closed) return;
     const headers = { Accept: 'text/event-stream', ...(cursor ? { 'Last-Event-ID': cursor } : {}) };
-    current = request(`${url}/api/stream?feeds=${feed}`, { headers, agent: false }, (res) => {
+    const req = request(`${url}/api/stream?feeds=${feed}`, { headers, agent: false }, (res) => {
       let buffer = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk) => {
+      res.on('data', (/** @type {string} */ chunk) => {
         const at = performance.now();
         buffer += chunk;
         const lines = buffer.split('\n');
-        buffer = lines.pop();
+        buffer = lines.pop() ?? '';
         for (const line of lines) {
           const value = /^data: \{"feed":"[a-z_0-9]+","seq":\d+,"ts":\d+,"value":([\d.]+)\}$/.exec(line);
           if (value) onValue(Number(value[1]), at);
@@ -114,8 +127,9 @@ function openReader(url, feed, onValue) {
       });
       res.on('end', () => setTimeout(connect, 100));
     });
-    current.on('error', () => setTimeout(connect, 100));
-    current.end();
+    current = req;
+    req.on('error', () => setTimeout(connect, 100));
+    req.end();
   };
   connect();
   return {
@@ -127,6 +141,12 @@ function openReader(url, feed, onValue) {
   };
 }
 
+/**
+ * @param {string} url
+ * @param {string} body
+ * @param {string} [token]
+ * @param {string} [key] an Idempotency-Key
+ */
 const post = (url, body, token = TOKEN, key) =>
   fetch(`${url}/api/ingest`, {
     method: 'POST',
@@ -141,6 +161,11 @@ const post = (url, body, token = TOKEN, key) =>
 /**
  * SENDERS loops posting `body` for `seconds`: requests answered `expected` (any, for 0) per
  * second, and how many were answered 200 (their points are in the log).
+ * @param {string} url
+ * @param {string} body
+ * @param {string} token
+ * @param {number} expected
+ * @param {number} [seconds]
  */
 async function throughput(url, body, token, expected, seconds = DURATION_S) {
   let answered = 0;
@@ -162,21 +187,26 @@ async function throughput(url, body, token, expected, seconds = DURATION_S) {
   return { ok, perSecond: answered / ((performance.now() - started) / 1000), other };
 }
 
+/**
+ * @param {string} label
+ * @param {Record<string, string>} env
+ */
 async function measureBus(label, env) {
   const app = await startApp(env);
   try {
     let received = 0;
     const reader = openReader(app.url, 'cpu', () => (received += 1));
     await reader.opened;
+    /** @param {number} n */
     const points = (n) =>
       JSON.stringify({ points: Array.from({ length: n }, (_, i) => ({ feed: 'cpu', value: i % 100 })) });
     let accepted = 0;
     // Warm-up: JIT and each path's first run.
-    for (const [size, body] of [
+    for (const [size, body] of /** @type {[number, string][]} */ ([
       [0, JSON.stringify({ points: [] })],
       [1, points(1)],
       [100, points(100)],
-    ])
+    ]))
       accepted += (await throughput(app.url, body, TOKEN, 0, 1)).ok * size;
     const floor = await throughput(app.url, JSON.stringify({ points: [] }), TOKEN, 400);
     console.log(`\n### ${label}\n`);
@@ -203,8 +233,11 @@ async function measureBus(label, env) {
     reader.close();
 
     // Latency: one point at a time, each with its own key, as a careful producer sends them.
+    /** @type {Map<number, number>} */
     const sentAt = new Map();
+    /** @type {number[]} */
     const endToEnd = [];
+    /** @type {number[]} */
     const roundTrips = [];
     const latencyReader = openReader(app.url, 'queue_depth', (value, at) => {
       const sent = sentAt.get(value);

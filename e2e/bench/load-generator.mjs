@@ -1,3 +1,4 @@
+// @ts-check
 // Benchmark load generator, in its own process (harness/load.mjs forks one or several): opens
 // STREAMS SSE streams with node:http and holds them open. Every chunk is parsed as far as the
 // bench needs: it counts delivered `event: metric` events, takes one publish→receive latency per
@@ -35,17 +36,31 @@ let started = 0;
 /** Streams that did not open in OPEN_ATTEMPTS attempts. */
 let failed = 0;
 /** Why streams failed to open or ended later: HTTP status or socket error code → count. */
+/** @type {Record<string, number>} */
 const errors = {};
+/** @param {string} why */
 const note = (why) => (errors[why] = (errors[why] ?? 0) + 1);
 
-/** The current measurement window, or null between windows. */
+/**
+ * @typedef {{ events: number, ticks: number, lostTicks: number, dropped: number, latencies: number[],
+ *   heard: Set<number> }} Window
+ * @typedef {{ rest: string, lastSeq: number, lastTs: number, open: boolean }} Stream
+ */
+
+/** The current measurement window, or null between windows. @type {Window | null} */
 let window = null;
 
+/** @returns {Window} */
 function newWindow() {
   return { events: 0, ticks: 0, lostTicks: 0, dropped: 0, latencies: [], heard: new Set() };
 }
 
-/** One failed attempt: counted, then tried again later or given up. */
+/**
+ * One failed attempt: counted, then tried again later or given up.
+ * @param {number} index
+ * @param {number} attempt
+ * @param {string} why
+ */
 function attemptFailed(index, attempt, why) {
   note(why);
   if (attempt < openAttempts) {
@@ -56,10 +71,18 @@ function attemptFailed(index, attempt, why) {
   if (started + failed === streams) process.send?.({ type: 'opened', started, failed, errors });
 }
 
+/**
+ * @param {number} index
+ * @param {number} [attempt]
+ */
 function open(index, attempt = 1) {
+  /** @type {Stream | null} */
   let stream = null;
   let gaveUp = false;
-  /** This attempt failed (once, however many of the request's events say so). */
+  /**
+   * This attempt failed (once, however many of the request's events say so).
+   * @param {string} why
+   */
   const fail = (why) => {
     if (gaveUp) return;
     gaveUp = true;
@@ -81,10 +104,12 @@ function open(index, attempt = 1) {
         return;
       }
       res.setEncoding('utf8');
-      stream = { rest: '', lastSeq: -1, lastTs: 0, open: false };
-      res.on('data', (chunk) => receive(index, stream, chunk));
+      /** @type {Stream} */
+      const opened = { rest: '', lastSeq: -1, lastTs: 0, open: false };
+      stream = opened;
+      res.on('data', (/** @type {string} */ chunk) => receive(index, opened, chunk));
       res.on('close', () => {
-        if (!stream.open) {
+        if (!opened.open) {
           fail('closed before first bytes');
           return;
         }
@@ -95,14 +120,19 @@ function open(index, attempt = 1) {
       res.on('error', () => {});
     },
   );
-  req.on('error', (error) => {
+  req.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
     if (stream) return; // the response's close says what happened
     fail(error.code ?? error.message);
   });
   req.end();
 }
 
-/** Consumes one chunk: only complete events (up to the last blank line) are looked at. */
+/**
+ * Consumes one chunk: only complete events (up to the last blank line) are looked at.
+ * @param {number} index
+ * @param {Stream} stream
+ * @param {string} chunk
+ */
 function receive(index, stream, chunk) {
   if (!stream.open) {
     stream.open = true;
@@ -146,13 +176,13 @@ const batch = Math.max(1, Math.round(openPerSecond / 20));
 for (let i = 0; i < streams; i += 1) setTimeout(() => open(i), Math.floor(i / batch) * 50);
 if (streams === 0) process.send?.({ type: 'opened', started, failed, errors });
 
-process.on('message', (message) => {
+process.on('message', (/** @type {{ type?: string, ms?: number } | undefined} */ message) => {
   if (message?.type === 'status') process.send?.({ type: 'status', started, failed, errors });
   if (message?.type !== 'measure') return;
   window = newWindow();
   const begun = Date.now();
   setTimeout(() => {
-    const w = window;
+    const w = window ?? newWindow();
     window = null;
     process.send?.({
       type: 'result',
@@ -170,6 +200,6 @@ process.on('message', (message) => {
         latencies: w.latencies,
       },
     });
-  }, message.ms);
+  }, message.ms ?? 0);
 });
 process.on('disconnect', () => process.exit(0));

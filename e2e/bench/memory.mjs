@@ -1,3 +1,4 @@
+// @ts-check
 import { randomBytes } from 'node:crypto';
 // Memory as a slope: per server, BENCH_MEMORY_STREAMS streams at 1 Hz, then as many more; the
 // difference between the two points divided by the streams added is what one more stream
@@ -16,8 +17,18 @@ import { fmt, sleep } from './harness/stats.mjs';
 
 const MEMORY_STREAMS = Number(process.env.BENCH_MEMORY_STREAMS ?? 1000);
 /** `floor`: the app's do-nothing streaming route handler (app/api/bench/idle-stream). */
+/** @type {('route' | 'raw' | 'reference' | 'peer' | 'floor')[]} */
 const KINDS = ['route', 'raw', 'reference', 'peer', 'floor'];
 
+/**
+ * @typedef {{ streams: number, failed: number, rssKb: number, heapKb: number }} Point
+ * @typedef {{ points: Point[], rssPerStreamKb: number, heapPerStreamKb: number }} Slope
+ */
+
+/**
+ * @param {'route' | 'raw' | 'reference' | 'peer' | 'floor'} kind
+ * @returns {Promise<Slope>}
+ */
 async function memorySlope(kind) {
   const heapDir = mkdtempSync(`${tmpdir()}/bench-heap-`);
   const floor = kind === 'floor';
@@ -30,6 +41,8 @@ async function memorySlope(kind) {
     nodeFlags: ['--expose-gc', '--import', './e2e/bench/server-probe.mjs'],
   });
   const load = new Load();
+  const pid = server.pid ?? 0;
+  /** @type {Point[]} */
   const points = [];
   try {
     for (const step of [1, 2]) {
@@ -43,8 +56,8 @@ async function memorySlope(kind) {
       points.push({
         streams: step * MEMORY_STREAMS,
         failed: opened.failed,
-        rssKb: treeRssKb(server.pid),
-        heapKb: (await readProbe(server.pid, heapDir))?.heapKb ?? NaN,
+        rssKb: treeRssKb(pid),
+        heapKb: (await readProbe(pid, heapDir))?.heapKb ?? NaN,
       });
     }
   } finally {
@@ -53,6 +66,7 @@ async function memorySlope(kind) {
     rmSync(heapDir, { recursive: true, force: true });
   }
   const [a, b] = points;
+  if (!a || !b) throw new Error(`${kind}: no measurement`);
   const streams = b.streams - a.streams;
   return { points, rssPerStreamKb: (b.rssKb - a.rssKb) / streams, heapPerStreamKb: (b.heapKb - a.heapKb) / streams };
 }
@@ -61,18 +75,25 @@ export default async function memory() {
   console.log(
     `\n## Memory: marginal cost of a stream, from ${MEMORY_STREAMS} to ${2 * MEMORY_STREAMS} open streams at 1 Hz\n`,
   );
+  /** @type {Record<string, Slope>} */
   const results = {};
   for (const kind of KINDS) {
-    results[kind] = await memorySlope(kind);
-    const [a, b] = results[kind].points;
+    const slope = await memorySlope(kind);
+    results[kind] = slope;
+    const [a, b] = /** @type {[Point, Point]} */ (slope.points);
     console.log(
-      `${LABEL[kind].padEnd(19)} RSS ${fmt(a.rssKb / 1024, 1)} → ${fmt(b.rssKb / 1024, 1)} MB, heap after GC ${fmt(a.heapKb / 1024, 1)} → ${fmt(b.heapKb / 1024, 1)} MB${b.failed ? `  (${b.failed} streams refused)` : ''}`,
+      `${(LABEL[kind] ?? kind).padEnd(19)} RSS ${fmt(a.rssKb / 1024, 1)} → ${fmt(b.rssKb / 1024, 1)} MB, heap after GC ${fmt(a.heapKb / 1024, 1)} → ${fmt(b.heapKb / 1024, 1)} MB${b.failed ? `  (${b.failed} streams refused)` : ''}`,
     );
   }
+  /**
+   * @param {string} label
+   * @param {'rssPerStreamKb' | 'heapPerStreamKb'} key
+   * @param {string} target
+   */
   const row = (label, key, target) => [
     label,
     ...KINDS.map((kind) =>
-      kind === 'route' || kind === 'raw' ? `**${fmt(results[kind][key], 1)}**` : fmt(results[kind][key], 1),
+      kind === 'route' || kind === 'raw' ? `**${fmt(results[kind]?.[key], 1)}**` : fmt(results[kind]?.[key], 1),
     ),
     target,
   ];

@@ -1,3 +1,4 @@
+// @ts-check
 // Where a server's CPU goes under the fan-out load: starts one server of the bench with
 // `--cpu-prof`, opens the streams, lets the profile cover a steady window, ends the load and the
 // server (SIGTERM, so V8 writes the profile), and prints summarize-profile.mjs's summary of the
@@ -13,7 +14,8 @@ import { treeCpuSeconds } from './harness/proc.mjs';
 import { startServer } from './harness/servers.mjs';
 import { fmt, sleep } from './harness/stats.mjs';
 
-const [kind = 'route', streamsArg = '1000', hzArg = '10', secondsArg = '8'] = process.argv.slice(2);
+const [kindArg = 'route', streamsArg = '1000', hzArg = '10', secondsArg = '8'] = process.argv.slice(2);
+const kind = /** @type {'route' | 'raw' | 'reference' | 'peer'} */ (kindArg);
 const streams = Number(streamsArg);
 const seconds = Number(secondsArg);
 const dir = `.tmp/profiles/${kind}-${Date.now()}`;
@@ -29,10 +31,11 @@ const server = await startServer(kind, {
 const load = new Load();
 await load.add(`${server.url}${streamPath(kind)}`, streams);
 await sleep(3000);
-const cpu0 = treeCpuSeconds(server.pid);
+const pid = server.pid ?? 0;
+const cpu0 = treeCpuSeconds(pid);
 const startedAt = Date.now();
 const window = await load.measure(seconds * 1000);
-const cpu = treeCpuSeconds(server.pid) - cpu0;
+const cpu = treeCpuSeconds(pid) - cpu0;
 const windowEnd = Date.now();
 load.close();
 server.child.kill('SIGTERM');

@@ -1,3 +1,4 @@
+// @ts-check
 // Recovery after an outage: the real client connection manager (recovery.ts, run in Node)
 // against the production route handler behind the chaos proxy; time from "server back" to
 // `live`, and connection attempts during the outage, against the targets.
@@ -38,10 +39,13 @@ export default async function recovery() {
       },
     }),
   );
+  /** @type {{ latencies: (number | null)[], attemptRates: number[] }} the client's figures (recovery.ts) */
   let result;
   try {
     result = await new Promise((resolve, reject) => {
-      child.on('message', (message) => message.type === 'result' && resolve(message.result));
+      child.on('message', (/** @type {{ type: string, result?: typeof result }} */ message) => {
+        if (message.type === 'result' && message.result) resolve(message.result);
+      });
       child.on('exit', (code) => reject(new Error(`recovery client exited ${code} without a result`)));
     });
   } finally {
@@ -53,6 +57,7 @@ export default async function recovery() {
   const med = recovered.length ? median(recovered) : null;
   const p95 = missing > result.latencies.length * 0.05 ? null : percentile(recovered, 95);
   const rate = result.attemptRates.reduce((a, b) => a + b, 0) / result.attemptRates.length;
+  /** @param {boolean} ok */
   const met = (ok) => (ok ? 'met' : '**not met**');
   console.log(
     table(

@@ -1,3 +1,4 @@
+// @ts-check
 // Redis at scale, part of the scale benchmark: three instances of the app (`next start`, the
 // route handler) on one Redis, streams spread evenly over them, growing in steps. Per step:
 // delivered events/s, latency, each instance's CPU and RSS, and the Redis commands per second
@@ -21,6 +22,8 @@ const STEPS = (process.env.BENCH_SCALE_REDIS_STEPS ?? '1000,2000,3000').split(',
 const RATE_HZ = 1;
 const WARMUP_MS = 3000;
 
+/** @typedef {import('./harness/steps.mjs').Step} Step */
+
 async function startRedis() {
   if (spawnSync('redis-server', ['--version']).status !== 0) return null;
   const port = await freePort();
@@ -41,19 +44,33 @@ async function startRedis() {
   return { url: `redis://127.0.0.1:${port}`, client, stop: () => (client.disconnect(), child.kill('SIGKILL')) };
 }
 
-/** Calls per command since Redis started, from INFO commandstats (our own INFO left out). */
+/**
+ * Calls per command since Redis started, from INFO commandstats (our own INFO left out).
+ * @param {Redis} client
+ */
 async function commandCalls(client) {
+  /** @type {Record<string, number>} */
   const calls = {};
   for (const match of (await client.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
-    if (match[1] !== 'info') calls[match[1]] = Number(match[2]);
+    if (match[1] && match[1] !== 'info') calls[match[1]] = Number(match[2]);
   }
   return calls;
 }
 
-/** Waits until every instance is serving and one of them produces (holds the lease). */
+/**
+ * Waits until every instance is serving and one of them produces (holds the lease).
+ * @param {{ url: string }[]} servers
+ */
 async function waitProducing(servers) {
   for (let i = 0; i < 300; i += 1) {
-    const health = await Promise.all(servers.map(async (s) => (await fetch(`${s.url}/api/health`)).json()));
+    const health = await Promise.all(
+      servers.map(
+        async (s) =>
+          /** @type {{ status: string, producer: { running: boolean } }} */ (
+            await (await fetch(`${s.url}/api/health`)).json()
+          ),
+      ),
+    );
     if (health.every((h) => h.status === 'ok') && health.filter((h) => h.producer.running).length === 1) return;
     await sleep(200);
   }
@@ -62,7 +79,7 @@ async function waitProducing(servers) {
 
 /**
  * @param {{windowS: number, perProcess: number}} options
- * @returns {Promise<{steps: object[], report: string} | null>} null when skipped
+ * @returns {Promise<{steps: Step[], report: string} | null>} null when skipped
  */
 export async function redisScale({ windowS, perProcess }) {
   if (!STEPS.length) return null;
@@ -72,8 +89,11 @@ export async function redisScale({ windowS, perProcess }) {
     return null;
   }
   const prefix = `bench${randomBytes(3).toString('hex')}`;
+  /** @type {Awaited<ReturnType<typeof startServer>>[]} */
   const servers = [];
+  /** @type {Load[]} */
   const loads = [];
+  /** @type {Step[]} */
   const steps = [];
   try {
     for (let i = 1; i <= INSTANCES; i += 1) {
@@ -87,23 +107,25 @@ export async function redisScale({ windowS, perProcess }) {
       loads.push(new Load({ perProcess }));
     }
     await waitProducing(servers);
-    const idleRss = servers.map((s) => treeRssKb(s.pid));
+    const pids = servers.map((s) => s.pid ?? 0);
+    const idleRss = pids.map((pid) => treeRssKb(pid));
     for (const total of STEPS) {
       const opened = await Promise.all(
         servers.map((s, i) => {
           const target = Math.floor(total / INSTANCES) + (i < total % INSTANCES ? 1 : 0);
-          return loads[i].add(`${s.url}${streamPath('route')}`, Math.max(0, target - loads[i].streams));
+          const load = /** @type {Load} */ (loads[i]);
+          return load.add(`${s.url}${streamPath('route')}`, Math.max(0, target - load.streams));
         }),
       );
       await sleep(WARMUP_MS);
       const calls0 = await commandCalls(redis.client);
-      const cpu0 = servers.map((s) => treeCpuSeconds(s.pid));
+      const cpu0 = pids.map((pid) => treeCpuSeconds(pid));
       const windows = await Promise.all(loads.map((load) => load.measure(windowS * 1000)));
-      const cpu = servers.map((s, i) => treeCpuSeconds(s.pid) - cpu0[i]);
+      const cpu = pids.map((pid, i) => treeCpuSeconds(pid) - (cpu0[i] ?? 0));
       const calls1 = await commandCalls(redis.client);
       const seconds = Math.max(...windows.map((w) => w.seconds));
       const perCommand = Object.entries(calls1)
-        .map(([name, n]) => [name, (n - (calls0[name] ?? 0)) / seconds])
+        .map(([name, n]) => /** @type {[string, number]} */ ([name, (n - (calls0[name] ?? 0)) / seconds]))
         .filter(([, rate]) => rate > 0)
         .sort((a, b) => b[1] - a[1]);
       const commandsPerSecond = perCommand.reduce((sum, [, rate]) => sum + rate, 0);
@@ -112,11 +134,13 @@ export async function redisScale({ windowS, perProcess }) {
       const lostEvents = windows.reduce((sum, w) => sum + w.lostTicks, 0) * FEEDS.length;
       // Percentiles over all instances: each window's p50/p99 weighted by its ticks would be an
       // approximation; the worst instance's is what a client can meet, so it is reported.
+      /** @param {'p50' | 'p99'} key */
       const worst = (key) =>
         percentileSorted(
           windows.map((w) => w[key] ?? Infinity).sort((a, b) => a - b),
           100,
         );
+      /** @type {Step} */
       const step = {
         kind: 'redis',
         label: `${INSTANCES} × route handler on Redis`,
@@ -137,13 +161,14 @@ export async function redisScale({ windowS, perProcess }) {
         p99: worst('p99'),
         cpuCorePercent: (cpu.reduce((a, b) => a + b, 0) / seconds / INSTANCES) * 100,
         cpuMicrosPerStream: (cpu.reduce((a, b) => a + b, 0) / seconds / Math.max(1, started)) * 1e6,
-        rssPerStreamKb: servers.reduce((sum, s, i) => sum + treeRssKb(s.pid) - idleRss[i], 0) / Math.max(1, started),
+        rssPerStreamKb:
+          pids.reduce((sum, pid, i) => sum + treeRssKb(pid) - (idleRss[i] ?? 0), 0) / Math.max(1, started),
         redisCommandsPerInstance: commandsPerSecond / INSTANCES,
         perCommand,
         perInstance: windows.map((w, i) => ({
           eventsPerSecond: w.eventsPerSecond,
           p99: w.p99,
-          cpuCorePercent: (cpu[i] / seconds) * 100,
+          cpuCorePercent: ((cpu[i] ?? 0) / seconds) * 100,
         })),
       };
       step.broken = brokenStep(step);
@@ -161,7 +186,10 @@ export async function redisScale({ windowS, perProcess }) {
   return { steps, report: redisReport(steps) };
 }
 
-/** What the instances logged about Redis and the producer lease (once per distinct line). */
+/**
+ * What the instances logged about Redis and the producer lease (once per distinct line).
+ * @param {{ logFile: string }[]} servers
+ */
 function logNotes(servers) {
   const lines = servers.flatMap((s, i) =>
     readFileSync(s.logFile, 'utf8')
@@ -172,12 +200,15 @@ function logNotes(servers) {
   return lines.length ? `; the instances logged: ${[...new Set(lines)].join('; ')}` : '';
 }
 
-/** The commands behind each step's rate, for the line under the table. */
+/**
+ * The commands behind each step's rate, for the line under the table.
+ * @param {Step[]} steps
+ */
 function redisReport(steps) {
   return steps
     .map(
       (s) =>
-        `Redis, ${fmt(s.streams)} streams: ${s.perCommand.map(([name, rate]) => `${name} ${fmt(rate, 1)}/s`).join(', ')} (all instances); CPU per instance ${s.perInstance.map((i) => `${fmt(i.cpuCorePercent)} %`).join(' / ')} of a core.`,
+        `Redis, ${fmt(s.streams)} streams: ${(s.perCommand ?? []).map(([name, rate]) => `${name} ${fmt(rate, 1)}/s`).join(', ')} (all instances); CPU per instance ${(s.perInstance ?? []).map((i) => `${fmt(i.cpuCorePercent)} %`).join(' / ')} of a core.`,
     )
     .join('  \n');
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Benchmark reference: a raw `node:http` SSE server emitting the app's wire format (retry,
 // hello, one coalesced chunk of `event: metric` per tick, shared heartbeat) at the same rate.
 // No Next.js, no web streams: the floor the route handler is measured against.
@@ -15,6 +16,7 @@ const feeds = process.env.FEEDS
   : (await import('../../lib/metrics/feeds.ts')).FEED_NAMES;
 const epoch = `ref${Date.now().toString(36)}`;
 const clients = new Set();
+/** @type {Map<string, number>} */
 const seqs = new Map(feeds.map((feed) => [feed, 0]));
 let offset = 0;
 
@@ -22,7 +24,7 @@ setInterval(() => {
   const ts = Date.now();
   let chunk = '';
   for (const feed of feeds) {
-    const seq = seqs.get(feed) + 1;
+    const seq = (seqs.get(feed) ?? 0) + 1;
     seqs.set(feed, seq);
     offset += 1;
     chunk += `id: ${epoch}.${offset}\nevent: metric\ndata: {"feed":"${feed}","seq":${seq},"ts":${ts},"value":${(Math.random() * 100).toFixed(1)}}\n\n`;

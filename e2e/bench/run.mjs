@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench`: the benchmarks of this app, one file each beside this one. Each measures the
 // app against a reference in the same run and prints figures and ratios; nothing here passes or
 // fails, and none of it runs in `npm test`. Needs a production build (`npm run build`).
@@ -43,6 +44,6 @@ killChildrenOnExit();
 
 console.log(`# npm run bench ${parts.join(' ')}\n${machineHeader()}`);
 for (const part of parts) {
-  const { default: run } = await BENCHMARKS[part]();
+  const { default: run } = await BENCHMARKS[/** @type {keyof typeof BENCHMARKS} */ (part)]();
   await run();
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Scale: how the cost of a stream grows with the number of streams. Each server (both stream
 // paths of the app, the node:http reference, the plain Next peer) is started once and given
 // more and more streams at 1 Hz × every feed; at each step, a window measures delivered events,
@@ -24,6 +25,12 @@ import { brokenStep } from './harness/steps.mjs';
 import { lineChartSvg } from './harness/svg-plot.mjs';
 import { redisScale } from './redis-scale.mjs';
 
+/** @typedef {import('./harness/steps.mjs').Step} Step */
+
+/**
+ * @param {string | undefined} value
+ * @param {string} fallback
+ */
 const list = (value, fallback) =>
   (value ?? fallback)
     .split(',')
@@ -43,6 +50,7 @@ const DOC = 'docs/performance.md';
 const PLOT = 'docs/performance-scale.svg';
 
 /** The clients' failed attempts (each is retried), e.g. `ECONNRESET × 236`, or ''. */
+/** @param {Record<string, number>} errors */
 const attemptsText = (errors) =>
   Object.entries(errors)
     .filter(([why]) => why !== 'ended after opening')
@@ -50,7 +58,11 @@ const attemptsText = (errors) =>
     .map(([why, n]) => `${why} × ${fmt(n)}`)
     .join(', ');
 
-/** What the server's log and /proc say about a broken step. */
+/**
+ * What the server's log and /proc say about a broken step.
+ * @param {{ logFile: string }} server
+ * @param {Step} step
+ */
 function diagnose(server, step) {
   const log = readFileSync(server.logFile, 'utf8');
   const notes = [];
@@ -58,14 +70,18 @@ function diagnose(server, step) {
   if (attempts) notes.push(`failed attempts to open: ${attempts}`);
   if (/EMFILE|too many open files/i.test(log)) notes.push('server log: EMFILE (too many open files)');
   if (/heap out of memory|Allocation failed/i.test(log)) notes.push('server log: JavaScript heap out of memory');
-  if (Number.isFinite(step.fds))
+  if (step.fds !== undefined && Number.isFinite(step.fds))
     notes.push(
-      `server fds ${fmt(step.fds)} of ulimit -n ${fmt(step.fdLimit)}${step.fds >= step.fdLimit - 50 ? ' (at the limit)' : ''}`,
+      `server fds ${fmt(step.fds)} of ulimit -n ${fmt(step.fdLimit)}${step.fds >= (step.fdLimit ?? Infinity) - 50 ? ' (at the limit)' : ''}`,
     );
   if (step.eventLoop) notes.push(`event loop ${fmt(step.eventLoop.utilization * 100)} % busy`);
   return notes.join('; ');
 }
 
+/**
+ * @param {'route' | 'raw' | 'reference' | 'peer'} kind
+ * @returns {Promise<{ kind: string, idleRssKb: number, steps: Step[] }>}
+ */
 async function scaleKind(kind) {
   const probeDir = mkdtempSync(`${tmpdir()}/bench-probe-`);
   const top = Math.max(...STEPS, ...PUSH);
@@ -78,20 +94,28 @@ async function scaleKind(kind) {
   // Each generator process connects from its own loopback address: one address has ~28,000
   // ephemeral ports towards one server port, and the push steps must find the server's limit.
   const load = new Load({ perProcess: PER_PROCESS, localAddresses: LOCAL_ADDRESSES });
-  const idleRssKb = treeRssKb(server.pid);
+  const pid = server.pid ?? 0;
+  const idleRssKb = treeRssKb(pid);
+  /** @type {Step[]} */
   const steps = [];
   try {
-    for (const [phase, streams] of [...STEPS.map((n) => ['step', n]), ...PUSH.map((n) => ['push', n])]) {
+    /** @type {[string, number][]} */
+    const plan = [
+      ...STEPS.map((n) => /** @type {[string, number]} */ (['step', n])),
+      ...PUSH.map((n) => /** @type {[string, number]} */ (['push', n])),
+    ];
+    for (const [phase, streams] of plan) {
       if (streams <= load.streams) continue;
       const opened = await load.add(`${server.url}${streamPath(kind)}`, streams - load.streams);
       await sleep(WARMUP_MS);
-      await readProbe(server.pid, probeDir); // resets the event loop figures for the window
-      const cpu0 = treeCpuSeconds(server.pid);
+      await readProbe(pid, probeDir); // resets the event loop figures for the window
+      const cpu0 = treeCpuSeconds(pid);
       const window = await load.measure(WINDOW_S * 1000);
-      const cpuSeconds = treeCpuSeconds(server.pid) - cpu0;
-      const probe = server.alive ? await readProbe(server.pid, probeDir) : null;
-      const rssKb = server.alive ? treeRssKb(server.pid) : NaN;
+      const cpuSeconds = treeCpuSeconds(pid) - cpu0;
+      const probe = server.alive ? await readProbe(pid, probeDir) : null;
+      const rssKb = server.alive ? treeRssKb(pid) : NaN;
       const lostEvents = window.lostTicks * FEEDS.length;
+      /** @type {Step} */
       const step = {
         kind,
         phase,
@@ -113,15 +137,15 @@ async function scaleKind(kind) {
         cpuMicrosPerStream: (cpuSeconds / window.seconds / Math.max(1, opened.started)) * 1e6,
         rssKb,
         rssPerStreamKb: (rssKb - idleRssKb) / Math.max(1, opened.started),
-        fds: openFds(server.pid),
-        fdLimit: fdLimit(server.pid),
+        fds: openFds(pid),
+        fdLimit: fdLimit(pid),
         eventLoop: probe?.eventLoop ?? null,
       };
       step.broken = brokenStep(step);
       if (step.broken) step.diagnosis = diagnose(server, step);
       steps.push(step);
       console.log(
-        `${LABEL[kind].padEnd(19)} ${fmt(streams).padStart(6)} streams: open ${fmt(step.started)}, ${fmt(step.eventsPerSecond)} ev/s (${fmt(step.ofNominal * 100, 1)} % of nominal, ${fmt(lostEvents)} lost), p50 ${fmt(step.p50)} ms, p99 ${fmt(step.p99)} ms, CPU ${fmt(step.cpuCorePercent)} % of a core (${fmt(step.cpuMicrosPerStream, 1)} µs/stream/s), RSS ${fmt(rssKb / 1024)} MB (${fmt(step.rssPerStreamKb, 1)} KB/stream), fds ${fmt(step.fds)}, event loop ${fmt((step.eventLoop?.utilization ?? NaN) * 100)} % busy${attemptsText(step.errors) ? `\n    failed attempts to open (each retried): ${attemptsText(step.errors)}` : ''}${step.broken ? `\n    BROKE: ${step.broken}; ${step.diagnosis}` : ''}`,
+        `${(LABEL[kind] ?? kind).padEnd(19)} ${fmt(streams).padStart(6)} streams: open ${fmt(step.started)}, ${fmt(step.eventsPerSecond)} ev/s (${fmt(step.ofNominal * 100, 1)} % of nominal, ${fmt(lostEvents)} lost), p50 ${fmt(step.p50)} ms, p99 ${fmt(step.p99)} ms, CPU ${fmt(step.cpuCorePercent)} % of a core (${fmt(step.cpuMicrosPerStream, 1)} µs/stream/s), RSS ${fmt(rssKb / 1024)} MB (${fmt(step.rssPerStreamKb, 1)} KB/stream), fds ${fmt(step.fds)}, event loop ${fmt((step.eventLoop?.utilization ?? NaN) * 100)} % busy${attemptsText(step.errors) ? `\n    failed attempts to open (each retried): ${attemptsText(step.errors)}` : ''}${step.broken ? `\n    BROKE: ${step.broken}; ${step.diagnosis}` : ''}`,
       );
       if (step.broken && phase === 'push') break;
     }
@@ -133,13 +157,18 @@ async function scaleKind(kind) {
   return { kind, idleRssKb, steps };
 }
 
+/** @type {Record<string, string>} */
 const COLORS = { route: '#2563eb', raw: '#16a34a', reference: '#6b7280', peer: '#d97706' };
 
+/** @typedef {{ kind: string, idleRssKb: number, steps: Step[] }} KindResult */
+
+/** @param {KindResult[]} results */
 function plot(results) {
+  /** @param {'cpuMicrosPerStream' | 'rssPerStreamKb' | 'p99'} key */
   const series = (key) =>
     results.map(({ kind, steps }) => ({
-      name: LABEL[kind],
-      color: COLORS[kind],
+      name: LABEL[kind] ?? kind,
+      color: COLORS[kind] ?? '#000000',
       dashed: kind === 'reference' || kind === 'peer',
       points: steps.filter((s) => !s.broken).map((s) => ({ x: s.streams, y: s[key] })),
     }));
@@ -159,6 +188,7 @@ function plot(results) {
   });
 }
 
+/** @param {Step} s */
 function stepRow(s) {
   return [
     s.label ?? LABEL[s.kind],
@@ -179,16 +209,22 @@ function stepRow(s) {
   ];
 }
 
-/** The targets, per step: raw path against the reference, the route handler's knee. */
+/**
+ * The targets, per step: raw path against the reference, the route handler's knee.
+ * @param {KindResult[]} results
+ */
 function verdicts(results) {
+  /** @type {Record<string, Step[]>} */
   const byKind = Object.fromEntries(results.map((r) => [r.kind, r.steps]));
   const lines = [];
-  if (byKind.raw && byKind.reference) {
+  const rawSteps = byKind.raw;
+  const refSteps = byKind.reference;
+  if (rawSteps && refSteps) {
     const rows = STEPS.map((n) => {
-      const raw = byKind.raw.find((s) => s.streams === n);
-      const ref = byKind.reference.find((s) => s.streams === n);
+      const raw = rawSteps.find((s) => s.streams === n);
+      const ref = refSteps.find((s) => s.streams === n);
       if (!raw || !ref) return [fmt(n), '–', '–', '–', '–'];
-      const p99 = raw.p99 / Math.max(1, ref.p99);
+      const p99 = (raw.p99 ?? 0) / Math.max(1, ref.p99 ?? 0);
       const rss = raw.rssPerStreamKb / ref.rssPerStreamKb;
       return [
         fmt(n),
@@ -238,8 +274,9 @@ export default async function scale() {
     `\n## Scale: ${STEPS.map((n) => fmt(n)).join(' / ')} streams, then ${PUSH.length ? PUSH.map((n) => fmt(n)).join(' / ') : 'no push steps'} until something breaks; 1 Hz × ${FEEDS.length} feeds, ${WINDOW_S} s windows, one server process each, load from processes of ≤ ${fmt(PER_PROCESS)} streams\n`,
   );
   const header = machineHeader();
+  /** @type {KindResult[]} */
   const results = [];
-  for (const kind of KINDS) results.push(await scaleKind(kind));
+  for (const kind of KINDS) results.push(await scaleKind(/** @type {'route' | 'raw' | 'reference' | 'peer'} */ (kind)));
   const redis = await redisScale({ windowS: WINDOW_S, perProcess: PER_PROCESS });
 
   const columns = [

@@ -1,3 +1,4 @@
+// @ts-check
 // Preloaded into a benchmarked server (`node --import ./e2e/bench/server-probe.mjs`, with
 // BENCH_PROBE_DIR set) by `npm run bench`, so the bench can read what /proc cannot say, for the
 // app and the references alike, without any code in the servers themselves. On SIGUSR2 it

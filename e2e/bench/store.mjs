@@ -1,3 +1,4 @@
+// @ts-check
 // Store merge: the Vitest bench of the client store's `commit()` (lib/store/*.bench.ts), in
 // events per second.
 import { spawnSync } from 'node:child_process';

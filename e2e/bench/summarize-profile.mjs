@@ -1,3 +1,4 @@
+// @ts-check
 // Summarises a V8 .cpuprofile (e.g. from `next start --experimental-cpu-prof`): self time by
 // function and by area, to show where a route handler's CPU goes. Used for docs/performance.md.
 // Usage: node e2e/bench/summarize-profile.mjs <file.cpuprofile> [top=25] [--from S] [--to S] [--last S]
@@ -13,7 +14,12 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { from: { type: 'string' }, to: { type: 'string' }, last: { type: 'string' } },
 });
-const [file, topArg] = positionals;
+const [file = '', topArg] = positionals;
+/**
+ * A V8 CPU profile (`--cpu-prof`): call-tree nodes, and which node was on the CPU at each sample.
+ * @type {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }[],
+ *   samples: number[], timeDeltas: number[], startTime: number, endTime: number }}
+ */
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const top = Number(topArg ?? 25);
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -31,6 +37,7 @@ for (let i = 0; i < profile.samples.length; i += 1) {
   selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 }
 
+/** @param {{ functionName: string, url: string }} frame */
 const area = ({ functionName, url }) => {
   if (functionName === '(idle)' || functionName === '(program)') return functionName;
   if (functionName === '(garbage collector)') return 'garbage collection';
@@ -52,8 +59,8 @@ const byFunction = new Map();
 const byArea = new Map();
 let total = 0;
 for (const [id, micros] of selfMicros) {
-  const { callFrame } = byId.get(id);
-  if (callFrame.functionName === '(idle)') continue;
+  const callFrame = byId.get(id)?.callFrame;
+  if (!callFrame || callFrame.functionName === '(idle)') continue;
   total += micros;
   const key = `${(callFrame.functionName || '(anonymous)').slice(0, 60)}  ${callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/\.next\//, '.next/')}:${callFrame.lineNumber + 1}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + micros);
@@ -61,6 +68,7 @@ for (const [id, micros] of selfMicros) {
   byArea.set(a, (byArea.get(a) ?? 0) + micros);
 }
 
+/** @param {number} micros */
 const pct = (micros) => `${((micros / total) * 100).toFixed(1).padStart(5)}%`;
 const span = (Math.min(windowEnd, profile.endTime) - Math.max(windowStart, profile.startTime)) / 1e6;
 console.log(`busy CPU in profile: ${(total / 1e6).toFixed(2)} s of ${span.toFixed(2)} s\n\nby area:`);

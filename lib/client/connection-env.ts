@@ -7,19 +7,19 @@ export type BrowserSignal = 'online' | 'offline' | 'visible';
 
 export interface ConnectionEnv {
   fetch: typeof fetch;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  now(): number;
-  random(): number;
+  setTimeout: (callback: () => void, ms: number) => unknown;
+  clearTimeout: (handle: unknown) => void;
+  now: () => number;
+  random: () => number;
   /** `navigator.onLine`: a hint only (it reports the link, not the server). */
-  isOnline(): boolean;
+  isOnline: () => boolean;
   /** Subscribes to a browser signal; returns the unsubscribe. */
-  listen(signal: BrowserSignal, callback: () => void): () => void;
+  listen: (signal: BrowserSignal, callback: () => void) => () => void;
   /**
    * Reports a bug in the page's own code (a handler threw while handling an event), the way an
    * uncaught exception would be: the connection goes `failed` instead of retrying it forever.
    */
-  reportError(error: unknown): void;
+  reportError: (error: unknown) => void;
 }
 
 /** The real browser: window events, document visibility, global fetch and timers. */

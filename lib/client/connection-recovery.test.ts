@@ -183,7 +183,7 @@ describe('offline and visibility', () => {
     expect(h.fake.pendingTimers()).toBe(0);
   });
 
-  it('starts offline when the browser is offline, and connects once it is online', async () => {
+  it('starts offline when the browser is offline, and connects once it is online', () => {
     h.fake.setOnline(false);
     h.start();
     expect(h.state()).toBe('offline');

@@ -36,7 +36,7 @@ describe('connecting and live', () => {
     ]);
   });
 
-  it('sends no cursor on a first connect, and asks for an event stream', async () => {
+  it('sends no cursor on a first connect, and asks for an event stream', () => {
     h.start();
     expect(h.fake.last().url).toBe('/api/stream');
     expect(h.fake.last().headers).toEqual({ Accept: 'text/event-stream', 'X-Stream-Refusals': 'status' });

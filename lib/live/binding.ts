@@ -44,7 +44,7 @@ export interface Binding {
   /** What the source delivers to. */
   readonly listener: SharedStreamListener;
   /** The user's "Reconnect now". */
-  reconnectNow(): void;
+  reconnectNow: () => void;
 }
 
 export function createBinding({ source, metrics, status, env, scheduleFrame }: BindingOptions): Binding {

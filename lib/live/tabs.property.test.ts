@@ -293,7 +293,7 @@ describe('chartMismatch(), the check the properties rely on', () => {
     const w = createTabsWorld();
     const [, follower] = [w.openTab(), w.openTab()];
     await w.clock.advance(100);
-    const { metrics } = follower!.live;
+    const { metrics } = follower.live;
     const commit = metrics.commit.bind(metrics);
     let seen = 0;
     metrics.commit = (items) => commit(items.filter((item) => item.kind !== 'metric' || ++seen % 5 !== 0));
@@ -303,6 +303,6 @@ describe('chartMismatch(), the check the properties rely on', () => {
     }
     await w.clock.advance(2000);
     const log = Array.from({ length: w.server.head }, (_, i) => w.server.ts(i + 1));
-    expect(chartMismatch([...follower!.live.metrics.series('cpu').ts], log)).not.toEqual([]);
+    expect(chartMismatch([...follower.live.metrics.series('cpu').ts], log)).not.toEqual([]);
   });
 });

@@ -105,7 +105,7 @@ export type SubscribeStart =
 
 export interface Subscription {
   start: SubscribeStart;
-  unsubscribe(): void;
+  unsubscribe: () => void;
 }
 
 export type BatchListener = (batch: Batch) => void;

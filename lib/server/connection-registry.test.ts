@@ -28,7 +28,7 @@ function fakeTimers() {
     timeouts,
     fire: () => [...active.values()].forEach((callback) => callback()),
     /** Moves the clock, firing due one-shot timers (not the interval: call `fire` for a beat). */
-    advance(ms: number) {
+    advance: (ms: number) => {
       now += ms;
       for (const [id, t] of [...timeouts].sort((a, b) => a[1].at - b[1].at)) {
         if (t.at > now) continue;

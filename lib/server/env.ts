@@ -5,7 +5,7 @@ import { corsOriginsProblems } from './security/cors';
 
 /**
  * Server configuration, read from the environment once and validated with zod. Every variable
- * is optional; the defaults below are what `npm run dev` uses. Documented in README.md.
+ * is optional; the defaults below are what `npm run dev` uses. Documented in docs/configuration.md.
  */
 
 /** A whole number in `[min, max]`, or undefined when unset. */

@@ -74,7 +74,7 @@ export class MemoryBus implements EventBus, BusFaults {
     try {
       return Promise.resolve(this.append(samples, options.order));
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 

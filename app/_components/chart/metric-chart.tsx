@@ -14,7 +14,7 @@ import { useChartViewApi } from './view';
  * (draw-chart.ts, with its options in uplot-options.ts and its redraws timed by
  * redraw-scheduler.ts), so a tick costs one canvas redraw and no React render.
  *
- * uPlot is loaded after hydration (a separate 23 KB gzip chunk, shared by every chart): it keeps
+ * uPlot is loaded after hydration (a separate chunk, shared by every chart): it keeps
  * first-load JS small. A load that fails during a network drop is retried (load-uplot.ts).
  * Until it has loaded, a server-rendered SVG sparkline of the same window stands in, so the
  * first paint already has a chart. Once it draws, the arrow keys move the cursor.

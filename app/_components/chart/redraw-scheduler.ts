@@ -30,7 +30,7 @@ export interface RedrawEnv {
 
 export interface RedrawScheduler {
   /** Asks for a redraw; it comes at the next frame once the pixel-of-time wait is over. */
-  schedule(): void;
+  schedule: () => void;
   /** Draws at once (a reader's choice shows at once), cancelling what was scheduled. */
   drawNow(): void;
   /** Cancels what was scheduled (the chart is going away). */

@@ -58,7 +58,8 @@ export function StreamInspector() {
         {DEV_SERVER ? 'You are on the dev server. ' : ''}
         Under <code>npm run dev</code>, Next&apos;s dev tooling reloads the whole page when the dev server restarts, so
         a restart shows as a fresh page, not as a resync. To watch the dashboard recover from a server restart, run a
-        production build: <code>npm run build &amp;&amp; npm start</code>.
+        production build: <code>npm run build</code>, then <code>npm start</code> with <code>AUTH_SECRET</code> set
+        (docs/configuration.md), and restart it.
       </p>
       <div className="mt-3 grid gap-6 md:grid-cols-2">
         <dl>

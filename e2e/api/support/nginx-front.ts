@@ -19,9 +19,9 @@ export interface NginxFront {
   readonly server: NextServer;
   readonly nginx: Nginx;
   /** A GET, or a POST when there is a body. */
-  request(path: string, headers?: Record<string, string>, body?: string): Promise<Answer>;
+  request: (path: string, headers?: Record<string, string>, body?: string) => Promise<Answer>;
   /** The rest of an answer's body. */
-  text(answer: Answer): Promise<string>;
+  text: (answer: Answer) => Promise<string>;
 }
 
 export function useNginxFront(env: Record<string, string>): NginxFront {

@@ -1,3 +1,4 @@
+// @ts-check
 // Load from one or several generator processes (load-generator.mjs): a single Node process
 // reading 10,000 streams would itself become the bottleneck on a small machine, so streams are
 // spread over processes of at most `perProcess` each, and their windows are merged here.
@@ -7,12 +8,26 @@ import { percentileSorted } from './stats.mjs';
 
 const GENERATOR = new URL('../load-generator.mjs', import.meta.url).pathname;
 
-/** Waits for one message of `type` from a child, or gives up after `ms` (resolves null). */
+/**
+ * An IPC message of load-generator.mjs: plain JSON whose fields its `type` decides (`opened`;
+ * `status` with started, failed, errors; `result` with the window's counts).
+ * @typedef {{ type: string, [field: string]: any }} GeneratorMessage
+ */
+
+/**
+ * Waits for one message of `type` from a child, or gives up after `ms` (resolves null).
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {string} type
+ * @param {number} ms
+ * @returns {Promise<GeneratorMessage | null>}
+ */
 function nextMessage(child, type, ms) {
   return new Promise((resolve) => {
     const timer = setTimeout(() => finish(null), ms);
+    /** @param {GeneratorMessage | undefined} message */
     const onMessage = (message) => message?.type === type && finish(message);
     const onExit = () => finish(null);
+    /** @param {GeneratorMessage | null} value */
     function finish(value) {
       clearTimeout(timer);
       child.off('message', onMessage);
@@ -34,6 +49,7 @@ export class Load {
     this.openPerSecond = openPerSecond;
     this.openTimeoutMs = openTimeoutMs;
     this.localAddresses = localAddresses;
+    /** @type {{ child: import('node:child_process').ChildProcess, streams: number, timedOut?: boolean }[]} */
     this.generators = [];
   }
 
@@ -46,6 +62,9 @@ export class Load {
    * Opens `count` more streams to `url`; resolves once each has its first bytes or failed (or the
    * open timeout passed), with `{started, failed, errors}` over all streams held so far. `env` is
    * added to the generators' environment (e.g. FAULTS_TOKEN for the do-nothing bench route).
+   * @param {string} url
+   * @param {number} count
+   * @param {Record<string, string>} [env]
    */
   async add(url, count, env = {}) {
     const added = [];
@@ -66,6 +85,7 @@ export class Load {
           stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         }),
       );
+      /** @type {{ child: import('node:child_process').ChildProcess, streams: number, timedOut?: boolean }} */
       const generator = { child, streams };
       this.generators.push(generator);
       added.push(generator);
@@ -87,13 +107,14 @@ export class Load {
         return nextMessage(g.child, 'status', 5000);
       }),
     );
+    /** @type {Record<string, number>} */
     const errors = {};
     let started = 0;
     let failed = 0;
     replies.forEach((reply, i) => {
       if (!reply) {
         errors['load generator did not answer'] = (errors['load generator did not answer'] ?? 0) + 1;
-        failed += this.generators[i].streams;
+        failed += this.generators[i]?.streams ?? 0;
         return;
       }
       started += reply.started;
@@ -105,7 +126,10 @@ export class Load {
     return { streams: this.streams, started, failed: failed + Math.max(0, pending), errors };
   }
 
-  /** Counts for `ms` on every generator at once; the merged window. */
+  /**
+   * Counts for `ms` on every generator at once; the merged window.
+   * @param {number} ms
+   */
   async measure(ms) {
     const results = await Promise.all(
       this.generators.map((g) => {
@@ -114,6 +138,7 @@ export class Load {
       }),
     );
     const merged = { events: 0, ticks: 0, lostTicks: 0, dropped: 0, silent: 0, seconds: 0, missing: 0 };
+    /** @type {number[]} */
     let latencies = [];
     for (const message of results) {
       if (!message) {
@@ -121,7 +146,8 @@ export class Load {
         continue;
       }
       const r = message.result;
-      for (const key of ['events', 'ticks', 'lostTicks', 'dropped', 'silent']) merged[key] += r[key];
+      for (const key of /** @type {const} */ (['events', 'ticks', 'lostTicks', 'dropped', 'silent']))
+        merged[key] += r[key];
       merged.seconds = Math.max(merged.seconds, r.seconds);
       latencies = latencies.concat(r.latencies);
     }

@@ -1,3 +1,4 @@
+// @ts-check
 // Builds the plain Next peer (e2e/bench/plain-next/) the way the app is built: the same Next
 // and node_modules, the app's own next.config.js and tsconfig.json, `next build` (Turbopack,
 // production). Rebuilt only when its sources, the config or Next changed.
@@ -22,6 +23,10 @@ export const PEER_DIR = '.tmp/bench-plain-next';
  */
 export const PEER_NEXT_BIN = resolve(PEER_DIR, 'node_modules/next/dist/bin/next');
 
+/**
+ * @param {string} dir
+ * @returns {string[]} every file under it
+ */
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],

@@ -1,3 +1,4 @@
+// @ts-check
 // What the bench reads about a server process from /proc (Linux): CPU, memory, file descriptors.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { sleep } from './stats.mjs';
@@ -5,7 +6,10 @@ import { sleep } from './stats.mjs';
 /** Kernel clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on every Linux this runs on). */
 const CLK_TCK = 100;
 
-/** The pids of a process and all its descendants. */
+/**
+ * The pids of a process and all its descendants.
+ * @param {number} rootPid
+ */
 function processTree(rootPid) {
   const parents = new Map();
   for (const entry of readdirSync('/proc')) {
@@ -27,7 +31,10 @@ function processTree(rootPid) {
   return tree;
 }
 
-/** utime + stime of a process and all its descendants, in seconds. */
+/**
+ * utime + stime of a process and all its descendants, in seconds.
+ * @param {number} rootPid
+ */
 export function treeCpuSeconds(rootPid) {
   let ticks = 0;
   for (const pid of processTree(rootPid)) {
@@ -42,7 +49,10 @@ export function treeCpuSeconds(rootPid) {
   return ticks / CLK_TCK;
 }
 
-/** Resident memory of a process and its descendants, in KB (a `next start` may fork a worker). */
+/**
+ * Resident memory of a process and its descendants, in KB (a `next start` may fork a worker).
+ * @param {number} rootPid
+ */
 export function treeRssKb(rootPid) {
   let total = 0;
   for (const pid of processTree(rootPid)) {
@@ -55,7 +65,10 @@ export function treeRssKb(rootPid) {
   return total;
 }
 
-/** Open file descriptors of one process (each open stream holds one socket). */
+/**
+ * Open file descriptors of one process (each open stream holds one socket).
+ * @param {number} pid
+ */
 export function openFds(pid) {
   try {
     return readdirSync(`/proc/${pid}/fd`).length;
@@ -64,7 +77,10 @@ export function openFds(pid) {
   }
 }
 
-/** The soft limit on open files of a process (`ulimit -n` as that process sees it). */
+/**
+ * The soft limit on open files of a process (`ulimit -n` as that process sees it).
+ * @param {number} pid
+ */
 export function fdLimit(pid) {
   try {
     return Number(/Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1]);
@@ -77,6 +93,9 @@ export function fdLimit(pid) {
  * Reads the probe preloaded into a server (e2e/bench/server-probe.mjs, BENCH_PROBE_DIR=dir):
  * signalled with SIGUSR2, it writes `<dir>/<pid>.json`. Resolves with that report, heap in KB
  * (after GC if the server runs with --expose-gc), or null if none came.
+ * @param {number} pid
+ * @param {string} dir
+ * @returns {Promise<{ heapKb: number, eventLoop?: { utilization: number } } | null>}
  */
 export async function readProbe(pid, dir) {
   const file = `${dir}/${pid}.json`;

@@ -1,3 +1,4 @@
+// @ts-check
 // How the bench reports: a self-describing header (machine, load, versions, date), Markdown
 // tables, and generated blocks in docs/performance.md that a run rewrites in place.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,11 @@ export function machineHeader() {
   ].join('\n');
 }
 
-/** A Markdown table from a header row and rows of cells. */
+/**
+ * A Markdown table from a header row and rows of cells.
+ * @param {readonly unknown[]} header
+ * @param {readonly (readonly unknown[])[]} rows
+ */
 export function table(header, rows) {
   return [
     `| ${header.join(' | ')} |`,
@@ -29,6 +34,9 @@ export function table(header, rows) {
  * Replaces the text between `<!-- bench:NAME:begin -->` and `<!-- bench:NAME:end -->` in `file`
  * (the markers stay). Returns false, changing nothing, when the markers are missing. Set
  * BENCH_WRITE_DOCS=0 to leave the docs alone (a run on a laptop, say).
+ * @param {string} file
+ * @param {string} name
+ * @param {string} text
  */
 export function writeDocsBlock(file, name, text) {
   if (process.env.BENCH_WRITE_DOCS === '0' || !existsSync(file)) return false;

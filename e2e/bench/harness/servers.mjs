@@ -1,3 +1,4 @@
+// @ts-check
 // Starting and stopping the servers a benchmark measures, each a fresh process on a free port:
 //   route      the app on `next start`: /api/stream is the Next route handler (the default)
 //   raw        the app on `raw-server.mjs` (`npm run start:raw`): /api/stream on node:http
@@ -12,6 +13,7 @@ import { FEEDS } from './feeds.mjs';
 import { PEER_DIR, PEER_NEXT_BIN, ensurePeerBuild } from './plain-next-build.mjs';
 import { sleep } from './stats.mjs';
 
+/** @type {Record<string, string>} the reports' name of each kind of server */
 export const LABEL = {
   route: 'route handler',
   raw: 'raw stream path',
@@ -20,15 +22,20 @@ export const LABEL = {
   floor: 'do-nothing route',
 };
 
+/** @returns {Promise<number>} a port nothing listens on (yet) */
 export const freePort = () =>
   new Promise((resolve) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
 
+/**
+ * @param {string} url
+ * @param {import('node:child_process').ChildProcess} child
+ */
 async function waitHealthy(url, child) {
   for (let i = 0; i < 600; i += 1) {
     if (child.exitCode !== null) throw new Error(`${url}: the server exited (${child.exitCode}) before it was healthy`);
@@ -43,6 +50,7 @@ async function waitHealthy(url, child) {
 }
 
 const NEXT = 'node_modules/next/dist/bin/next';
+/** @type {Record<'route' | 'raw' | 'reference' | 'peer', (port: number) => string[]>} */
 const ARGS = {
   route: (port) => [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'],
   raw: (port) => ['raw-server.mjs', '-p', String(port), '-H', '127.0.0.1'],
@@ -103,11 +111,12 @@ export async function startServer(kind, { rateHz = 1, maxStreams = 2000, env = {
     get alive() {
       return child.exitCode === null && child.signalCode === null;
     },
+    /** @returns {Promise<void>} */
     stop: () =>
       new Promise((resolve) =>
         child.exitCode !== null || child.signalCode !== null
           ? resolve()
-          : (child.once('exit', resolve), child.kill('SIGKILL')),
+          : (child.once('exit', () => resolve()), child.kill('SIGKILL')),
       ),
   };
 }

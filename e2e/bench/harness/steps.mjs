@@ -1,3 +1,4 @@
+// @ts-check
 // When a step of a scale benchmark counts as broken: shared by scale.mjs and redis-scale.mjs.
 import { fmt } from './stats.mjs';
 
@@ -8,7 +9,26 @@ import { fmt } from './stats.mjs';
  */
 export const MIN_OF_NOMINAL = 0.95;
 
-/** Why a step counts as broken, or null if it held: every stream open, every event delivered. */
+/**
+ * One step of a scale benchmark: one server (or the Redis group) at one number of open streams.
+ * @typedef {{
+ *   kind: string, label?: string, phase: string, streams: number,
+ *   started: number, failed: number, errors: Record<string, number>,
+ *   alive: boolean, exit: unknown, missingWindows: number,
+ *   eventsPerSecond: number, ofNominal: number, lostEvents: number, dropped: number, silent: number,
+ *   p50: number | null, p99: number | null, cpuCorePercent: number, cpuMicrosPerStream: number,
+ *   rssKb?: number, rssPerStreamKb: number, fds?: number, fdLimit?: number,
+ *   eventLoop?: { utilization: number } | null,
+ *   redisCommandsPerInstance?: number, perCommand?: [string, number][],
+ *   perInstance?: { eventsPerSecond: number, p99: number | null, cpuCorePercent: number }[],
+ *   broken?: string | null, diagnosis?: string,
+ * }} Step
+ */
+
+/**
+ * Why a step counts as broken, or null if it held: every stream open, every event delivered.
+ * @param {Step} step
+ */
 export function brokenStep(step) {
   if (!step.alive) return `the server process died (${step.exit})`;
   if (step.failed > 0) return `${fmt(step.failed)} of ${fmt(step.streams)} streams not opened`;

@@ -1,18 +1,24 @@
+// @ts-check
 // A small line-chart writer for the bench's plots: plain SVG text, no dependency. Panels side
 // by side, a shared legend, x on a log scale (streams grow by factors), y linear from zero.
 
+/** @param {unknown} s */
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Round numbers for axis ticks: 1, 2, 5 × 10^k up to just above `max`. */
+/**
+ * Round numbers for axis ticks: 1, 2, 5 × 10^k up to just above `max`.
+ * @param {number} max
+ */
 function niceTicks(max, count = 5) {
   if (!(max > 0)) return [0, 1];
   const raw = max / count;
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * 10 ** Math.floor(Math.log10(raw))).find((s) => s >= raw);
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * 10 ** Math.floor(Math.log10(raw))).find((s) => s >= raw) ?? raw;
   const ticks = [];
   for (let v = 0; v <= max + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)));
   return ticks;
 }
 
+/** @param {number} n */
 const short = (n) => (n >= 1000 ? `${Number((n / 1000).toPrecision(3))}k` : String(Number(n.toPrecision(3))));
 
 /**
@@ -45,8 +51,10 @@ export function lineChartSvg(chart) {
     const yMax = Math.max(...panel.series.flatMap((s) => s.points.map((pt) => pt.y ?? 0)), 0);
     const yTicks = niceTicks(yMax);
     const yTop = yTicks.at(-1) || 1;
+    /** @param {number} x */
     const sx = (x) =>
       ox + (xMax === xMin ? w / 2 : ((Math.log(x) - Math.log(xMin)) / (Math.log(xMax) - Math.log(xMin))) * w);
+    /** @param {number} y */
     const sy = (y) => oy + h - (y / yTop) * h;
     out.push(
       `<text x="${ox + w / 2}" y="${oy - 12}" text-anchor="middle" font-weight="600">${esc(panel.title)}</text>`,
@@ -65,7 +73,7 @@ export function lineChartSvg(chart) {
       `<text transform="translate(${ox - 48} ${oy + h / 2}) rotate(-90)" text-anchor="middle">${esc(panel.yLabel)}</text>`,
     );
     for (const s of panel.series) {
-      const pts = s.points.filter((pt) => pt.y !== null && Number.isFinite(pt.y));
+      const pts = s.points.flatMap((pt) => (pt.y !== null && Number.isFinite(pt.y) ? [{ x: pt.x, y: pt.y }] : []));
       if (!pts.length) continue;
       const d = pts.map((pt, k) => `${k ? 'L' : 'M'}${sx(pt.x).toFixed(1)},${sy(pt.y).toFixed(1)}`).join(' ');
       out.push(

@@ -32,10 +32,10 @@ export interface FollowerApply {
 export interface FollowerApplyOptions {
   listener: SharedStreamListener;
   /** Resolves with the snapshot, or null when it could not be loaded (the next gap asks again). */
-  loadSnapshot(): Promise<WireSnapshot | null>;
+  loadSnapshot: () => Promise<WireSnapshot | null>;
   /** Whether a catch-up answer is awaited (`TabSharing.catchingUp`); live events wait meanwhile. */
-  holding(): boolean;
-  setTimeout(callback: () => void, ms: number): unknown;
+  holding: () => boolean;
+  setTimeout: (callback: () => void, ms: number) => unknown;
 }
 
 /** How often held events check whether the catch-up answer came (it is bounded in the leader's heartbeats). */

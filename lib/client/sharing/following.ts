@@ -37,13 +37,13 @@ export interface FollowingOptions {
   id: string;
   ring: ReplayRing;
   /** The store's resume cursor (see TabSharingOptions.cursor). */
-  cursor(): string | null;
+  cursor: () => string | null;
   /** See `TabSharingOptions.catchUpHeartbeats`. */
   catchUpHeartbeats: number;
-  send(message: TabMessage): void;
-  deliver(message: FollowerMessage): void;
+  send: (message: TabMessage) => void;
+  deliver: (message: FollowerMessage) => void;
   /** Whether this tab may ask for a catch-up now: it follows, or is still electing. */
-  mayAsk(): boolean;
+  mayAsk: () => boolean;
   /** Counted here: `catchUpsSent`, `catchUpsFailed`. */
   stats: TabSharingStats;
 }

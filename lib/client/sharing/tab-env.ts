@@ -32,13 +32,13 @@ export interface TabEnv {
   /** `navigator.locks`, or null where the Web Locks API is missing (old browsers, insecure origins). */
   locks: TabLocks | null;
   /** A channel per name, or null where `BroadcastChannel` is missing or refused (partitioned storage). */
-  createChannel(name: string): TabChannel | null;
+  createChannel: (name: string) => TabChannel | null;
   /** Wall-clock ms. Not `performance.now()`: its origin differs per tab, and times cross tabs here. */
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
+  now: () => number;
+  setTimeout: (callback: () => void, ms: number) => unknown;
+  clearTimeout: (handle: unknown) => void;
   /** A unique id for this tab (also the tie-break between two claims: the smaller id wins). */
-  randomId(): string;
+  randomId: () => string;
 }
 
 /** The real browser. Every capability is probed, and a throw counts as "missing". */

@@ -57,7 +57,7 @@ export function createTabLink({ env, channelName, id, stats }: TabLinkOptions): 
   /**
    * Events the leader published in this task, not yet posted. A network chunk carries a whole
    * producer tick (every feed at once), and its events are published one by one in the same
-   * task: posting each one alone cost a fifth of a busy leader's CPU at ~2,000 events/s
+   * task: posting each one alone cost a busy leader a large share of its CPU
    * (docs/performance.md). So they go out as one `items` message when the task ends (a
    * microtask: no timer, no added latency), and before any other message, to keep the order.
    */

@@ -66,7 +66,7 @@ export interface TabSharingOptions {
    * Cursor of the last event this tab's store applied (flush any frame buffer first): where a
    * new leader resumes from, and what a follower asks to be caught up from.
    */
-  cursor(): string | null;
+  cursor: () => string | null;
   /** Called synchronously on every role change (and when the election mode falls back). */
   onRole(change: RoleChange): void;
   /** Leader heartbeat interval. Default 1000 ms. */

@@ -19,21 +19,21 @@ export interface FakeTimer {
 export const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface FakeClock {
-  now(): number;
-  setTimeout(run: () => void, ms: number, owner?: string | null): FakeTimer;
-  clearTimeout(handle: unknown): void;
+  now: () => number;
+  setTimeout: (run: () => void, ms: number, owner?: string | null) => FakeTimer;
+  clearTimeout: (handle: unknown) => void;
   /** Moves the clock by `ms`, firing due timers in order and letting promises settle after each. */
-  advance(ms: number): Promise<void>;
+  advance: (ms: number) => Promise<void>;
   /** The same for code without promises: a synchronous test stays synchronous. */
-  advanceSync(ms: number): void;
+  advanceSync: (ms: number) => void;
   /** Moves the clock without firing anything: timers that came due fire late, on the next advance. */
-  jump(ms: number): void;
+  jump: (ms: number) => void;
   /** Timers set and not yet fired or cleared (of one owner, when given). */
-  pending(owner?: string): number;
+  pending: (owner?: string) => number;
   /** Drops every timer of `owner`. */
-  clearOwner(owner: string): void;
+  clearOwner: (owner: string) => void;
   /** Moves every timer of `owner` due before `until` to `until`, keeping their order (a starved tab). */
-  defer(owner: string, until: number): void;
+  defer: (owner: string, until: number) => void;
 }
 
 /** `start`: the clock's first reading. Default 1_000_000 (ms). */

@@ -46,7 +46,7 @@ export function createFakeEnv(clock: FakeClock = createFakeClock()) {
       const signal = init?.signal ?? undefined;
       let onAbort: (() => void) | null = null;
       const request: FakeRequest = {
-        url: String(input),
+        url: typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
         headers: { ...(init?.headers as Record<string, string>) },
         aborted: false,
         open() {
@@ -77,7 +77,7 @@ export function createFakeEnv(clock: FakeClock = createFakeClock()) {
     });
 
   const env: ConnectionEnv = {
-    fetch: fetchImpl as typeof fetch,
+    fetch: fetchImpl,
     setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
     clearTimeout: (handle) => clock.clearTimeout(handle),
     now: clock.now,

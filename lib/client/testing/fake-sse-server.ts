@@ -137,7 +137,10 @@ export function createFakeSseServer({ clock, heartbeatMs = 1000 }: FakeSseServer
     /** `fetch` for the page `owner` (a tab's name): its streams end with it (`dropOwner`). */
     fetchFor(owner: string): typeof fetch {
       return (input, init) => {
-        const url = new URL(String(input), 'http://test.invalid');
+        const url = new URL(
+          typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+          'http://test.invalid',
+        );
         const signal = init?.signal ?? null;
         if (signal?.aborted) return Promise.reject(new DOMException('aborted', 'AbortError'));
         switch (url.pathname) {

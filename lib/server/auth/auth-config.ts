@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { secretProblem } from './secret-strength';
 
 /**
- * Auth settings, validated at the boundary like the rest of the env (README "Configuration").
+ * Auth settings, validated at the boundary like the rest of the env (docs/configuration.md).
  *
  * Fail-closed everywhere but the dev server: only `npm run dev` may run without AUTH_SECRET (it
  * then uses a fixed, public dev-only secret, printed as such, so sessions survive dev-server

@@ -7,7 +7,9 @@ const config = parseAuthConfig(
   { devServer: false },
 );
 // A stand-in for the session service: the cookie value is the session id, `bad` is no session.
-const limits = createAuthLimits(config, { sessionOf: async (token) => (token && token !== 'bad' ? token : null) });
+const limits = createAuthLimits(config, {
+  sessionOf: (token) => Promise.resolve(token && token !== 'bad' ? token : null),
+});
 const from = (ip: string, session?: string) =>
   new Headers({ 'x-forwarded-for': ip, ...(session ? { cookie: `rtd_session=${session}` } : {}) });
 

@@ -15,6 +15,6 @@ function lookup(id: string): DirectoryUser | undefined {
 
 export const demoDirectory: UserDirectory = {
   lookup,
-  verifyCredentials: async (fields) => lookup(fields.user ?? '') ?? null,
+  verifyCredentials: (fields) => Promise.resolve(lookup(fields.user ?? '') ?? null),
   signInForm: { kind: 'choose-user', users: DEMO_USERS.map(({ id, name }) => ({ id, name })) },
 };

@@ -20,8 +20,6 @@ export const DEMO_USERS = [
   { id: 'viewer', name: 'Viewer (service feeds)', feeds: ['rps', 'latency_p95', 'error_rate'] },
 ] as const satisfies readonly DemoUser[];
 
-export type DemoUserId = (typeof DEMO_USERS)[number]['id'];
-
 export function findDemoUser(id: string): DemoUser | undefined {
   return DEMO_USERS.find((user) => user.id === id);
 }

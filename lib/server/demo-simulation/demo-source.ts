@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomInt } from 'node:crypto';
-import { FEEDS, type FeedName } from '@/lib/metrics/feeds';
+import { FEEDS } from '@/lib/metrics/feeds';
 import type { Sample } from '../bus';
 import type { CreateSource } from '../source/metrics-source';
 import { FEED_SIMULATION } from './feed-simulation';
@@ -31,7 +31,7 @@ export const createDemoSource: CreateSource = ({ publish, env, now = Date.now })
     console.log(`[demo] simulation seed ${seed} for this boot (METRICS_SEED=${seed} repeats these shapes)`);
   }
   const walks = FEEDS.map((feed) => ({
-    name: feed.name as FeedName,
+    name: feed.name,
     walk: createRandomWalk(feed, FEED_SIMULATION[feed.name], seed),
   }));
   const sample = (ts: number): Sample[] => walks.map(({ name, walk }) => ({ feed: name, value: walk.next(), ts }));

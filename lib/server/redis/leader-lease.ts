@@ -24,7 +24,7 @@ export interface LeaderLeaseOptions {
   /** How often to renew (as leader) or try to acquire (as follower). Default 1000 ms. */
   renewEveryMs?: number;
   /** Called with true when we become the leader, false when we stop being it. Default: nothing. */
-  onChange?(leader: boolean): void;
+  onChange?: (leader: boolean) => void;
   /** Defaults to `Date.now`. */
   now?: () => number;
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Redis } from 'ioredis';
-import { decodeEntry, type LogEntry, type StreamEntry } from './stream-log';
+import { decodeEntry, type LogEntry } from './stream-log';
 
 /**
  * The one blocking `XREAD` loop of an instance, on its own connection: Redis sees one reader per
@@ -56,8 +56,7 @@ export function createStreamReader(options: StreamReaderOptions): StreamReader {
   const readOnce = async () => {
     const from = position!;
     const readToken = token;
-    const reply = (await redis.xread('COUNT', 10_000, 'BLOCK', blockMs, 'STREAMS', stream, from.id)) as
-      [string, StreamEntry[]][] | null;
+    const reply = await redis.xread('COUNT', 10_000, 'BLOCK', blockMs, 'STREAMS', stream, from.id);
     if (failures > 0) {
       failures = 0;
       options.onHealth(true);

@@ -88,6 +88,8 @@ export function installRequestGuard(): void {
   const g = globalThis as Record<string, unknown>;
   if (g[INSTALLED_KEY]) return;
   g[INSTALLED_KEY] = true;
+  // Called below with `Reflect.apply(emit, this, …)`: on the server it belongs to, never unbound.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const emit = Server.prototype.emit;
   Server.prototype.emit = function guardedEmit(this: Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'request') {

@@ -24,7 +24,7 @@ export interface SourceContext {
    * Redis: another process holds the producer lease, or the log changed epoch): a source logs
    * that and carries on; it is stopped when the lease is lost.
    */
-  publish(samples: readonly Sample[]): Promise<unknown>;
+  publish: (samples: readonly Sample[]) => Promise<unknown>;
   /** The validated environment, for the source's own settings (the demo reads `METRICS_*`). */
   env: ServerEnv;
   /** Defaults to `Date.now`; injected by tests. */

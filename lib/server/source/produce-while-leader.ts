@@ -1,5 +1,5 @@
 import 'server-only';
-import { OutOfOrderError, type EventBus, type Sample } from '../bus';
+import { OutOfOrderError, type EventBus } from '../bus';
 import type { MetricsSource } from './metrics-source';
 
 /**
@@ -69,7 +69,7 @@ export function produceWhileLeader(
     samples.sort((a, b) => a.ts - b.ts);
     for (let i = 0; i < samples.length && mine === generation; i += HISTORY_CHUNK) {
       try {
-        await bus.publish(samples.slice(i, i + HISTORY_CHUNK) as Sample[], { order: 'exact' });
+        await bus.publish(samples.slice(i, i + HISTORY_CHUNK), { order: 'exact' });
       } catch (error) {
         // Someone appended newer points first (an ingest): history would now go back in time.
         if (error instanceof OutOfOrderError) return console.log('[producer] history skipped: the log moved on');

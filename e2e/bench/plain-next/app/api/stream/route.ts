@@ -1,4 +1,4 @@
-// Benchmark peer (e2e/bench/README.md, docs/performance.md): a plain Next SSE route written the
+// Benchmark peer (docs/performance.md): a plain Next SSE route written the
 // usual way, to measure the app's route handler against what a user writes in an afternoon. One
 // timer builds each tick's events once, encodes them once, and enqueues the same chunk to every
 // client; a shared heartbeat; the abort signal and cancel() forget a client. No resume, no
