@@ -1,4 +1,4 @@
-// The whole gate behind `npm test`: typecheck, lint, unit tests, production build, integration
+// The whole gate behind `npm test`: typecheck, lint, unit tests, production build (`npm run build`), integration
 // tests against `next start`, and the Playwright e2e suite. Every step runs even if an earlier
 // one failed (except what needs the build), and the last line is a plain
 // `N passed, N failed` summary that CI reads.
@@ -76,7 +76,9 @@ const STEPS = [
   commandStep('format', bin('prettier'), ['--check', '.']),
   commandStep('lint', bin('eslint'), ['--max-warnings=0', '.']),
   vitestStep('unit'),
-  commandStep('build', bin('next'), ['build']),
+  // `npm run build`, as documented: `next build`, then the self-contained server's assets
+  // (scripts/standalone.mjs), which a spec starts the documented way.
+  commandStep('build', 'npm', ['run', 'build']),
   vitestStep('integration'),
   {
     name: 'e2e',
