@@ -9,6 +9,7 @@ import {
   role,
   serverStreams,
   settledLeader,
+  TAB_SHARING_OFF,
 } from './tab-helpers';
 
 /**
@@ -56,6 +57,7 @@ test('the leader frozen: the other tab leads and stays live; the old leader resu
   page,
   server,
 }) => {
+  test.skip(...TAB_SHARING_OFF);
   const pages = await openTabs(context, page, 2);
   for (const tab of pages) await expect(badge(tab)).toHaveAttribute('data-state', 'live');
   const leader = await settledLeader(pages);
@@ -94,6 +96,7 @@ test('the leader closed with its unload handlers run (close({runBeforeUnload})) 
   page,
   server,
 }) => {
+  test.skip(...TAB_SHARING_OFF);
   const pages = await openTabs(context, page, 2);
   for (const tab of pages) await expect(badge(tab)).toHaveAttribute('data-state', 'live');
   const leader = await settledLeader(pages);

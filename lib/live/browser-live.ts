@@ -49,8 +49,9 @@ export function createBrowserSource({
   // The stream renews the session when it ends for auth; the cookie serves every tab.
   const renewSession = refreshSession(env.fetch);
   const common = { url, connectionEnv: env, renewSession, ...(watchLifecycle ? { watchLifecycle } : {}) };
-  if (sharing === 'off') return createTabStreamSource(common);
-  return createSharedSource({ ...common, tabEnv: browserTabEnv() });
+  // Tab sharing's one line (with its two imports): docs/fork.md, "Drop tab sharing".
+  if (sharing === 'tabs') return createSharedSource({ ...common, tabEnv: browserTabEnv() });
+  return createTabStreamSource(common);
 }
 
 export function createBrowserLive({

@@ -6,8 +6,8 @@ import { createBrowserSource } from './browser-live';
 /**
  * The sharing switch (`APP_CONFIG.sharing`): with `'off'` the tab opens its own stream and no
  * sharing code runs — no BroadcastChannel is made and no Web Lock is asked for. Node 24 has both
- * APIs, so the real browser tab env (sharing/tab-env.ts) would use them: the `'tabs'` case proves
- * the spies would see it.
+ * APIs, so the real browser tab env (sharing/tab-env.ts) would use them:
+ * browser-source-sharing.test.ts shows the same spies see them with `'tabs'`.
  */
 
 function fakeListener(): SharedStreamListener & { roles: string[] } {
@@ -66,23 +66,5 @@ describe('createBrowserSource', () => {
     expect(locks).not.toHaveBeenCalled();
     source.stop();
     expect(fake.last().aborted).toBe(true);
-  });
-
-  it("with sharing 'tabs' joins the browser's election (what 'off' must not do)", async () => {
-    const locks = vi.spyOn(navigator.locks, 'request');
-    const fake = createFakeEnv();
-    const source = createBrowserSource({
-      url: '/api/stream',
-      sharing: 'tabs',
-      env: fake.env,
-      watchLifecycle: () => () => {},
-    });
-
-    source.start(fakeListener());
-    await settle();
-
-    expect(channels).toBeGreaterThan(0);
-    expect(locks).toHaveBeenCalled();
-    source.stop();
   });
 });
