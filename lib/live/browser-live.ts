@@ -40,17 +40,13 @@ export interface BrowserSourceOptions {
 }
 
 /** The source of one tab's data: the only place the sharing switch is read. */
-export function createBrowserSource({
-  url,
-  sharing,
-  env,
-  watchLifecycle,
-}: BrowserSourceOptions): StreamSource<SharedStreamListener> {
+export function createBrowserSource(options: BrowserSourceOptions): StreamSource<SharedStreamListener> {
+  const { url, env, watchLifecycle } = options;
   // The stream renews the session when it ends for auth; the cookie serves every tab.
   const renewSession = refreshSession(env.fetch);
   const common = { url, connectionEnv: env, renewSession, ...(watchLifecycle ? { watchLifecycle } : {}) };
   // Tab sharing's one line (with its two imports): docs/fork.md, "Drop tab sharing".
-  if (sharing === 'tabs') return createSharedSource({ ...common, tabEnv: browserTabEnv() });
+  if (options.sharing === 'tabs') return createSharedSource({ ...common, tabEnv: browserTabEnv() });
   return createTabStreamSource(common);
 }
 
