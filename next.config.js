@@ -9,6 +9,12 @@
  */
 const nextConfig = {
   reactStrictMode: true,
+  // `npm run build` also writes a self-contained server to .next/standalone (the traced
+  // node_modules it needs, no others); scripts/standalone.mjs then copies in what Next leaves out
+  // (.next/static, public/, raw-server.mjs) and the HOST-aware entry, so that folder alone is what
+  // a host or container runs (`node .next/standalone/start.mjs`, docs/deploy.md). `npm start`
+  // (`next start`) keeps working on the same build; it only logs that standalone exists.
+  output: 'standalone',
   poweredByHeader: false,
   experimental: {
     // Next buffers a request's body for proxy.ts, up to this much per request (default 10 MB).

@@ -9,13 +9,17 @@
 // Next route gets: middleware/proxy and Next's own request handling on that one path, and it
 // needs a host that runs a long-lived Node process (not serverless). Needs `npm run build`.
 //
-// Usage: npm run start:raw [-- -p 3000 -H 127.0.0.1]   (PORT also works, as with `next start`)
+// Usage: npm run start:raw [-- -p 3000 -H 127.0.0.1]   (PORT and HOST also work; default 127.0.0.1)
+// In the self-contained build (`npm run build` copies this file there): node .next/standalone/raw-server.mjs
 //
 // The dispatcher is TypeScript compiled by Next (lib/server/raw-stream-handler.ts); plain Node cannot
 // import it, so `instrumentation.ts` publishes it on globalThis when `app.prepare()` boots the
 // app, and this file picks it up from there.
 
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
@@ -26,12 +30,21 @@ const { values } = parseArgs({
   options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },
 });
 const port = Number(values.port ?? process.env.PORT ?? 3000);
-const hostname = values.hostname ?? '127.0.0.1';
+const hostname = values.hostname ?? (process.env.HOST || '127.0.0.1');
 // Next's types make NODE_ENV read-only; a plain Node process sets it like any other variable.
 /** @type {Record<string, string | undefined>} */ (process.env).NODE_ENV ??= 'production';
 
+// The app beside this file: the repository, or .next/standalone (where it is copied by the build).
+// The standalone folder has no next.config.js: the build's resolved config is in
+// required-server-files.json, handed to Next the way its generated server.js does.
+const dir = dirname(fileURLToPath(import.meta.url));
+if (!existsSync(join(dir, 'next.config.js')) && existsSync(join(dir, '.next', 'required-server-files.json'))) {
+  const { config } = JSON.parse(readFileSync(join(dir, '.next', 'required-server-files.json'), 'utf8'));
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG ??= JSON.stringify(config);
+}
+
 const { default: next } = await import('next');
-const app = next({ dev: false, hostname, port });
+const app = next({ dev: false, dir, hostname, port });
 await app.prepare();
 const handleNext = app.getRequestHandler();
 

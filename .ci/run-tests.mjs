@@ -1,7 +1,7 @@
 // @ts-check
 // The whole gate behind `npm test`: typecheck, format, lint, unused code, the docs check, unit tests,
-// production build, integration tests against `next start`, and the Playwright e2e suite
-// (docs/testing.md). Every step runs even if an earlier
+// production build (`npm run build`), integration tests against `next start`, and the Playwright
+// e2e suite (docs/testing.md). Every step runs even if an earlier
 // one failed (except what needs the build), and the last line is a plain
 // `N passed, N failed` summary that CI reads.
 //
@@ -100,7 +100,9 @@ const STEPS = [
   commandStep('unused', bin('knip'), ['--no-progress']),
   commandStep('docs', process.execPath, ['scripts/check-docs.mjs']),
   vitestStep('unit'),
-  commandStep('build', bin('next'), ['build']),
+  // `npm run build`, as documented: `next build`, then the self-contained server's assets
+  // (scripts/standalone.mjs), which a spec starts the documented way.
+  commandStep('build', 'npm', ['run', 'build']),
   vitestStep('integration'),
   {
     name: 'e2e',

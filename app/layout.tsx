@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { APP_CONFIG } from '@/lib/metrics/app-config';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Realtime dashboard',
-  description: 'Reference realtime dashboard for Next.js: resumable SSE that survives real networks.',
+  title: APP_CONFIG.title,
+  description: APP_CONFIG.description,
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -25,8 +25,13 @@ export const dynamic = 'force-dynamic';
 async function whoIsLooking(): Promise<{ ok: true; principal: Principal } | { ok: false; expired: boolean }> {
   const auth = getAuth();
   if (auth.config.mode === 'off') return { ok: true, principal: PUBLIC_PRINCIPAL };
+  // The whole request, not only its cookies: which cookie holds the session depends on whether
+  // the page was served over TLS, which behind a TLS-terminating proxy only X-Forwarded-Proto says.
+  const request = new Headers(await headers());
   const cookie = (await cookies()).toString();
-  const result = await auth.authenticator.authenticate(new Headers(cookie ? { cookie } : {}));
+  if (cookie) request.set('cookie', cookie);
+  else request.delete('cookie');
+  const result = await auth.authenticator.authenticate(request);
   return result.ok ? result : { ok: false, expired: result.reason !== 'session_missing' };
 }
 

@@ -9,6 +9,7 @@ import {
   role,
   serverStreams,
   settledLeader,
+  TAB_SHARING_OFF,
 } from './tab-helpers';
 
 /**
@@ -54,6 +55,7 @@ test('the leader frozen: the other tab leads and stays live; the old leader resu
   page,
   server,
 }) => {
+  test.skip(...TAB_SHARING_OFF);
   const pages = await openTabs(context, page, 2);
   for (const tab of pages) await expect(badge(tab)).toHaveAttribute('data-state', 'live');
   const leader = await settledLeader(pages);
@@ -92,6 +94,7 @@ test('the leader closed with its unload handlers run (close({runBeforeUnload})) 
   page,
   server,
 }) => {
+  test.skip(...TAB_SHARING_OFF);
   const pages = await openTabs(context, page, 2);
   for (const tab of pages) await expect(badge(tab)).toHaveAttribute('data-state', 'live');
   const leader = await settledLeader(pages);

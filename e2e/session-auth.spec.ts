@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { badge, expect, health, openLive, statesVisited, test, waitForHealth } from './fixtures';
-import { ledger, openTabs, settledLeader } from './tab-helpers';
+import { ledger, openTabs, settledLeader, TAB_SHARING_OFF } from './tab-helpers';
 
 /**
  * In the browser: a session expiring under a live stream renews with no
@@ -43,6 +43,9 @@ test.describe('session expiry during a live stream', () => {
 });
 
 test.describe('sign-out', () => {
+  // Both start from a leader tab and its followers.
+  test.skip(...TAB_SHARING_OFF);
+
   test('signing out in one tab ends the stream in every tab, and all show the sign-in prompt', async ({
     context,
     page,

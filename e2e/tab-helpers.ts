@@ -1,5 +1,15 @@
 import type { BrowserContext, Page } from '@playwright/test';
+import { APP_CONFIG } from '../lib/metrics/app-config';
 import { badge, expect, serverLastSeqs } from './fixtures';
+
+/**
+ * Specs about leader and follower tabs skip when the app runs one stream per tab
+ * (`APP_CONFIG.sharing: 'off'`, lib/metrics/app-config.ts): `test.skip(...TAB_SHARING_OFF)`.
+ */
+export const TAB_SHARING_OFF: [boolean, string] = [
+  APP_CONFIG.sharing !== 'tabs',
+  "tab sharing is off (APP_CONFIG.sharing: 'off'): every tab runs its own stream, there is no leader to test",
+];
 
 /**
  * Helpers for the tab-sharing specs (docs/tab-sharing.md). Tabs are pages of ONE browser

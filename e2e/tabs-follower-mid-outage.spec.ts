@@ -1,6 +1,6 @@
 import { STREAM_ROUTE } from './fixtures/browser-faults';
 import { badge, expect, RECOVERY_TIMEOUT_MS, serverLastSeqs, test } from './fixtures';
-import { ledger, openTabs, reaches, role, settledLeader } from './tab-helpers';
+import { ledger, openTabs, reaches, role, settledLeader, TAB_SHARING_OFF } from './tab-helpers';
 
 /**
  * A tab opened while the shared stream is down. The page itself loads
@@ -8,6 +8,8 @@ import { ledger, openTabs, reaches, role, settledLeader } from './tab-helpers';
  * stream), the new tab follows, shows the outage honestly (reconnecting with a countdown, not
  * "Connecting" forever or "Live"), then goes live with the others.
  */
+
+test.skip(...TAB_SHARING_OFF);
 
 test.setTimeout(120_000);
 

@@ -1,11 +1,13 @@
 import { badge, expect, serverLastSeqs, test } from './fixtures';
-import { ledger, openTabs, reaches, role, serverStreams, settledLeader } from './tab-helpers';
+import { ledger, openTabs, reaches, role, serverStreams, settledLeader, TAB_SHARING_OFF } from './tab-helpers';
 
 /**
  * The leader tab closes; another tab leads promptly and resumes from the
  * cursor of the last event it applied. In every remaining tab: no reset, no gap, and no event
  * applied twice (events applied grow exactly as the feeds' last seqs do).
  */
+
+test.skip(...TAB_SHARING_OFF);
 
 test.setTimeout(90_000);
 

@@ -1,5 +1,5 @@
 import { badge, expect, RECOVERY_TIMEOUT_MS, serverLastSeqs, statesVisited, test, transitions } from './fixtures';
-import { ledger, openTabs, reaches, settledLeader } from './tab-helpers';
+import { ledger, openTabs, reaches, settledLeader, TAB_SHARING_OFF } from './tab-helpers';
 
 /**
  * The leader's link is cut by the chaos proxy (and reconnects refused)
@@ -7,6 +7,8 @@ import { ledger, openTabs, reaches, settledLeader } from './tab-helpers';
  * countdown), "Reconnect now" pressed in a follower reaches the leader, and all go live again
  * with no gap.
  */
+
+test.skip(...TAB_SHARING_OFF);
 
 test.setTimeout(120_000);
 

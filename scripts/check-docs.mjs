@@ -120,9 +120,9 @@ for (const file of markdown) {
 
 // ── References a reader cannot follow ───────────────────────────────────────────────────────
 /** Cited in docs: a tracker's issues, specs and items, notes kept outside the repository. */
-const DOC_REFERENCE = /\bissues? #?\d+|\bspec \d+\s*:|\bitems? \d+\b|sse-pitfalls|\.\.\/shared\b/i;
+const DOC_REFERENCE = /\bissues? #?\d+|\bspec \d+\s*:|\bitems? \d+\b|sse-pitfalls|\.\.\/shared\//i;
 /** Cited in code comments: the same, less "item N" (a plain word in code). */
-const CODE_REFERENCE = /\bissues? #?\d+|\bspec \d+\s*:|sse-pitfalls|\.\.\/shared\b/i;
+const CODE_REFERENCE = /\bissues? #?\d+|\bspec \d+\s*:|sse-pitfalls|\.\.\/shared\//i;
 for (const file of markdown) {
   read(file)
     .split('\n')
@@ -145,9 +145,10 @@ for (const file of code) {
 
 // ── Environment variables ───────────────────────────────────────────────────────────────────
 /**
- * Not settings: set by Next for its own use, or by the benchmark for the processes it starts.
+ * Not settings: set by Next for its own use, by the benchmark for the processes it starts, or by
+ * the system (HOME; HOSTNAME, which the standalone entry sets for Next from HOST).
  */
-const NOT_SETTINGS = new Set(['NEXT_RUNTIME', 'BENCH_PROBE_DIR']);
+const NOT_SETTINGS = new Set(['NEXT_RUNTIME', 'BENCH_PROBE_DIR', 'HOME', 'HOSTNAME']);
 /** @type {Map<string, string>} name → where it is read */
 const appVars = new Map();
 /** @type {Map<string, string>} */

@@ -15,6 +15,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { EnvError, parseEnv, type ServerEnv } from '@/lib/server/env';
+import { createLeaderLease } from '@/lib/server/redis/leader-lease';
 import { RedisBus } from '@/lib/server/redis/redis-bus';
 import { startSource } from '@/lib/server/source/start-source';
 
@@ -47,7 +48,12 @@ const bus = new RedisBus({
 });
 bus.start();
 // `PRODUCER` is for web instances; this process exists to produce.
-const source = startSource({ env: { ...env, PRODUCER: 'on' }, bus, instanceId });
+const source = startSource({
+  env: { ...env, PRODUCER: 'on' },
+  bus,
+  instanceId,
+  createLease: () => createLeaderLease({ redis: bus.redis, key: bus.keys.lease, instanceId }),
+});
 console.log(`[producer] ${instanceId} started: producing whenever it holds the producer lease`);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type ReactNode } from 'react';
+import { APP_CONFIG } from '@/lib/metrics/app-config';
 import type { Snapshot } from '@/lib/metrics/events';
 import { FEED_NAMES, type FeedDefinition } from '@/lib/metrics/feeds';
 import { LiveProvider } from '@/lib/live/provider';
@@ -76,8 +77,8 @@ export function Dashboard({
       <CountersRoot>
         <header className="flex flex-wrap items-start justify-between gap-3">
           <div>
-            <h1 className="text-xl font-semibold">Service metrics</h1>
-            <p className="text-sm text-slate-600 dark:text-slate-400">Simulated feeds over Server-Sent Events</p>
+            <h1 className="text-xl font-semibold">{APP_CONFIG.heading}</h1>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{APP_CONFIG.tagline}</p>
           </div>
           <div className="flex flex-wrap items-center gap-4">
             {/* Who is signed in (and Sign out) follows the connection state. */}

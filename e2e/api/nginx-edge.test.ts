@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PUBLIC_DEMO_ENV } from '../fixtures/auth';
 import { KIT_FAULTS_TOKEN } from '../fixtures/faults';
 import { waitForHealth } from '../fixtures/health';
-import { canRun } from '../fixtures/redis-server';
+import { canRun } from '../fixtures/binaries';
 import { useNginxFront, type Answer } from './support/nginx-front';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KIT_FAULTS_TOKEN } from '../fixtures/faults';
-import { canRun } from '../fixtures/redis-server';
+import { canRun } from '../fixtures/binaries';
 import { useNginxFront } from './support/nginx-front';
 
 /**

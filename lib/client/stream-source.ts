@@ -1,7 +1,7 @@
 import type { ProtocolError } from '@/lib/sse/decode';
 import type { WireHello, WireMetric, WireReset, WireSnapshot } from '@/lib/sse/payloads';
 import type { ConnectionStatus, Transition } from './connection-status';
-import type { RoleChange } from './sharing/types';
+import type { RoleChange } from './tab-role';
 
 /**
  * The seam between "where events come from" and "what is done with them": types only.

@@ -1,5 +1,5 @@
 import type { ConnectionState } from '@/lib/client/connection-status';
-import type { TabRole } from '@/lib/client/sharing/types';
+import type { TabRole } from '@/lib/client/tab-role';
 
 /**
  * "Connecting" must not spin forever without a word. The connection manager's own watchdog gives up on a silent request only after 2.5 heartbeats (37.5 s before the first

@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { initialStatus, type ConnectionStatus, type Transition } from '@/lib/client/connection-status';
-import type { RoleChange } from '@/lib/client/sharing/types';
+import type { RoleChange } from '@/lib/client/tab-role';
 import type { Outage } from './outages';
 
 /** Re-exported for the components, which read the connection only through lib/live. */

@@ -1,13 +1,12 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { FEED_NAMES } from '@/lib/metrics/feeds';
-import { parseEnv, type ServerEnv } from './env';
+import { EnvError, parseEnv, type ServerEnv } from './env';
 import type { EventBus } from './bus';
 import { MemoryBus } from './memory-bus';
 import { ConnectionRegistry } from './connection-registry';
 import { getAuth } from './auth/auth-runtime';
-import { RedisBus } from './redis/redis-bus';
-import { createRevocationChannel, type RevocationChannel } from './redis/revocation-channel';
+import { createSharedLog, type CreateSharedLog, type SharedRevocations } from './shared-log';
 import { RateLimiter } from './limits/rate-limiter';
 import { startSource, type RunningSource } from './source/start-source';
 
@@ -27,8 +26,8 @@ export interface Runtime {
   source: RunningSource;
   /** `POST /api/ingest` requests per client (`INGEST_RATE_BURST`, `INGEST_RATE_PER_S`). */
   ingestLimiter: RateLimiter;
-  /** Present with Redis: sign-outs shared with the other instances. */
-  revocationChannel: RevocationChannel | null;
+  /** Present with a shared log (Redis): sign-outs shared with the other instances. */
+  revocationChannel: SharedRevocations | null;
   instanceId: string;
   startedAt: number;
   /**
@@ -65,35 +64,23 @@ function createMemoryRuntime(env: ServerEnv, instanceId: string): Runtime {
   };
 }
 
-/** Several instances on one Redis: a shared log, and at most one source producing into it. */
-function createRedisRuntime(env: ServerEnv, url: string, instanceId: string): Runtime {
+/** Several instances on one shared log (Redis), and at most one source producing into it. */
+function createSharedRuntime(env: ServerEnv, url: string, instanceId: string, create: CreateSharedLog): Runtime {
   const registry = registryFor(env);
-  const bus = new RedisBus({
+  const log = create({
+    env,
     url,
-    prefix: env.REDIS_KEY_PREFIX,
-    capacity: env.SSE_REPLAY_CAPACITY,
-    snapshotWindowMs: env.SNAPSHOT_WINDOW_MS,
-    keyTtlMs: env.INGEST_KEY_TTL_MS,
     instanceId,
-    // Streams on a bus that lost Redis (or its data) would go silent: end them so clients
-    // reconnect, and resume or get the reset.
     onInterrupt: () => registry.closeAll('error'),
-  });
-  bus.start();
-  // A session signed out on any instance is refused on all, and its streams here end at once.
-  const revocationChannel = createRevocationChannel({
-    url,
-    prefix: env.REDIS_KEY_PREFIX,
     revocations: getAuth().revocations,
     onRevokedElsewhere: (sessionId) => registry.endSession(sessionId, { kind: 'auth', reason: 'revoked' }),
   });
-  revocationChannel.start();
   return {
     env,
-    bus,
-    source: startSource({ env, bus, instanceId }),
+    bus: log.bus,
+    source: startSource({ env, bus: log.bus, instanceId, createLease: log.createLease }),
     ingestLimiter: ingestLimiterFor(env),
-    revocationChannel,
+    revocationChannel: log.revocations,
     instanceId,
     registry,
     startedAt: Date.now(),
@@ -114,7 +101,12 @@ export function createRuntime(env: ServerEnv): Runtime {
   // A random default, not `<hostname>-<pid>`: /api/health shows it, and it should not tell the
   // world which machine and process answered.
   const instanceId = env.INSTANCE_ID ?? `i-${randomBytes(4).toString('hex')}`;
-  return env.REDIS_URL ? createRedisRuntime(env, env.REDIS_URL, instanceId) : createMemoryRuntime(env, instanceId);
+  if (!env.REDIS_URL) return createMemoryRuntime(env, instanceId);
+  // Typed as the seam's possible values: a fork that deleted Redis sets it to null (shared-log.ts).
+  const create: CreateSharedLog | null = createSharedLog;
+  if (!create)
+    throw new EnvError(['REDIS_URL is set, but this build has no shared log (lib/server/shared-log.ts): unset it']);
+  return createSharedRuntime(env, env.REDIS_URL, instanceId, create);
 }
 
 /**

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { EventBus } from './bus';
-import type { RevocationChannel } from './redis/revocation-channel';
+import type { SharedRevocations } from './shared-log';
 
 /**
  * Whether this instance serves data to sessions now: its shared log is reachable and, with
@@ -10,7 +10,7 @@ import type { RevocationChannel } from './redis/revocation-channel';
  */
 export function serving(runtime: {
   bus: Pick<EventBus, 'healthy'>;
-  revocationChannel?: RevocationChannel | null;
+  revocationChannel?: Pick<SharedRevocations, 'synced'> | null;
 }): boolean {
   return runtime.bus.healthy() && (runtime.revocationChannel?.synced() ?? true);
 }

@@ -1,3 +1,5 @@
+import { APP_CONFIG } from '@/lib/metrics/app-config';
+
 /**
  * The sign-in panel (a Server Component): shown by the page when AUTH_MODE=session and there is
  * no valid session. What it asks for comes from the user directory (`signInForm`,
@@ -42,7 +44,7 @@ export function SignInPanel({
     <main className="mx-auto mt-16 max-w-md space-y-4 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
       <section data-testid="sign-in-panel" aria-labelledby="sign-in-title" className="space-y-4">
         <h1 id="sign-in-title" className="text-xl font-semibold">
-          Sign in to the metrics dashboard
+          {APP_CONFIG.signInHeading}
         </h1>
         {expired && <p className="text-sm text-amber-700 dark:text-amber-300">Your session has ended.</p>}
         {outcome && (

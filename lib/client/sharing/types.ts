@@ -1,4 +1,5 @@
 import type { SharedRecovery, SharedStatus, StreamItem } from './protocol';
+import type { ElectionMode, RoleChange, TabRole } from '../tab-role';
 import type { TabEnv } from './tab-env';
 
 /**
@@ -6,28 +7,13 @@ import type { TabEnv } from './tab-env';
  * reports. Types only, so the seam (../stream-source.ts) and the wiring (shared-source.ts) can
  * name them without depending on the implementation.
  *
- * Roles (docs/tab-sharing.md has the election and the handover):
- * - `leader`: runs the only stream, applies its events and `publish`es each one (plus status and
- *   recovery reports) to the other tabs.
- * - `follower`: runs no stream; applies what `onMessage` delivers with the same idempotent merge.
- * - `solo`: cannot share (no BroadcastChannel, or the leader stopped answering): runs its own
- *   stream and says so.
- * - `electing`: not decided yet (a few ms with Web Locks, ~1.3 s without).
- * - `closed`: `close()` was called.
+ * The roles it reports (`RoleChange`) are defined in ../tab-role.ts, which outlives sharing: a
+ * leader `publish`es each event (plus status and recovery reports) to the other tabs, a follower
+ * applies what `onMessage` delivers with the same idempotent merge, `solo` cannot share (no
+ * BroadcastChannel, or the leader stopped answering) and runs its own stream.
  */
 
-export type TabRole = 'electing' | 'leader' | 'follower' | 'solo' | 'closed';
-/** `locks`: Web Locks decide. `lease`: heartbeats and claims over the channel. `none`: no channel, solo. */
-export type ElectionMode = 'locks' | 'lease' | 'none';
-
-export interface RoleChange {
-  role: TabRole;
-  mode: ElectionMode;
-  /** Why, in words for the stream inspector. */
-  reason: string;
-  /** The tab that leads, as far as this tab knows (itself when leader). */
-  leaderId: string | null;
-}
+export type { ElectionMode, RoleChange, TabRole };
 
 /** What a follower applies. */
 export type FollowerMessage =

@@ -4,7 +4,7 @@ import type { LifecycleSignal } from '@/lib/client/lifecycle-signals';
 import { refreshSession } from '@/lib/client/session-renewal';
 import { createSharedSource, type SharedSource } from '@/lib/client/sharing/shared-source';
 import { createFakeBrowser, type FakeTab, type FakeTabOptions } from '@/lib/client/sharing/testing/fake-browser';
-import type { TabRole } from '@/lib/client/sharing/types';
+import type { TabRole } from '@/lib/client/tab-role';
 import { createFakeClock } from '@/lib/client/testing/fake-clock';
 import { createFakeSseServer, FEED, type FakeSseServer } from '@/lib/client/testing/fake-sse-server';
 import { createLive, type Live } from '../live';

@@ -21,6 +21,13 @@ export interface Leadership {
   subscribe(listener: (leader: boolean) => void): () => void;
 }
 
+/** A lease this process takes part in (the Redis one: redis/leader-lease.ts). */
+export interface ProducerLease extends Leadership {
+  start(): void;
+  /** Stops trying and gives the lease up at once, so a peer takes over without waiting for expiry. */
+  stop(): Promise<void>;
+}
+
 /** The one process there is: always the producer (the memory bus). */
 export const ALWAYS_LEADER: Leadership = { leader: true, subscribe: () => () => {} };
 

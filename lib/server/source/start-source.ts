@@ -1,10 +1,8 @@
 import 'server-only';
 import type { EventBus } from '../bus';
 import type { ServerEnv } from '../env';
-import { createLeaderLease, type LeaderLease } from '../redis/leader-lease';
-import { RedisBus } from '../redis/redis-bus';
 import type { CreateSource, MetricsSource } from './metrics-source';
-import { ALWAYS_LEADER, produceWhileLeader } from './produce-while-leader';
+import { ALWAYS_LEADER, produceWhileLeader, type ProducerLease } from './produce-while-leader';
 import { createSource as selectedSource } from './selected-source';
 
 /**
@@ -43,6 +41,11 @@ export interface StartSourceOptions {
   bus: EventBus;
   /** The name this process has in the producer lease. */
   instanceId: string;
+  /**
+   * With a shared log: this process's producer lease (../shared-log.ts). Default none: the one
+   * process there is always produces.
+   */
+  createLease?: () => ProducerLease;
   /** Defaults to the app's selected source (`selected-source.ts`); injected by tests. */
   createSource?: CreateSource;
 }
@@ -51,14 +54,14 @@ export function startSource({
   env,
   bus,
   instanceId,
+  createLease,
   createSource = selectedSource,
 }: StartSourceOptions): RunningSource {
   const source: MetricsSource = createSource({ env, publish: (samples) => bus.publish(samples) });
   const dataIntervalMs = source.intervalMs ?? null;
   // Created but never started when off: a source's factory only prepares; start() produces.
   if (env.PRODUCER === 'off') return notProducing(dataIntervalMs);
-  const lease: LeaderLease | null =
-    bus instanceof RedisBus ? createLeaderLease({ redis: bus.redis, key: bus.keys.lease, instanceId }) : null;
+  const lease: ProducerLease | null = createLease ? createLease() : null;
   const stopFollowing = produceWhileLeader(source, lease ?? ALWAYS_LEADER, bus, {
     historyMs: env.SOURCE_HISTORY_MS ?? env.SNAPSHOT_WINDOW_MS,
     // Half the replay window at most: the rest is room for what clients miss while offline.
