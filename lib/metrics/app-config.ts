@@ -9,8 +9,8 @@
  * How the tabs of one browser get their data.
  * - `'tabs'`: one stream per browser profile and origin, shared by its tabs (lib/client/sharing/,
  *   docs/tab-sharing.md); the seventh tab of an HTTP/1.1 origin still loads.
- * - `'off'`: every tab opens its own stream (a `ConnectionManager`); no BroadcastChannel and no
- *   Web Lock are used. Simpler to reason about; over HTTP/1.1 a browser can hold six tabs of
+ * - `'off'`: every tab opens its own stream (a `ConnectionManager`); no election, no stream
+ *   channel and no Web Lock (the sign-out notice between tabs, lib/client/auth-channel.ts, stays). Simpler to reason about; over HTTP/1.1 a browser can hold six tabs of
  *   the dashboard at most, so serve it over HTTP/2 (deploy/nginx-single.conf).
  */
 export type TabSharingMode = 'off' | 'tabs';
