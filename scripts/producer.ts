@@ -17,6 +17,9 @@ import { randomBytes } from 'node:crypto';
 import { EnvError, parseEnv, type ServerEnv } from '@/lib/server/env';
 import { RedisBus } from '@/lib/server/redis/redis-bus';
 import { startSource } from '@/lib/server/source/start-source';
+import { logger } from '@/lib/server/observability/logger';
+
+const log = logger('producer');
 
 function readEnv(): ServerEnv & { REDIS_URL: string } {
   let env: ServerEnv;
@@ -48,11 +51,11 @@ const bus = new RedisBus({
 bus.start();
 // `PRODUCER` is for web instances; this process exists to produce.
 const source = startSource({ env: { ...env, PRODUCER: 'on' }, bus, instanceId });
-console.log(`[producer] ${instanceId} started: producing whenever it holds the producer lease`);
+log.info({ instance: instanceId }, `${instanceId} started: producing whenever it holds the producer lease`);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    console.log(`[producer] ${signal}: giving the lease up`);
+    log.info({ signal }, `${signal}: giving the lease up`);
     void source
       .stop()
       .then(() => bus.close())
