@@ -96,6 +96,7 @@ export function openStream(runtime: Runtime, request: StreamRequest, sink: Strea
         runtime.registry.remove(closed, reason);
         client?.release();
         metrics.streamsOpen.dec(openLabels);
+        metrics.tally.streams -= 1;
         const end = closed.plannedEnd;
         // Keyed by reason: one outage ends every stream with `error` at once (repeat-gate.ts).
         logRepeated(
@@ -112,6 +113,7 @@ export function openStream(runtime: Runtime, request: StreamRequest, sink: Strea
   // Registered before any await, so the connection cap cannot be overshot by a burst.
   runtime.registry.add(connection);
   metrics.streamsOpen.inc(openLabels);
+  metrics.tally.streams += 1;
 
   runtime.bus
     .subscribe({ feeds, cursor }, (batch) => connection.pushBatch(batch))

@@ -78,7 +78,7 @@ export class SseConnection implements QueuedWriter {
     this.feeds = options.feeds;
     this.sessionId = options.sessionId ?? null;
     this.deadline = options.deadline ?? null;
-    this.tally = options.tally ?? { events: 0, bytes: 0 };
+    this.tally = options.tally ?? { events: 0, bytes: 0, streams: 0 };
     sink.onGone(() => this.close('client_gone'));
   }
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import { logger } from '../observability/logger';
 import { randomInt } from 'node:crypto';
-import { FEEDS, type FeedName } from '@/lib/metrics/feeds';
+import { DEMO_FEEDS, type FeedName } from '@/lib/metrics/feeds';
 import type { Sample } from '../bus';
 import type { CreateSource } from '../source/metrics-source';
 import { FEED_SIMULATION } from './feed-simulation';
@@ -34,7 +34,7 @@ export const createDemoSource: CreateSource = ({ publish, env, now = Date.now })
   if (env.METRICS_SEED === undefined) {
     log.info({ seed }, `simulation seed ${seed} for this boot (METRICS_SEED=${seed} repeats these shapes)`);
   }
-  const walks = FEEDS.map((feed) => ({
+  const walks = DEMO_FEEDS.map((feed) => ({
     name: feed.name as FeedName,
     walk: createRandomWalk(feed, FEED_SIMULATION[feed.name], seed),
   }));

@@ -39,11 +39,13 @@ export interface WriteTally {
   events: number;
   /** Bytes handed to stream sinks (events, heartbeats, preambles), summed over streams. */
   bytes: number;
+  /** Streams open now (both bindings): what the "this server" feeds show. */
+  streams: number;
 }
 
 export class ServerMetrics {
   readonly registry = new Registry();
-  readonly tally: WriteTally = { events: 0, bytes: 0 };
+  readonly tally: WriteTally = { events: 0, bytes: 0, streams: 0 };
 
   readonly streamsOpen: Gauge<'path' | 'bus'>;
   readonly streamOpens: Counter<'path' | 'start'>;
