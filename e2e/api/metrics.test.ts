@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_DEMO_ENV } from '../fixtures/auth';
 import { waitForHealth } from '../fixtures/health';
@@ -159,6 +161,26 @@ describe('GET /api/metrics', () => {
     expect(delta('rtd_ingest_requests_total', { outcome: 'rejected', status: '400' })).toBe(1);
     expect(delta('rtd_ingest_points_total', { outcome: 'accepted' })).toBe(2);
     expect(delta('rtd_ingest_points_total', { outcome: 'duplicate' })).toBe(2);
+  });
+
+  it('exposes every metric the Grafana example dashboard and the Prometheus config ask for', async () => {
+    const deploy = join(__dirname, '..', '..', 'deploy');
+    const dashboard = JSON.parse(readFileSync(join(deploy, 'grafana-dashboard.json'), 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    const families = await scrape(server.url);
+    const exposed = (name: string) => families.has(name) || families.has(name.replace(/_(bucket|sum|count)$/, ''));
+    const asked = dashboard.panels.flatMap((panel) =>
+      panel.targets.flatMap(({ expr }) => expr.match(/\b(?:rtd|nodejs|process)_[a-z0-9_]+\b/g) ?? []),
+    );
+    expect(asked.length).toBeGreaterThan(10);
+    expect(asked.filter((name) => !exposed(name))).toEqual([]);
+    // Every family the server counts is on some panel.
+    const shown = new Set(asked.map((name) => name.replace(/_(bucket|sum|count)$/, '')));
+    expect([...families.keys()].filter((name) => name.startsWith('rtd_') && !shown.has(name))).toEqual([]);
+    const prometheus = readFileSync(join(deploy, 'prometheus.yml'), 'utf8');
+    expect(prometheus).toMatch(/^\s+metrics_path: \/api\/metrics$/m);
+    expect(prometheus).toMatch(/^\s+type: Bearer$/m);
   });
 
   it('runs the heartbeat and says this process produces', async () => {

@@ -43,6 +43,12 @@ export function bootServer(): void {
     } else if (auth.config.devSecret) {
       authLog.warn('npm run dev: using the public dev-only AUTH_SECRET; sessions protect nothing here.');
     }
+    if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+      // Said once, so nobody waits for pushes that never come (docs/operations.md, "OpenTelemetry").
+      log.warn(
+        'OTEL_EXPORTER_OTLP_ENDPOINT is set, but this server does not push OTLP: let an OpenTelemetry Collector scrape GET /api/metrics',
+      );
+    }
     if (env.ENABLE_FAULTS) {
       // Loud on purpose: a fault route left on in production lets anyone with the token cut streams.
       const { token, generated } = processFaultToken();
