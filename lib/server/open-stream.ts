@@ -77,6 +77,8 @@ export function openStream(runtime: Runtime, request: StreamRequest, sink: Strea
   // Names this stream in its open and close lines, so the two can be joined.
   const reqId = randomUUID();
   const openedAt = Date.now();
+  /** Whether this stream is in the open-streams counts yet (a sink can report its client gone at once). */
+  let counted = false;
   const connection = new SseConnection(
     {
       feeds,
@@ -95,8 +97,10 @@ export function openStream(runtime: Runtime, request: StreamRequest, sink: Strea
       onClose: (closed, reason) => {
         runtime.registry.remove(closed, reason);
         client?.release();
-        metrics.streamsOpen.dec(openLabels);
-        metrics.tally.streams -= 1;
+        if (counted) {
+          metrics.streamsOpen.dec(openLabels);
+          metrics.tally.streams -= 1;
+        }
         const end = closed.plannedEnd;
         // Keyed by reason: one outage ends every stream with `error` at once (repeat-gate.ts).
         logRepeated(
@@ -112,8 +116,11 @@ export function openStream(runtime: Runtime, request: StreamRequest, sink: Strea
   );
   // Registered before any await, so the connection cap cannot be overshot by a burst.
   runtime.registry.add(connection);
-  metrics.streamsOpen.inc(openLabels);
-  metrics.tally.streams += 1;
+  if (!connection.closed) {
+    counted = true;
+    metrics.streamsOpen.inc(openLabels);
+    metrics.tally.streams += 1;
+  }
 
   runtime.bus
     .subscribe({ feeds, cursor }, (batch) => connection.pushBatch(batch))
