@@ -18,6 +18,9 @@ import { EnvError, parseEnv, type ServerEnv } from '@/lib/server/env';
 import { createLeaderLease } from '@/lib/server/redis/leader-lease';
 import { RedisBus } from '@/lib/server/redis/redis-bus';
 import { startSource } from '@/lib/server/source/start-source';
+import { logger } from '@/lib/server/observability/logger';
+
+const log = logger('producer');
 
 function readEnv(): ServerEnv & { REDIS_URL: string } {
   let env: ServerEnv;
@@ -54,11 +57,11 @@ const source = startSource({
   instanceId,
   createLease: () => createLeaderLease({ redis: bus.redis, key: bus.keys.lease, instanceId }),
 });
-console.log(`[producer] ${instanceId} started: producing whenever it holds the producer lease`);
+log.info({ instance: instanceId }, `${instanceId} started: producing whenever it holds the producer lease`);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    console.log(`[producer] ${signal}: giving the lease up`);
+    log.info({ signal }, `${signal}: giving the lease up`);
     void source
       .stop()
       .then(() => bus.close())

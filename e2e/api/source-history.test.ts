@@ -57,6 +57,6 @@ describe('the first screen of a fresh server', () => {
     await server.restart('SIGKILL');
     const second = await firstScreen(server);
     expect(valuesOf(second.bySeq, 20, 280)).not.toEqual(valuesOf(first.bySeq, 20, 280));
-    expect(server.output()).toMatch(/\[demo\] simulation seed \d+ for this boot \(METRICS_SEED=\d+ repeats/);
+    expect(server.output()).toMatch(/simulation seed \d+ for this boot \(METRICS_SEED=\d+ repeats/);
   });
 });

@@ -18,7 +18,8 @@ export interface FeedDefinition {
   decimals: number;
 }
 
-export const FEEDS = [
+/** The demo's feeds, simulated by `lib/server/demo-simulation/`: replace them with your own series. */
+export const DEMO_FEEDS = [
   {
     name: 'cpu',
     label: 'CPU',
@@ -85,7 +86,45 @@ export const FEEDS = [
   },
 ] as const satisfies readonly FeedDefinition[];
 
-export type FeedName = (typeof FEEDS)[number]['name'];
+/**
+ * "This server": the serving process's own numbers, measured, not simulated
+ * (`lib/server/this-server/`). In the catalogue only when the app is built with
+ * `NEXT_PUBLIC_SERVER_FEEDS=1`: a build-time switch because the page and the browser bundle read
+ * this list too, and off by default because the demo's eight feeds are what the dashboard, its
+ * screenshots and its tests are laid out for (docs/operations.md).
+ */
+export const SERVER_FEEDS = [
+  { name: 'server_streams', label: 'Open streams (this server)', unit: 'streams', min: 0, max: 1_000_000, decimals: 0 },
+  {
+    name: 'server_events_per_s',
+    label: 'Events written/s (this server)',
+    unit: 'ev/s',
+    min: 0,
+    max: 10_000_000,
+    decimals: 0,
+  },
+  {
+    name: 'server_loop_delay_ms',
+    label: 'Event-loop delay p99 (this server)',
+    unit: 'ms',
+    min: 0,
+    max: 60_000,
+    decimals: 1,
+  },
+  { name: 'server_memory_mb', label: 'Memory RSS (this server)', unit: 'MB', min: 0, max: 1_000_000, decimals: 0 },
+] as const satisfies readonly FeedDefinition[];
+
+/** Whether this build's catalogue has the "this server" feeds (`NEXT_PUBLIC_SERVER_FEEDS=1` at build time). Default false. */
+export const SERVER_FEEDS_ENABLED = process.env.NEXT_PUBLIC_SERVER_FEEDS === '1';
+
+export type DemoFeedName = (typeof DEMO_FEEDS)[number]['name'];
+export type ServerFeedName = (typeof SERVER_FEEDS)[number]['name'];
+export type FeedName = DemoFeedName | ServerFeedName;
+
+/** The catalogue: what the dashboard shows, in order. */
+export const FEEDS: readonly (FeedDefinition & { name: FeedName })[] = SERVER_FEEDS_ENABLED
+  ? [...DEMO_FEEDS, ...SERVER_FEEDS]
+  : DEMO_FEEDS;
 
 export const FEED_NAMES: readonly FeedName[] = FEEDS.map((feed) => feed.name);
 

@@ -8,6 +8,7 @@ import type { ServerEnv } from './env';
 import { errorAnswer, type PlainAnswer } from './http';
 import { clientKeys, type ClientKeys } from './limits/client-key';
 import { getClientLimits } from './limits/client-limits';
+import { getServerMetrics, type RefusalCap } from './observability/server-metrics';
 import type { TakeResult } from './limits/rate-limiter';
 import { parseFeedsQuery } from './query';
 import { serving } from './serving';
@@ -123,17 +124,17 @@ export async function authorizeStream(
   params: URLSearchParams,
   caller: StreamCaller,
 ): Promise<Authorization> {
-  if (runtime.draining) return refuse(drainingAnswer());
+  if (runtime.draining) return refuse(drainingAnswer(), 'draining', 'draining');
   const query = parseFeedsQuery(params);
-  if (!query.ok) return refuse(errorAnswer(400, query.code, query.message));
+  if (!query.ok) return refuse(errorAnswer(400, query.code, query.message), 'input', query.code);
   const scoped = await authorizeFeeds(
     caller.headers,
     params.has('feeds') ? query.feeds : null,
     runtime.feedNames as readonly FeedName[],
   );
-  if (!scoped.ok) return scoped;
+  if (!scoped.ok) return refuse(scoped.answer, 'auth', errorCode(scoped.answer));
   // Draining may have begun while the session was verified.
-  if (runtime.draining) return refuse(drainingAnswer());
+  if (runtime.draining) return refuse(drainingAnswer(), 'draining', 'draining');
   return {
     ok: true,
     feeds: scoped.feeds,
@@ -147,9 +148,11 @@ export function admitStream(
   runtime: Pick<Runtime, 'draining' | 'bus' | 'registry' | 'env'> & Partial<Pick<Runtime, 'revocationChannel'>>,
   authorization: Extract<Authorization, { ok: true }>,
 ): Admission {
-  if (runtime.draining) return refuse(drainingAnswer());
+  if (runtime.draining) return refuse(drainingAnswer(), 'draining', 'draining');
   const { env } = runtime;
-  if (!serving(runtime)) return refuse(inBandRetry(env.SSE_RETRY_MS * 2, 'bus unavailable, retry later'));
+  if (!serving(runtime)) {
+    return refuse(inBandRetry(env.SSE_RETRY_MS * 2, 'bus unavailable, retry later'), 'degraded', 'bus_unavailable');
+  }
   const retryAfter = retryAfterSeconds(env);
   if (runtime.registry.full) {
     return refuse(
@@ -158,6 +161,8 @@ export function admitStream(
             'Retry-After': String(retryAfter),
           })
         : inBandRetry(retryAfter * 1000, 'server full (too_many_connections), retry later'),
+      'max_connections',
+      'too_many_connections',
     );
   }
   const limits = getClientLimits(env);
@@ -172,6 +177,8 @@ export function admitStream(
             { 'Retry-After': String(retryAfter) },
           )
         : inBandRetry(retryAfter * 1000, 'too many streams for this client (too_many_streams), retry later'),
+      'per_client',
+      'too_many_streams',
     );
   }
   const { feeds, principal, clientKeys: keys } = authorization;
@@ -187,6 +194,18 @@ export function inBandRetry(retryMs: number, why: string): PlainAnswer {
   return { status: 200, headers: SSE_HEADERS, body: encodeRetry(retryMs) + encodeComment(why) };
 }
 
-function refuse(answer: PlainAnswer): { ok: false; answer: PlainAnswer } {
+/** A refusal, counted by the rule that made it and the code the client sees (`rtd_stream_refusals_total`). */
+function refuse(answer: PlainAnswer, cap: RefusalCap, code: string): { ok: false; answer: PlainAnswer } {
+  getServerMetrics().refusals.inc({ cap, code });
   return { ok: false, answer };
+}
+
+/** The `error.code` of a JSON error answer (http.ts), for the refusal's label; refusals are rare, so parsing is fine. */
+function errorCode(answer: PlainAnswer): string {
+  try {
+    const code = (JSON.parse(answer.body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : String(answer.status);
+  } catch {
+    return String(answer.status);
+  }
 }

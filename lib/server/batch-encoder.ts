@@ -36,20 +36,32 @@ export function encodeMetrics(items: readonly BusEvent[], feeds: ReadonlySet<Fee
   return out;
 }
 
-const cache = new WeakMap<Batch, Map<string, Uint8Array | null>>();
+/** A batch's bytes for one feed set, and how many metric events they carry. */
+export interface EncodedBatch {
+  bytes: Uint8Array;
+  events: number;
+}
 
-/** Bytes of `batch` for streams of this feed set, or null if none of its events apply. */
-export function encodeBatchFor(batch: Batch, feeds: ReadonlySet<FeedName>, key: string): Uint8Array | null {
+const cache = new WeakMap<Batch, Map<string, EncodedBatch | null>>();
+
+/** Bytes of `batch` for streams of this feed set (with their event count), or null if none of its events apply. */
+export function encodeBatchFor(batch: Batch, feeds: ReadonlySet<FeedName>, key: string): EncodedBatch | null {
   let perKey = cache.get(batch);
   if (!perKey) {
     perKey = new Map();
     cache.set(batch, perKey);
   }
-  let bytes = perKey.get(key);
-  if (bytes === undefined) {
-    const text = encodeMetrics(batch, feeds);
-    bytes = text ? encodeText(text) : null;
-    perKey.set(key, bytes);
+  let encoded = perKey.get(key);
+  if (encoded === undefined) {
+    let text = '';
+    let events = 0;
+    for (const item of batch) {
+      if (!feeds.has(item.event.feed)) continue;
+      text += encodeMetric(item);
+      events += 1;
+    }
+    encoded = events ? { bytes: encodeText(text), events } : null;
+    perKey.set(key, encoded);
   }
-  return bytes;
+  return encoded;
 }

@@ -7,6 +7,10 @@ import { getRuntime } from './runtime';
 import { FAULT_TOKEN_HEADER, processFaultToken } from './security/fault-guard';
 import { installRequestGuard } from './security/request-guard';
 import { installShutdownHandlers } from './shutdown';
+import { logger } from './observability/logger';
+
+const log = logger('realtime');
+const authLog = logger('auth');
 
 /**
  * Called once per server process from `instrumentation.ts`: validate config, start, handle
@@ -22,24 +26,41 @@ export function bootServer(): void {
     installRequestGuard();
     publishRawStreamHandler();
     const { env } = runtime;
-    console.log(
-      `[realtime] bus=${runtime.bus.kind} epoch=${runtime.bus.epoch()} producer=${runtime.source.mode} interval=${env.METRICS_INTERVAL_MS}ms heartbeat=${env.SSE_HEARTBEAT_MS}ms replay=${env.SSE_REPLAY_CAPACITY}`,
+    log.info(
+      {
+        bus: runtime.bus.kind,
+        epoch: runtime.bus.epoch(),
+        producer: runtime.source.mode,
+        intervalMs: env.METRICS_INTERVAL_MS,
+        heartbeatMs: env.SSE_HEARTBEAT_MS,
+        replay: env.SSE_REPLAY_CAPACITY,
+        instance: runtime.instanceId,
+      },
+      'started',
     );
     if (auth.config.mode === 'off') {
-      console.warn('[auth] AUTH_MODE=off: a PUBLIC DEMO. Every feed is readable by anyone who can reach this server.');
+      authLog.warn('AUTH_MODE=off: a PUBLIC DEMO. Every feed is readable by anyone who can reach this server.');
     } else if (auth.config.devSecret) {
-      console.warn('[auth] npm run dev: using the public dev-only AUTH_SECRET; sessions protect nothing here.');
+      authLog.warn('npm run dev: using the public dev-only AUTH_SECRET; sessions protect nothing here.');
+    }
+    if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+      // Said once, so nobody waits for pushes that never come (docs/operations.md, "OpenTelemetry").
+      log.warn(
+        'OTEL_EXPORTER_OTLP_ENDPOINT is set, but this server does not push OTLP: let an OpenTelemetry Collector scrape GET /api/metrics',
+      );
     }
     if (env.ENABLE_FAULTS) {
       // Loud on purpose: a fault route left on in production lets anyone with the token cut streams.
       const { token, generated } = processFaultToken();
-      console.warn(
-        `[faults] WARNING: ENABLE_FAULTS is on. Test-only fault routes answer POSTs with ` +
+      logger('faults').warn(
+        `WARNING: ENABLE_FAULTS is on. Test-only fault routes answer POSTs with ` +
           `${FAULT_TOKEN_HEADER}: ${generated ? token : '(the FAULTS_TOKEN you set)'}. Never enable this in production.`,
       );
     }
   } catch (error) {
     if (error instanceof EnvError || error instanceof AuthConfigError) {
+      // Plain text, not a log line: the configuration (LOG_LEVEL among it) is what is wrong, and
+      // whoever starts the server must read every bad variable.
       console.error(error.message);
       process.exit(1);
     }

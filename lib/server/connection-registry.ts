@@ -1,5 +1,6 @@
 import 'server-only';
 import { HEARTBEAT_BYTES } from './batch-encoder';
+import { getServerMetrics, type ServerMetrics } from './observability/server-metrics';
 import type { PlannedEnd } from './planned-end';
 import type { CloseReason, SseConnection } from './sse-connection';
 import { WriteQueue } from './write-queue';
@@ -46,7 +47,12 @@ export interface ConnectionRegistryOptions {
   heartbeatMs: number;
   /** Defaults to the real timers (unref'd); injected by tests. */
   timers?: Timers;
+  /** Where closes and heartbeat lateness are counted. Default: this process's (`getServerMetrics()`). */
+  metrics?: ServerMetrics;
 }
+
+/** A heartbeat run later than this share of the interval counts as late (a blocked event loop). */
+const LATE_SHARE = 0.25;
 
 export type CloseCounts = Record<CloseReason, number>;
 
@@ -56,6 +62,9 @@ export class ConnectionRegistry {
   /** Exact timers of the streams whose deadline comes before the next heartbeat. */
   private readonly deadlineTimers = new Map<SseConnection, unknown>();
   private readonly timers: Timers;
+  private readonly metrics: ServerMetrics;
+  /** When the heartbeat is next due, to measure how late it runs. */
+  private nextBeatAt = 0;
   readonly closed: CloseCounts = {
     client_gone: 0,
     slow_consumer: 0,
@@ -72,6 +81,12 @@ export class ConnectionRegistry {
 
   constructor(private readonly options: ConnectionRegistryOptions) {
     this.timers = options.timers ?? realTimers;
+    this.metrics = options.metrics ?? getServerMetrics();
+  }
+
+  /** Where streams add up events and bytes written (`SseConnection`'s `tally`). */
+  get tally(): ServerMetrics['tally'] {
+    return this.metrics.tally;
   }
 
   get size(): number {
@@ -92,6 +107,7 @@ export class ConnectionRegistry {
     this.opened += 1;
     if (this.heartbeat === null) {
       this.heartbeat = this.timers.setInterval(() => this.beat(), this.options.heartbeatMs);
+      this.nextBeatAt = this.timers.now() + this.options.heartbeatMs;
     }
     this.watchDeadline(connection, this.timers.now());
   }
@@ -100,6 +116,10 @@ export class ConnectionRegistry {
   readonly remove = (connection: SseConnection, reason: CloseReason): void => {
     if (!this.open.delete(connection)) return;
     this.closed[reason] += 1;
+    this.metrics.streamCloses.inc({ reason });
+    if (reason === 'slow_consumer') this.metrics.slowConsumerDrops.inc();
+    const end = connection.plannedEnd;
+    if (end) this.metrics.plannedEnds.inc({ kind: end.kind, reason: end.reason });
     const timer = this.deadlineTimers.get(connection);
     if (timer !== undefined) {
       this.timers.clearTimeout(timer);
@@ -137,6 +157,11 @@ export class ConnectionRegistry {
 
   private beat(): void {
     const now = this.timers.now();
+    const lagMs = Math.max(0, now - this.nextBeatAt);
+    this.nextBeatAt = now + this.options.heartbeatMs;
+    this.metrics.heartbeatTicks.inc();
+    this.metrics.heartbeatLag.set(lagMs / 1000);
+    if (lagMs > this.options.heartbeatMs * LATE_SHARE) this.metrics.heartbeatTicksLate.inc();
     for (const connection of this.open) {
       connection.write(HEARTBEAT_BYTES);
       this.watchDeadline(connection, now);

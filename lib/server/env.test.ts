@@ -33,7 +33,16 @@ describe('parseEnv', () => {
       INGEST_RATE_BURST: 100,
       INGEST_RATE_PER_S: 50,
       INGEST_KEY_TTL_MS: 600_000,
+      LOG_LEVEL: 'info',
     });
+  });
+
+  it('reads the operations settings, and refuses a short metrics token or an unknown log level', () => {
+    const env = parseEnv({ METRICS_TOKEN: 'm'.repeat(32), LOG_LEVEL: 'debug' });
+    expect([env.METRICS_TOKEN, env.LOG_LEVEL]).toEqual(['m'.repeat(32), 'debug']);
+    expect(parseEnv({ METRICS_TOKEN: '' }).METRICS_TOKEN).toBeUndefined();
+    expect(() => parseEnv({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 32 characters/);
+    expect(() => parseEnv({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/);
   });
 
   it('reads the source and ingest settings, and refuses a short ingest token or a TTL under 10 minutes', () => {

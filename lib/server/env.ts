@@ -21,6 +21,10 @@ const optionalInt = (min: number, max: number) =>
 const int = (min: number, max: number, fallback: number) =>
   optionalInt(min, max).transform((value) => value ?? fallback);
 
+/** `LOG_LEVEL`: pino's levels, plus `silent`. */
+export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export type LogLevel = z.output<typeof logLevelSchema>;
+
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
   .optional()
@@ -163,6 +167,19 @@ export const envSchema = z.object({
    * a retry within it is applied at most once. At least 600000. Default 600000 ms (10 min).
    */
   INGEST_KEY_TTL_MS: int(600_000, 7 * 86_400_000, 600_000),
+
+  // ── Operations (docs/operations.md) ───────────────────────────────────────────────────────
+  /**
+   * Bearer token of `GET /api/metrics` (Prometheus text; at least 32 characters). Default unset:
+   * the route answers 404, as if it did not exist.
+   */
+  METRICS_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Lowest level logged: fatal, error, warn, info, debug, trace or silent. Default `info`. */
+  LOG_LEVEL: logLevelSchema.optional().transform((value) => value ?? 'info'),
 });
 
 export type ServerEnv = z.output<typeof envSchema>;

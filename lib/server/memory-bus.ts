@@ -1,4 +1,5 @@
 import 'server-only';
+import { logger, logRepeated } from './observability/logger';
 import { formatCursor, newEpoch, parseCursor } from '@/lib/sse/cursor';
 import type { FeedName } from '@/lib/metrics/feeds';
 import type { ResetReason, Snapshot } from '@/lib/metrics/events';
@@ -25,6 +26,8 @@ import {
   type SubscribeStart,
   type Subscription,
 } from './bus';
+
+const log = logger('memory-bus');
 
 export interface MemoryBusOptions {
   /** Events kept for replay, all feeds together (`SSE_REPLAY_CAPACITY`). */
@@ -132,7 +135,7 @@ export class MemoryBus implements EventBus, BusFaults {
       try {
         listener(batch);
       } catch (error) {
-        console.error('[memory-bus] subscriber threw', error);
+        logRepeated(log, 'error', 'subscriber threw', { err: error }, 'subscriber threw');
       }
     }
     return batch;

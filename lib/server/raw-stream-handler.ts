@@ -1,4 +1,5 @@
 import 'server-only';
+import { logger, logRepeated } from './observability/logger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SSE_HEADERS } from '@/lib/sse/wire';
 import { decideCors, parseCorsOrigins } from '@/lib/server/security/cors';
@@ -10,6 +11,8 @@ import { errorAnswer, methodNotAllowedAnswer, type PlainAnswer } from './http';
 import { NodeResponseSink } from './node-response-sink';
 import { openStream, requestCursor } from './open-stream';
 import { getRuntime } from './runtime';
+
+const log = logger('raw-stream');
 
 /**
  * The raw stream path: `GET /api/stream` answered by a plain `node:http` handler, for people who
@@ -106,13 +109,14 @@ export const handleRawStream: RawStreamHandler = (req, res) => {
           cursor: requestCursor(typeof header === 'string' ? header : null, params),
           principal: admission.principal,
           client: { release: admission.release, takeSnapshot: admission.takeSnapshot },
+          path: 'raw',
         },
         new NodeResponseSink(res),
       );
     },
     (error: unknown) => {
       // A bug must cost one request, not the process (raw-server.mjs cannot catch a rejection).
-      console.error('[raw-stream] admission failed', error);
+      logRepeated(log, 'error', 'admission failed', { err: error }, 'admission failed');
       if (!res.headersSent) writeAnswer(res, errorAnswer(500, 'internal_error', 'The server failed on this request.'));
       else res.destroy();
     },

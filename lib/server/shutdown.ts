@@ -1,5 +1,8 @@
 import 'server-only';
+import { logger } from './observability/logger';
 import type { Runtime } from './runtime';
+
+const log = logger('shutdown');
 
 /**
  * Graceful shutdown for `next start`, which otherwise never exits on SIGTERM while an SSE
@@ -30,7 +33,7 @@ export function installShutdownHandlers(runtime: Runtime): void {
   if (g[INSTALLED]) return;
   g[INSTALLED] = true;
   const onSignal = (signal: NodeJS.Signals) => {
-    console.log(`[shutdown] ${signal}: closing ${runtime.registry.size} stream(s)`);
+    log.info({ signal, streams: runtime.registry.size }, `${signal}: closing ${runtime.registry.size} stream(s)`);
     drain(runtime);
     // Next's own handler closes the HTTP server; this timer only guarantees the exit.
     setTimeout(() => process.exit(0), runtime.env.SHUTDOWN_GRACE_MS).unref();

@@ -2,6 +2,7 @@ import 'server-only';
 import type { FeedName } from '@/lib/metrics/feeds';
 import type { Batch } from './bus';
 import { encodeBatchFor } from './batch-encoder';
+import type { WriteTally } from './observability/server-metrics';
 import { encodePlannedEnd, type PlannedEnd, type StreamDeadline } from './planned-end';
 import type { StreamSink } from './stream-sink';
 import type { QueuedWriter, WriteQueue } from './write-queue';
@@ -48,6 +49,11 @@ export interface SseConnectionOptions {
   onClose: (connection: SseConnection, reason: CloseReason) => void;
   /** The process's write queue (the registry's `writes`). */
   writes: WriteQueue;
+  /**
+   * Where events and bytes written are added up for `/api/metrics` (plain numbers, so counting
+   * costs an addition per write). Default: a tally nobody reads.
+   */
+  tally?: WriteTally;
 }
 
 export class SseConnection implements QueuedWriter {
@@ -61,6 +67,9 @@ export class SseConnection implements QueuedWriter {
   /** Live bytes waiting for this stream's turn in the write queue; queued iff non-empty. */
   private readonly pending: Uint8Array[] = [];
   private pendingBytes = 0;
+  private readonly tally: WriteTally;
+  /** The in-band end this stream was given (rotation, auth), or null. */
+  private plannedEndWith: PlannedEnd | null = null;
 
   constructor(
     private readonly options: SseConnectionOptions,
@@ -69,6 +78,7 @@ export class SseConnection implements QueuedWriter {
     this.feeds = options.feeds;
     this.sessionId = options.sessionId ?? null;
     this.deadline = options.deadline ?? null;
+    this.tally = options.tally ?? { events: 0, bytes: 0, streams: 0 };
     sink.onGone(() => this.close('client_gone'));
   }
 
@@ -78,6 +88,11 @@ export class SseConnection implements QueuedWriter {
 
   get closeReason(): CloseReason | null {
     return this.closedWith;
+  }
+
+  /** Why a `rotate` or `auth` close happened (its in-band event), else null. */
+  get plannedEnd(): PlannedEnd | null {
+    return this.plannedEndWith;
   }
 
   /** Bytes written but not yet taken by the socket, and bytes waiting for their turn. */
@@ -108,8 +123,10 @@ export class SseConnection implements QueuedWriter {
       this.held.push(batch);
       return;
     }
-    const bytes = encodeBatchFor(batch, this.feeds, this.options.feedKey);
-    if (bytes) this.write(bytes);
+    const encoded = encodeBatchFor(batch, this.feeds, this.options.feedKey);
+    if (!encoded) return;
+    this.write(encoded.bytes);
+    if (!this.closed) this.tally.events += encoded.events;
   }
 
   /** Queues live bytes (shared, e.g. heartbeats) once the preamble is out. */
@@ -140,6 +157,7 @@ export class SseConnection implements QueuedWriter {
    */
   endPlanned(end: PlannedEnd): void {
     if (this.closed) return;
+    this.plannedEndWith = end;
     if (this.started) {
       this.flush();
       this.send(encodePlannedEnd(end));
@@ -170,6 +188,7 @@ export class SseConnection implements QueuedWriter {
   }
 
   private send(bytes: Uint8Array): void {
+    this.tally.bytes += bytes.byteLength;
     if (!this.sink.write(bytes)) this.close('client_gone');
   }
 }

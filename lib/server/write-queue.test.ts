@@ -1,3 +1,4 @@
+import { logger } from './observability/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { WriteQueue } from './write-queue';
 
@@ -48,7 +49,7 @@ describe('WriteQueue', () => {
 
   it('goes on with the other writers when one throws', async () => {
     const log: string[] = [];
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const error = vi.spyOn(logger('write-queue'), 'error').mockImplementation(() => {});
     const queue = new WriteQueue();
     queue.add({
       flush: () => {

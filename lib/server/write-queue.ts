@@ -1,4 +1,7 @@
 import 'server-only';
+import { logger, logRepeated } from './observability/logger';
+
+const log = logger('write-queue');
 
 /**
  * The one queue through which every open stream of a process writes, in slices: what keeps the
@@ -66,7 +69,7 @@ export class WriteQueue {
         writer.flush();
       } catch (error) {
         // One stream's failure must not stall every other stream's writes.
-        console.error('[write-queue] a stream failed to write', error);
+        logRepeated(log, 'error', 'a stream failed to write', { err: error }, 'a stream failed to write');
       }
     }
     if (this.head < this.queue.length) {

@@ -1,12 +1,15 @@
 import { faultSchema, runFault } from '@/lib/server/faults';
 import { bodyTooLarge, json, jsonError } from '@/lib/server/http';
 import { BodyTooLargeError, readBodyText } from '@/lib/server/request-body';
+import { logger } from '@/lib/server/observability/logger';
 import { getRuntime } from '@/lib/server/runtime';
 import { checkFaultRequest, processFaultToken } from '@/lib/server/security/fault-guard';
 import { withOriginCheck } from '@/lib/server/security/route-cors';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
+
+const log = logger('faults');
 
 /** A fault is one small JSON object. */
 const FAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -38,7 +41,7 @@ async function handle(request: Request): Promise<Response> {
     );
   const result = await runFault(rt, parsed.data);
   if (!result.ok) return jsonError(result.status, 'unsupported', result.message);
-  console.log(`[faults] ${parsed.data.action}`, JSON.stringify(result.detail));
+  log.info({ action: parsed.data.action, detail: result.detail }, `fault ${parsed.data.action}`);
   return json({ ok: true, action: parsed.data.action, ...result.detail });
 }
 

@@ -1,3 +1,4 @@
+import { logger } from '../observability/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { FEED_NAMES } from '@/lib/metrics/feeds';
 import type { Sample } from '../bus';
@@ -34,10 +35,13 @@ describe('the demo source', () => {
   });
 
   it('picks a new seed per boot when METRICS_SEED is unset, and says which', () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const log = vi.spyOn(logger('demo'), 'info').mockImplementation(() => {});
     const runs = Array.from({ length: 3 }, () => JSON.stringify(demo({}).history!(5000)));
     expect(new Set(runs).size).toBe(3);
-    expect(log).toHaveBeenCalledWith(expect.stringMatching(/seed \d+ for this boot \(METRICS_SEED=\d+/));
+    expect(log).toHaveBeenCalledWith(
+      expect.objectContaining({ seed: expect.any(Number) }),
+      expect.stringMatching(/seed \d+ for this boot \(METRICS_SEED=\d+/),
+    );
     log.mockRestore();
   });
 });

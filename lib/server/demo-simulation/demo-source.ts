@@ -1,10 +1,14 @@
 import 'server-only';
+import { logger } from '../observability/logger';
 import { randomInt } from 'node:crypto';
-import { FEEDS } from '@/lib/metrics/feeds';
+import { DEMO_FEEDS } from '@/lib/metrics/feeds';
 import type { Sample } from '../bus';
 import type { CreateSource } from '../source/metrics-source';
 import { FEED_SIMULATION } from './feed-simulation';
 import { createRandomWalk } from './random-walk';
+
+const log = logger('demo');
+const producerLog = logger('producer');
 
 /**
  * DEMO SIMULATION: DELETE THIS FOLDER WHEN YOU FORK.
@@ -28,9 +32,9 @@ export const createDemoSource: CreateSource = ({ publish, env, now = Date.now })
   const intervalMs = env.METRICS_INTERVAL_MS;
   const seed = env.METRICS_SEED ?? randomInt(2 ** 31 - 1);
   if (env.METRICS_SEED === undefined) {
-    console.log(`[demo] simulation seed ${seed} for this boot (METRICS_SEED=${seed} repeats these shapes)`);
+    log.info({ seed }, `simulation seed ${seed} for this boot (METRICS_SEED=${seed} repeats these shapes)`);
   }
-  const walks = FEEDS.map((feed) => ({
+  const walks = DEMO_FEEDS.map((feed) => ({
     name: feed.name,
     walk: createRandomWalk(feed, FEED_SIMULATION[feed.name], seed),
   }));
@@ -45,11 +49,12 @@ export const createDemoSource: CreateSource = ({ publish, env, now = Date.now })
     // timer, and the next tick tries again. Logged once per run of failures, not once per tick.
     publish(sample(now())).then(
       () => {
-        if (failing) console.log('[producer] publishing again');
+        if (failing) producerLog.info('publishing again');
         failing = false;
       },
       (error: unknown) => {
-        if (!failing) console.error('[producer] publish failed (further failures not logged):', String(error));
+        if (!failing)
+          producerLog.error({ err: error }, 'publish failed (further failures not logged until it works again)');
         failing = true;
       },
     );

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { FeedName } from '@/lib/metrics/feeds';
+import type { DemoFeedName } from '@/lib/metrics/feeds';
 
 /**
  * Demo scaffolding (see demo-source.ts): how each simulated feed moves. Kept out of the shared feed
@@ -16,7 +16,7 @@ export interface FeedSimulation {
   spikeSize: number;
 }
 
-export const FEED_SIMULATION: Readonly<Record<FeedName, FeedSimulation>> = {
+export const FEED_SIMULATION: Readonly<Record<DemoFeedName, FeedSimulation>> = {
   cpu: { start: 35, volatility: 0.02, spikeChance: 0.02, spikeSize: 0.35 },
   memory: { start: 1400, volatility: 0.006, spikeChance: 0.01, spikeSize: 0.15 },
   rps: { start: 1200, volatility: 0.03, spikeChance: 0.02, spikeSize: 0.3 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FEEDS } from '@/lib/metrics/feeds';
+import { DEMO_FEEDS as FEEDS } from '@/lib/metrics/feeds';
 import { FEED_SIMULATION } from './feed-simulation';
 import { createRandomWalk, createRng } from './random-walk';
 

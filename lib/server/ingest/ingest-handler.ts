@@ -6,6 +6,7 @@ import { addressKey } from '../limits/client-key';
 import { BodyTooLargeError, readBodyText } from '../request-body';
 import type { Runtime } from '../runtime';
 import { clientIpFromHeaders, trustedProxies } from '../security/forwarded';
+import { getServerMetrics } from '../observability/server-metrics';
 import { serving } from '../serving';
 import { BEARER_CHALLENGE, checkBearer } from './bearer-token';
 import { IDEMPOTENCY_HEADER, idempotencyKey, parseIdempotencyKey } from './idempotency-key';
@@ -27,6 +28,17 @@ export type IngestRuntime = Pick<Runtime, 'env' | 'bus' | 'ingestLimiter' | 'dra
  *   used with another body · 200 {"accepted":N,"duplicate":D}.
  */
 export async function handleIngest(request: Request, runtime: IngestRuntime): Promise<PlainAnswer> {
+  const answer = await answerIngest(request, runtime);
+  // Counted by status only: the route's 404 while INGEST_TOKEN is unset is no ingest at all.
+  if (runtime.env.INGEST_TOKEN) {
+    const outcome =
+      answer.status !== 200 ? 'rejected' : answer.headers['Idempotent-Replayed'] ? 'duplicate' : 'accepted';
+    getServerMetrics().ingestRequests.inc({ outcome, status: String(answer.status) });
+  }
+  return answer;
+}
+
+async function answerIngest(request: Request, runtime: IngestRuntime): Promise<PlainAnswer> {
   const { env, bus } = runtime;
   const token = env.INGEST_TOKEN;
   if (!token) return errorAnswer(404, 'not_found', 'Not found.');
@@ -88,8 +100,10 @@ export async function handleIngest(request: Request, runtime: IngestRuntime): Pr
   }
   switch (outcome.kind) {
     case 'applied':
+      getServerMetrics().ingestPoints.inc({ outcome: 'accepted' }, outcome.batch.length);
       return ok({ accepted: outcome.batch.length, duplicate: 0 });
     case 'duplicate':
+      getServerMetrics().ingestPoints.inc({ outcome: 'duplicate' }, outcome.accepted);
       // The first answer again, with the points this request did not apply again counted.
       return ok({ accepted: outcome.accepted, duplicate: outcome.accepted }, { 'Idempotent-Replayed': 'true' });
     case 'key_reused':

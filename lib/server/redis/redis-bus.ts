@@ -1,4 +1,7 @@
 import 'server-only';
+import { logger, logRepeated } from '../observability/logger';
+import { instrumentRedis } from '../observability/redis-metrics';
+import { getServerMetrics } from '../observability/server-metrics';
 import { Redis } from 'ioredis';
 import { formatCursor, parseCursor } from '@/lib/sse/cursor';
 import type { FeedName } from '@/lib/metrics/feeds';
@@ -37,6 +40,8 @@ import {
   type RedisKeys,
 } from './stream-log';
 import { parseStreamId } from './stream-id';
+
+const log = logger('redis-bus');
 
 /**
  * The bus for several instances: a Redis Stream is the shared, ordered log. This file is the
@@ -136,6 +141,7 @@ export class RedisBus implements EventBus, BusFaults {
       // A link that stops answering (stall, dead host without FIN) is dropped and reconnected.
       socketTimeout: commandTimeout * 3,
     });
+    instrumentRedis(this.redis, getServerMetrics());
     this.readerConnection = new Redis(options.url, {
       ...common,
       maxRetriesPerRequest: null,
@@ -327,9 +333,15 @@ export class RedisBus implements EventBus, BusFaults {
     this.currentEpoch = answer.epoch;
     this.readerToken = this.reader.moveTo(answer.last, answer.n);
     if (previous === '') {
-      console.log(`[redis-bus] epoch ${answer.epoch} (${answer.outcome === 'kept' ? 'existing log' : 'new log'})`);
+      log.info(
+        { epoch: answer.epoch },
+        `epoch ${answer.epoch} (${answer.outcome === 'kept' ? 'existing log' : 'new log'})`,
+      );
     } else {
-      console.log(`[redis-bus] epoch changed ${previous} -> ${answer.epoch} (${answer.outcome}): ending open streams`);
+      log.warn(
+        { previous, epoch: answer.epoch, outcome: answer.outcome },
+        `epoch changed ${previous} -> ${answer.epoch} (${answer.outcome}): ending open streams`,
+      );
       this.options.onInterrupt?.('epoch_changed');
     }
     this.updateHealth();
@@ -342,7 +354,7 @@ export class RedisBus implements EventBus, BusFaults {
       try {
         listener(batch);
       } catch (error) {
-        console.error('[redis-bus] subscriber threw', error);
+        logRepeated(log, 'error', 'subscriber threw', { err: error }, 'subscriber threw');
       }
     }
   }
@@ -351,7 +363,7 @@ export class RedisBus implements EventBus, BusFaults {
     if (token !== this.readerToken) return;
     // Passing the read on would be a silent hole: end the streams so they resume by cursor
     // (a replay if their position is still kept, else a cursor_evicted reset).
-    console.warn('[redis-bus] entries were trimmed before this instance read them: ending open streams');
+    log.warn('entries were trimmed before this instance read them: ending open streams');
     this.options.onInterrupt?.('reader_behind');
   }
 
@@ -360,8 +372,9 @@ export class RedisBus implements EventBus, BusFaults {
     const healthy = this.healthy();
     if (healthy === this.wasHealthy) return;
     this.wasHealthy = healthy;
-    if (healthy) console.log(`[redis-bus] Redis available (epoch ${this.currentEpoch})`);
-    else console.warn(`[redis-bus] Redis unavailable: degraded${error ? ` (${describe(error)})` : ''}`);
+    getServerMetrics().redisAvailable.set(healthy ? 1 : 0);
+    if (healthy) log.info({ epoch: this.currentEpoch }, `Redis available (epoch ${this.currentEpoch})`);
+    else log.warn(`Redis unavailable: degraded${error ? ` (${describe(error)})` : ''}`);
     if (!healthy) this.options.onInterrupt?.('unavailable');
   }
 

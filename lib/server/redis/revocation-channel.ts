@@ -1,7 +1,10 @@
 import 'server-only';
+import { logger } from '../observability/logger';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Revocation, Revocations } from '../auth/revocations';
+
+const channelLog = logger('auth');
 
 /**
  * Sign-outs shared by every instance on one Redis, so that "signed out" means signed out
@@ -107,7 +110,7 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
     // One line per 10 s at most: an outage must not flood the log.
     if (now() - lastLogged < 10_000) return;
     lastLogged = now();
-    console.error(`[auth] shared sign-outs: ${what}: ${String(error)}`);
+    channelLog.error({ err: error }, `shared sign-outs: ${what}`);
   };
 
   const learn = (sessionId: string, until: number, start = now()) => {

@@ -1,4 +1,6 @@
 import 'server-only';
+import { logger } from '../observability/logger';
+import { getServerMetrics } from '../observability/server-metrics';
 import { OutOfOrderError, type EventBus } from '../bus';
 import type { MetricsSource } from './metrics-source';
 
@@ -46,6 +48,8 @@ export interface ProduceOptions {
 /** Largest history batch: one append, a few hundred kilobytes at most. */
 const HISTORY_CHUNK = 1000;
 
+const log = logger('producer');
+
 /** Starts following `lease`; returns the stop (which also stops the source). */
 export function produceWhileLeader(
   source: MetricsSource,
@@ -53,6 +57,7 @@ export function produceWhileLeader(
   bus: Pick<EventBus, 'publish' | 'tail'>,
   options: ProduceOptions,
 ): () => void {
+  const metrics = getServerMetrics();
   // Bumped on every change, so an old takeover that is still reading the log does not start
   // a source after the lease was lost (or lost and taken again).
   let generation = 0;
@@ -65,7 +70,7 @@ export function produceWhileLeader(
       else source.resumeFrom?.(tail.values);
     } catch (error) {
       // Without history or the newest values the source still starts: lines then begin fresh.
-      console.warn(`[producer] ${options.name} could not prepare the log (${String(error)}): producing anyway`);
+      log.warn({ instance: options.name, err: error }, 'could not prepare the log: producing anyway');
     }
     if (mine === generation && lease.leader) source.start();
   };
@@ -79,25 +84,30 @@ export function produceWhileLeader(
         await bus.publish(samples.slice(i, i + HISTORY_CHUNK), { order: 'exact' });
       } catch (error) {
         // Someone appended newer points first (an ingest): history would now go back in time.
-        if (error instanceof OutOfOrderError) return console.log('[producer] history skipped: the log moved on');
+        if (error instanceof OutOfOrderError) return log.info('history skipped: the log moved on');
         throw error;
       }
     }
-    if (samples.length) console.log(`[producer] ${options.name} loaded ${samples.length} events of history`);
+    if (samples.length)
+      log.info({ instance: options.name, events: samples.length }, `loaded ${samples.length} events of history`);
   };
 
   const follow = (leader: boolean) => {
     generation += 1;
-    console.log(`[producer] ${options.name} ${leader ? 'holds the lease: producing' : 'does not hold the lease'}`);
+    log.info({ instance: options.name, leader }, leader ? 'holds the lease: producing' : 'does not hold the lease');
+    metrics.leaseChanges.inc({ to: leader ? 'leader' : 'follower' });
+    metrics.producerLeader.set(leader ? 1 : 0);
     if (leader) void takeOver(generation);
     else source.stop();
   };
 
   const unsubscribe = lease.subscribe(follow);
+  metrics.producerLeader.set(lease.leader ? 1 : 0);
   if (lease.leader) void takeOver(generation);
   return () => {
     unsubscribe();
     generation += 1;
     source.stop();
+    metrics.producerLeader.set(0);
   };
 }
