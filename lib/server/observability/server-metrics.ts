@@ -21,8 +21,6 @@ export const METRIC_PREFIX = 'rtd_';
 /** Which binding carries a stream: the route handler, or the raw `node:http` path (`npm run start:raw`). */
 export type StreamPath = 'route' | 'raw';
 
-/** How a stream began: no cursor, a cursor honoured (replay), or a cursor refused (reset). */
-
 /**
  * Which limit or rule refused a stream: `draining` (shutting down), `degraded` (the shared log is
  * unreachable), `max_connections` (`SSE_MAX_CONNECTIONS`), `per_client`
