@@ -53,6 +53,25 @@ const layering = [
       paths: [{ name: 'zustand', message: 'The store is framework-free: import zustand/vanilla.' }],
     },
   ),
+  {
+    // The drop kit is copied into other people's apps: it may use packages and its own files,
+    // never this app (lib/, app/, the specs and their fixtures), or the copy would not build.
+    files: ['e2e/kit/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@/|\\.\\./)',
+              message:
+                'e2e/kit imports nothing from the app it tests (only packages and ./ files of the kit): app-specific helpers live in e2e/fixtures.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   forbid(['lib/live/**'], ['server', 'app'], 'lib/live joins client, store and React for the app; it knows no server.'),
   forbid(['app/**'], ['client', 'store'], 'The app reaches the connection and the store only through lib/live.'),
   forbid(

@@ -11,7 +11,7 @@ import {
   test,
   transitions,
 } from './fixtures';
-import type { ChaosProxy } from './fixtures/chaos-proxy';
+import type { ChaosProxy } from './kit';
 import { ledger } from './tab-helpers';
 
 /** Spec 2: a half-open link. Bytes stop, nothing closes: only the watchdog can notice. */

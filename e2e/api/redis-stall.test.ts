@@ -3,7 +3,7 @@ import { FEED_NAMES, type FeedName } from '@/lib/metrics/feeds';
 import type { BusEvent, Sample } from '@/lib/server/bus';
 import { createLeaderLease, type LeaderLease } from '@/lib/server/redis/leader-lease';
 import { RedisBus, type InterruptReason } from '@/lib/server/redis/redis-bus';
-import { startChaosProxy, type ChaosProxy } from '../fixtures/chaos-proxy';
+import { startChaosProxy, type ChaosProxy } from '../kit';
 import type { NextServer } from '../fixtures/next-server';
 import { endsWithin, health, resumeFrom, startRedisApp, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
