@@ -16,6 +16,16 @@ export {
 export { startChaosProxy, type ChaosProxy, type ChaosProxyOptions } from './chaos-proxy';
 export { faultRoute, type FaultCall, type FaultRouteOptions } from './fault-route';
 export { freePort } from './free-port';
+export {
+  assertExactlyOnce,
+  describeViolation,
+  findViolations,
+  seqsByFeed,
+  type Delivery,
+  type ExactlyOnceOptions,
+  type Violation,
+  type ViolationKind,
+} from './exactly-once';
 export { dropTest, type DropFixtures } from './playwright';
 export { pollUntil, type PollOptions } from './poll';
 export { startNextApp, startServer, type KitServer, type NextAppOptions, type ServerOptions } from './server';
