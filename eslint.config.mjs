@@ -82,7 +82,7 @@ const layering = [
 ];
 
 export default tseslint.config(
-  { ignores: ['.next/**', 'node_modules/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
+  { ignores: ['**/.next/**', 'node_modules/**', '**/next-env.d.ts', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -111,6 +111,7 @@ export default tseslint.config(
   {
     // Playwright fixtures receive a `use` callback that is not React's `use` hook.
     files: ['e2e/**'],
+    ignores: ['e2e/naive-app/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
   {
