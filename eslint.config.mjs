@@ -82,7 +82,16 @@ const layering = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/.next/**', 'node_modules/**', '**/next-env.d.ts', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
+  {
+    ignores: [
+      '**/.next/**',
+      'node_modules/**',
+      '**/next-env.d.ts',
+      'test-results/**',
+      'playwright-report/**',
+      '.tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

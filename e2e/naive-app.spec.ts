@@ -8,7 +8,7 @@ import { connectSse, dropTest, findViolations, recordSse, startNextApp, type Del
  * and that is the point: each test asserts what it actually does, so the suite passes while
  * showing that the kit detects the failure (e2e/naive-app/README.md says what fails and why).
  *
- * Needs `next build e2e/naive-app` (`npm test` and `npm run build:naive-app` do it).
+ * Needs its build: `npm run build:naive-app` (`npm test` does it).
  */
 
 const TICK_MS = 100;
