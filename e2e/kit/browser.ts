@@ -14,7 +14,10 @@ import type { BrowserContext, Page } from '@playwright/test';
 export interface ReceivedEvent {
   /** How it arrived: a native `EventSource`, or a `fetch` read as a stream. */
   transport: 'eventsource' | 'fetch';
-  /** Which connection (1, 2, … in the order they were opened in this page). */
+  /**
+   * Which connection (1, 2, … in the order they were opened in this page). A native
+   * EventSource's own reconnects count as new connections.
+   */
   stream: number;
   /** The event's type (`message` when the frame named none). */
   event: string;
@@ -33,7 +36,7 @@ export interface StreamOpened {
   at: number;
   /** The HTTP status (fetch only; null until answered or when it failed). */
   status: number | null;
-  /** Page clock when it ended, broke or was closed; null while open (or, for EventSource, while retrying). */
+  /** Page clock when it ended, broke or was closed; null while open. */
   endedAt: number | null;
 }
 
@@ -68,16 +71,20 @@ export async function recordSse(page: Page, options: RecordSseOptions = {}): Pro
       const Recorded = function (url: string | URL, init?: EventSourceInit): EventSource {
         const source = new Native(url, init);
         if (!wanted(String(url))) return source;
-        const stream = log.streams.length + 1;
-        const opened: StreamOpened = {
-          transport: 'eventsource',
-          stream,
-          url: String(url),
-          at: now(),
-          status: null,
-          endedAt: null,
+        const connection = (): StreamOpened => {
+          const entry: StreamOpened = {
+            transport: 'eventsource',
+            stream: log.streams.length + 1,
+            url: String(url),
+            at: now(),
+            status: null,
+            endedAt: null,
+          };
+          log.streams.push(entry);
+          return entry;
         };
-        log.streams.push(opened);
+        let opened = connection();
+        let opens = 0;
         const add = source.addEventListener.bind(source) as (type: string, listener: (e: Event) => void) => void;
         const types = new Set<string>();
         const listen = (type: string) => {
@@ -87,7 +94,7 @@ export async function recordSse(page: Page, options: RecordSseOptions = {}): Pro
             const message = e as MessageEvent<string>;
             log.events.push({
               transport: 'eventsource',
-              stream,
+              stream: opened.stream,
               event: type,
               id: message.lastEventId,
               data: message.data,
@@ -96,8 +103,13 @@ export async function recordSse(page: Page, options: RecordSseOptions = {}): Pro
           });
         };
         listen('message');
+        // Each `open` after the first is the EventSource reconnecting by itself: a new connection.
+        add('open', () => {
+          opens += 1;
+          if (opens > 1) opened = connection();
+        });
         add('error', () => {
-          if (source.readyState === Native.CLOSED) opened.endedAt ??= now();
+          opened.endedAt ??= now();
         });
         const addForPage = source.addEventListener.bind(source);
         source.addEventListener = ((
