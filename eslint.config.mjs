@@ -62,6 +62,25 @@ const layering = [
       paths: [{ name: 'zustand', message: 'The store is framework-free: import zustand/vanilla.' }],
     },
   ),
+  /** @type {import('typescript-eslint').ConfigWithExtends} */ ({
+    // The drop kit is copied into other people's apps: it may use packages and its own files,
+    // never this app (lib/, app/, the specs and their fixtures), or the copy would not build.
+    files: ['e2e/kit/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@/|\\.\\./)',
+              message:
+                'e2e/kit imports nothing from the app it tests (only packages and ./ files of the kit): app-specific helpers live in e2e/fixtures.',
+            },
+          ],
+        },
+      ],
+    },
+  }),
   forbid(['lib/live/**'], ['server', 'app'], 'lib/live joins client, store and React for the app; it knows no server.'),
   forbid(['app/**'], ['client', 'store'], 'The app reaches the connection and the store only through lib/live.'),
   forbid(
@@ -72,7 +91,16 @@ const layering = [
 ];
 
 export default tseslint.config(
-  { ignores: ['.next/**', 'node_modules/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
+  {
+    ignores: [
+      '**/.next/**',
+      'node_modules/**',
+      '**/next-env.d.ts',
+      'test-results/**',
+      'playwright-report/**',
+      '.tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -109,6 +137,7 @@ export default tseslint.config(
   {
     // Playwright fixtures receive a `use` callback that is not React's `use` hook.
     files: ['e2e/**'],
+    ignores: ['e2e/naive-app/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
   {

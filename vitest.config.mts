@@ -14,7 +14,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['lib/**/*.test.ts', 'app/**/*.test.{ts,tsx}'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['lib/**/*.test.ts', 'app/**/*.test.{ts,tsx}', 'e2e/kit/**/*.test.ts'],
+          environment: 'node',
+        },
       },
       {
         // Against a real `next start` of the production build: run `npm run build` first.

@@ -155,6 +155,8 @@ const appVars = new Map();
 const benchVars = new Map();
 for (const file of code) {
   const text = read(file);
+  // The naive app (e2e/naive-app) is a foreign app the kit tests, with its own settings.
+  if (file.startsWith('e2e/naive-app/')) continue;
   const bench = file.startsWith('e2e/bench/');
   for (const match of text.matchAll(/process\.env\.([A-Z][A-Z0-9_]*)|process\.env\[['"]([A-Z][A-Z0-9_]*)['"]\]/g)) {
     const name = match[1] ?? match[2] ?? '';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieFrom } from '../fixtures/auth';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
-import { pollUntil } from '../fixtures/poll';
+import { pollUntil } from '../kit';
 import { errorCode, rawRequest } from './support/raw-http';
 
 /**

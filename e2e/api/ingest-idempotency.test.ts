@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChaosProxy, type ChaosProxy } from '../fixtures/chaos-proxy';
+import { startChaosProxy, type ChaosProxy } from '../kit';
 import { waitForHealth } from '../fixtures/health';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { REDIS_APP_ENV } from '../fixtures/redis-app';

@@ -1,9 +1,10 @@
+import { assertExactlyOnce } from '../kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEED_NAMES } from '../../lib/metrics/feeds';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { health, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
-import { connectSse, isContiguous, seqsByFeed } from '../fixtures/sse-client';
+import { connectSse } from '../fixtures/sse-client';
 
 /**
  * Two app instances on one Redis: a stream opened on A, A killed with SIGKILL, the same cursor
@@ -61,8 +62,7 @@ describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances on
 
     const all = [...before, ...onB.metrics()];
     expect(new Set(all.map((m) => m.cursor)).size).toBe(all.length);
-    for (const [feed, seqs] of seqsByFeed(all))
-      expect({ feed, contiguous: isContiguous(seqs) }).toEqual({ feed, contiguous: true });
+    assertExactlyOnce(all);
     onB.close();
   });
 });
@@ -170,8 +170,7 @@ describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances af
     const onB = await connectSse(`${b.url}/api/stream?feeds=cpu`, { headers: { 'Last-Event-ID': onA.lastCursor()! } });
     await onB.waitFor((c) => c.metrics().length >= 3, 10_000, '3 metrics on B');
     expect(onB.hello()).toMatchObject({ epoch: after, resumed: true });
-    const seqs = [...onA.metrics(), ...onB.metrics()].map((m) => m.seq);
-    expect(isContiguous(seqs)).toBe(true);
+    assertExactlyOnce([...onA.metrics(), ...onB.metrics()]);
     onB.close();
   });
 });

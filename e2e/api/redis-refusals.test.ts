@@ -1,8 +1,9 @@
+import { assertExactlyOnce } from '../kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NextServer } from '../fixtures/next-server';
 import { endsWithin, health, resumeFrom, startRedisApp, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
-import { connectSse, isContiguous } from '../fixtures/sse-client';
+import { connectSse } from '../fixtures/sse-client';
 
 /**
  * Redis answers, but refuses: out of memory under `noeviction` (OOM), a script hogging it
@@ -74,10 +75,10 @@ async function expectRefusedThenRecovered(
   await back.waitFor((c) => c.metrics().length >= 3, 10_000, '3 metrics after recovery');
   if (afterRecovery === 'resumed') {
     expect(back.hello()).toMatchObject({ resumed: true });
-    expect(isContiguous([...open.metrics(), ...back.metrics()].map((m) => m.seq))).toBe(true);
+    assertExactlyOnce([...open.metrics(), ...back.metrics()]);
   } else {
     expect(back.resets().map((r) => r.reason)).toEqual(['epoch_changed']);
-    expect(isContiguous(back.metrics().map((m) => m.seq))).toBe(true);
+    assertExactlyOnce(back.metrics());
   }
   back.close();
 }
@@ -107,7 +108,7 @@ describe.runIf(canRun('redis-server', 'Redis refusal tests'))('a Redis that refu
     await until(async () => (await health(server)).status === 'ok', 10_000, 'ok after the bootstrap retry');
     const stream = await connectSse(`${server.url}/api/stream?feeds=cpu`);
     await stream.waitFor((c) => c.metrics().length >= 3, 10_000, '3 metrics');
-    expect(isContiguous(stream.metrics().map((m) => m.seq))).toBe(true);
+    assertExactlyOnce(stream.metrics());
     stream.close();
   });
 

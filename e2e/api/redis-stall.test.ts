@@ -3,11 +3,11 @@ import { FEED_NAMES, type FeedName } from '@/lib/metrics/feeds';
 import type { BusEvent, Sample } from '@/lib/server/bus';
 import { createLeaderLease, type LeaderLease } from '@/lib/server/redis/leader-lease';
 import { RedisBus, type InterruptReason } from '@/lib/server/redis/redis-bus';
-import { startChaosProxy, type ChaosProxy } from '../fixtures/chaos-proxy';
+import { assertExactlyOnce, startChaosProxy, type ChaosProxy } from '../kit';
 import type { NextServer } from '../fixtures/next-server';
 import { endsWithin, health, resumeFrom, startRedisApp, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
-import { connectSse, isContiguous, type MetricRecord, type SseClient } from '../fixtures/sse-client';
+import { connectSse, type SseClient } from '../fixtures/sse-client';
 
 /**
  * Redis stops answering without closing anything: the process frozen (SIGSTOP), or the link
@@ -101,8 +101,7 @@ describe.runIf(canRun('redis-server', 'Redis stall tests'))('a Redis that stops 
       expect(attempt, 'the recovered instance keeps ending streams').toBeLessThan(3);
       cursor = back.lastCursor() ?? cursor;
     }
-    const seqs = [...open.metrics(), ...received()].map((m: MetricRecord) => m.seq);
-    expect(isContiguous(seqs)).toBe(true);
+    assertExactlyOnce([...open.metrics(), ...received()]);
     expect(backs.flatMap((b) => b.resets())).toEqual([]);
     backs.forEach((b) => b.close());
     // Quiet logs: an outage is a handful of lines, not one per stream or per tick.

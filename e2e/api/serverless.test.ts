@@ -1,9 +1,10 @@
+import { assertExactlyOnce } from '../kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelloData, ResetData, Snapshot } from '@/lib/metrics/events';
 import { PUBLIC_DEMO_ENV } from '../fixtures/auth';
 import { until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
-import { connectSse, isContiguous, type MetricRecord } from '../fixtures/sse-client';
+import { connectSse, type MetricRecord } from '../fixtures/sse-client';
 import { pointsBody, pushUntilAnswered, TEST_INGEST_TOKEN } from './support/ingest-client';
 import { startServerlessHost, type ServerlessHost } from './support/serverless-host';
 
@@ -165,6 +166,6 @@ describe.runIf(canRun('redis-server', 'serverless semantics test'))('serverless 
     expect(resets).toEqual([]);
     expect(hellos.every((hello) => hello.resumed)).toBe(true);
     expect(seen.map((m) => m.value)).toEqual(Array.from({ length: pushed }, (_, i) => i));
-    expect(isContiguous(seen.map((m) => m.seq))).toBe(true);
+    assertExactlyOnce(seen);
   }, 240_000);
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaults } from '../fixtures/faults';
 import { health as readHealth } from '../fixtures/health';
 import { STREAM_PATHS, startNextServer, type NextServer } from '../fixtures/next-server';
-import { pollUntil } from '../fixtures/poll';
+import { pollUntil } from '../kit';
 
 /**
  * A client that stops reading: its stream's backlog is bounded, then the stream is closed and

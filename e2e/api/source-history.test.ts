@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from '@/lib/metrics/events';
 import { PUBLIC_DEMO_ENV } from '../fixtures/auth';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
-import { pollUntil } from '../fixtures/poll';
+import { pollUntil } from '../kit';
 
 /**
  * The first screen: a fresh server's chart window is already full, because the source loads

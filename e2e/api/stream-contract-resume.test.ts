@@ -1,8 +1,8 @@
+import { assertExactlyOnce } from '../kit';
 import { describe, expect, it } from 'vitest';
 import { FEED_NAMES } from '@/lib/metrics/feeds';
 import type { Snapshot } from '@/lib/metrics/events';
 import { STREAM_PATHS } from '../fixtures/next-server';
-import { isContiguous, seqsByFeed } from '../fixtures/sse-client';
 import { useStreamServer } from './support/stream-server';
 
 /**
@@ -40,9 +40,7 @@ describe.each(STREAM_PATHS)('GET /api/stream resume (%s path)', (streamPath) => 
     const all = [...before, ...second.metrics()];
     const cursors = all.map((m) => m.cursor);
     expect(new Set(cursors).size).toBe(cursors.length);
-    for (const [feed, seqs] of seqsByFeed(all)) {
-      expect({ feed, contiguous: isContiguous(seqs) }).toEqual({ feed, contiguous: true });
-    }
+    assertExactlyOnce(all);
   });
 
   it('accepts the cursor as ?lastEventId=, and the header wins over it', async () => {

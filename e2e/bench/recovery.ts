@@ -17,7 +17,7 @@ import { ConnectionManager } from '@/lib/client/connection';
 import type { ConnectionEnv } from '@/lib/client/connection-env';
 import type { ConnectionState } from '@/lib/client/connection-status';
 import type { StreamListener } from '@/lib/client/stream-source';
-import { startChaosProxy } from '../fixtures/chaos-proxy';
+import { startChaosProxy } from '../kit';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 20);
 const OUTAGES = Number(process.env.OUTAGES ?? 2);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startChaosProxy, type ChaosProxy } from '../fixtures/chaos-proxy';
+import { startChaosProxy, type ChaosProxy } from './chaos-proxy';
 
 /** The chaos proxy itself, against a tiny streaming HTTP server: each fault does what it says. */
 
