@@ -87,7 +87,7 @@ test.describe('sign-out', () => {
 });
 
 test.describe('a scoped user', () => {
-  test.use({ signInAs: 'viewer' });
+  test.use({ signInAs: 'limited' });
 
   test('sees only the service feeds, on the page and on the stream', async ({ page }) => {
     await page.goto('/');

@@ -35,8 +35,8 @@ describe.each(STREAM_PATHS)('two visitors of one demo user (%s path)', (streamPa
   });
 
   it('each keeps their own streams and snapshots while the other is at its cap', async () => {
-    const a = await signIn(api.server.url, 'ops');
-    const b = await signIn(api.server.url, 'ops');
+    const a = await signIn(api.server.url, 'full');
+    const b = await signIn(api.server.url, 'full');
     for (let i = 0; i < 3; i++)
       expect((await api.connect('/api/stream?feeds=cpu', { cookie: a })).response.status).toBe(200);
     const refused = await api.connect('/api/stream?feeds=cpu', { cookie: a });

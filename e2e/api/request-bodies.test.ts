@@ -102,7 +102,7 @@ describe('request bodies are limited while read', () => {
   afterAll(() => server?.stop('SIGKILL'));
 
   it('answers a declared oversize body with 413 before reading it, on every write route', async () => {
-    const cookie = await signIn(server.url, 'ops');
+    const cookie = await signIn(server.url, 'full');
     for (const [path, headers] of [
       ['/api/auth/session', {}],
       ['/api/auth/session', { origin: server.url }],

@@ -36,8 +36,8 @@ describe.runIf(canRun('redis-server', 'shared sign-out tests'))('a sign-out on o
   });
 
   it('ends the streams on B, and B refuses the session, its renewal and its streams', async () => {
-    const cookie = await signIn(a.url, 'ops');
-    const bystanderCookie = await signIn(b.url, 'ops');
+    const cookie = await signIn(a.url, 'full');
+    const bystanderCookie = await signIn(b.url, 'full');
     const onB = await connectSse(`${b.url}/api/stream?feeds=cpu`, { headers: { cookie } });
     const bystander = await connectSse(`${b.url}/api/stream?feeds=cpu`, { headers: { cookie: bystanderCookie } });
     await Promise.all([onB, bystander].map((c) => c.waitFor((x) => x.hello() !== undefined, 10_000, 'hello')));
@@ -64,7 +64,7 @@ describe.runIf(canRun('redis-server', 'shared sign-out tests'))('a sign-out on o
   });
 
   it('an instance that restarts after the sign-out still refuses the session (read back from Redis)', async () => {
-    const cookie = await signIn(b.url, 'ops');
+    const cookie = await signIn(b.url, 'full');
     const out = await fetch(`${b.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
     expect(out.status).toBe(200);
     // A knows it by message; restarted, it knows it only from the set in Redis. It says `ok` only

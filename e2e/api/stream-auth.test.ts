@@ -47,7 +47,7 @@ describe.each(STREAM_PATHS)('auth on the stream and snapshot (%s path)', (stream
   });
 
   it('answers 401 session_invalid for a tampered token and one signed with another key', async () => {
-    const real = await signIn(api.server.url, 'viewer');
+    const real = await signIn(api.server.url, 'limited');
     // Claim to be ops with viewer's signature: the payload no longer matches it.
     const [header, , signature] = real.split('=')[1]!.split('.');
     const forged = Buffer.from(JSON.stringify({ sub: 'ops', sid: 'x', iss: 'realtime-dashboard', exp: 4e9 })).toString(
@@ -63,7 +63,7 @@ describe.each(STREAM_PATHS)('auth on the stream and snapshot (%s path)', (stream
   });
 
   it('answers 401 session_revoked after sign-out, for the cookie that was signed out', async () => {
-    const cookie = await signIn(api.server.url, 'ops');
+    const cookie = await signIn(api.server.url, 'full');
     const open = await api.connect('/api/stream?feeds=cpu', { cookie });
     expect(open.response.status).toBe(200);
     open.close();
@@ -73,7 +73,7 @@ describe.each(STREAM_PATHS)('auth on the stream and snapshot (%s path)', (stream
   });
 
   it('gives a signed-in viewer only its feeds when it asks for none, and 403 feed_forbidden for another', async () => {
-    const cookie = await signIn(api.server.url, 'viewer');
+    const cookie = await signIn(api.server.url, 'limited');
     const stream = await api.connect('/api/stream', { cookie });
     expect(stream.response.status).toBe(200);
     await stream.waitFor((c) => c.metrics().length >= 6, 10_000, 'some metrics');
@@ -92,13 +92,13 @@ describe.each(STREAM_PATHS)('auth on the stream and snapshot (%s path)', (stream
     expect(((await snapForbidden.json()) as ErrorBody).error.code).toBe('feed_forbidden');
 
     // ops reads everything, with or without ?feeds.
-    const ops = await signIn(api.server.url, 'ops');
+    const ops = await signIn(api.server.url, 'full');
     const all = await snapshot('/api/snapshot', ops);
     expect(sorted(Object.keys(((await all.json()) as Snapshot).feeds))).toEqual(sorted(FEED_NAMES));
   });
 
   it('replays to a viewer only its feeds, even from a cursor an ops stream was given', async () => {
-    const ops = await signIn(api.server.url, 'ops');
+    const ops = await signIn(api.server.url, 'full');
     const source = await api.connect('/api/stream', { cookie: ops });
     await source.waitFor(
       (c) => new Set(c.metrics().map((m) => m.feed)).size === FEED_NAMES.length,
@@ -111,7 +111,7 @@ describe.each(STREAM_PATHS)('auth on the stream and snapshot (%s path)', (stream
     // A few ticks of every feed published since that cursor.
     await api.waitForHealth((h) => Number(h.bus.head?.split('.')[1]) - offset >= 3 * FEED_NAMES.length, 'ticks');
 
-    const viewer = await signIn(api.server.url, 'viewer');
+    const viewer = await signIn(api.server.url, 'limited');
     const resumed = await api.connect('/api/stream', { cookie: viewer, 'Last-Event-ID': cursor });
     expect(resumed.response.status).toBe(200);
     await resumed.waitFor((c) => c.hello() !== undefined, 10_000, 'hello');
@@ -125,7 +125,7 @@ describe.each(STREAM_PATHS)('auth on the stream and snapshot (%s path)', (stream
   });
 
   it('sends a viewer with a bad cursor a reset whose snapshot has only its feeds', async () => {
-    const viewer = await signIn(api.server.url, 'viewer');
+    const viewer = await signIn(api.server.url, 'limited');
     const client = await api.connect('/api/stream', { cookie: viewer, 'Last-Event-ID': 'not-a-cursor' });
     await client.waitFor((c) => c.resets().length === 1, 10_000, 'the reset');
     const [reset] = client.resets();
@@ -134,7 +134,7 @@ describe.each(STREAM_PATHS)('auth on the stream and snapshot (%s path)', (stream
   });
 
   it('caps open streams per session with 429 too_many_streams + Retry-After; other sessions and freed slots pass', async () => {
-    const ops = await signIn(api.server.url, 'ops');
+    const ops = await signIn(api.server.url, 'full');
     const a = await api.connect('/api/stream?feeds=cpu', { cookie: ops });
     const b = await api.connect('/api/stream?feeds=cpu', { cookie: ops });
     expect([a.response.status, b.response.status]).toEqual([200, 200]);
@@ -151,10 +151,10 @@ describe.each(STREAM_PATHS)('auth on the stream and snapshot (%s path)', (stream
     expect(native.records.some((r) => r.kind === 'retry')).toBe(true);
     expect(native.records.some((r) => r.kind === 'comment' && r.text.includes('too_many_streams'))).toBe(true);
 
-    const viewer = await api.connect('/api/stream?feeds=rps', { cookie: await signIn(api.server.url, 'viewer') });
+    const viewer = await api.connect('/api/stream?feeds=rps', { cookie: await signIn(api.server.url, 'limited') });
     expect(viewer.response.status).toBe(200);
     // Another visitor signed in as the same shared demo user is another client (auth-abuse-caps.test.ts).
-    const opsAgain = await api.connect('/api/stream?feeds=cpu', { cookie: await signIn(api.server.url, 'ops') });
+    const opsAgain = await api.connect('/api/stream?feeds=cpu', { cookie: await signIn(api.server.url, 'full') });
     expect(opsAgain.response.status).toBe(200);
 
     a.close();
@@ -172,7 +172,7 @@ describe.each(STREAM_PATHS)('snapshot and reset rate limits (%s path)', (streamP
   });
 
   it('answers 429 rate_limited + Retry-After once a client spent its snapshot budget', async () => {
-    const cookie = await signIn(api.server.url, 'ops');
+    const cookie = await signIn(api.server.url, 'full');
     const answers = await Promise.all(
       Array.from({ length: 6 }, () => fetch(`${api.server.url}/api/snapshot`, { headers: { cookie } })),
     );
@@ -185,7 +185,7 @@ describe.each(STREAM_PATHS)('snapshot and reset rate limits (%s path)', (streamP
   });
 
   it('tells a stream that needs a reset past the budget to come back (retry + end), not a snapshot', async () => {
-    const cookie = await signIn(api.server.url, 'viewer');
+    const cookie = await signIn(api.server.url, 'limited');
     const clients = await Promise.all(
       Array.from({ length: 6 }, () => api.connect('/api/stream', { cookie, 'Last-Event-ID': 'bad' })),
     );
@@ -249,7 +249,7 @@ describe('the feed catalogue and the server-rendered page are scoped too', () =>
   it('lists only the feeds the caller may read, and 401 without a session', async () => {
     expect((await fetch(`${api.server.url}/api/feeds`)).status).toBe(401);
     const viewer = await fetch(`${api.server.url}/api/feeds`, {
-      headers: { cookie: await signIn(api.server.url, 'viewer') },
+      headers: { cookie: await signIn(api.server.url, 'limited') },
     });
     const body = (await viewer.json()) as { mode: string; feeds: { name: string }[] };
     expect(body.mode).toBe('session');
@@ -267,10 +267,10 @@ describe('the feed catalogue and the server-rendered page are scoped too', () =>
       return Object.fromEntries(cards) as Record<string, number>;
     };
     await api.waitForHealth((h) => h.producer.ticks >= 2, 'two ticks');
-    const ops = await seqsInHtml(await signIn(api.server.url, 'ops'));
+    const ops = await seqsInHtml(await signIn(api.server.url, 'full'));
     expect(Object.keys(ops).length).toBeGreaterThan(0);
     expect(Object.values(ops).every((seq) => seq > 0)).toBe(true);
-    const viewer = await seqsInHtml(await signIn(api.server.url, 'viewer'));
+    const viewer = await seqsInHtml(await signIn(api.server.url, 'limited'));
     expect(sorted(Object.keys(viewer).filter((feed) => viewer[feed]! > 0))).toEqual(sorted(VIEWER_FEEDS));
     // Without a session the page is the sign-in panel: no card at all, so no data.
     expect(await seqsInHtml()).toEqual({});
