@@ -4,16 +4,17 @@ import { FEEDS } from '@/lib/metrics/feeds';
 import { formatTime, yRange } from './format';
 import type { ChartSpans } from './spans';
 import { CHART_HEIGHT, chartOptions, SYNC_KEY, type ChartOptionsInput } from './uplot-options';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /** The chart's uPlot options, built and read without React, a DOM or uPlot itself. */
 
-const cpu = FEEDS.find((feed) => feed.name === 'cpu')!;
+const feedA = FEEDS.find((feed) => feed.name === FEED_A)!;
 const noSpans: ChartSpans = { lost: [], recovered: [], waiting: null };
 
 function build(patch: Partial<ChartOptionsInput> = {}) {
   const gaps: [number, number][] = [];
   const options = chartOptions({
-    feed: cpu,
+    feed: feedA,
     color: '#0ea5e9',
     width: 400,
     xRange: () => [1000, 301_000],
@@ -42,9 +43,9 @@ describe('chartOptions()', () => {
   it("keeps the y axis within the catalogue's bounds", () => {
     const { options } = build();
     const range = options.scales?.y?.range as (u: uPlot, min: number | null, max: number | null) => [number, number];
-    expect(range(chart, 40, 60)).toEqual(yRange(40, 60, cpu.min, cpu.max));
-    expect(range(chart, 95, 100)[1]).toBeLessThanOrEqual(cpu.max);
-    expect(range(chart, null, null)).toEqual([cpu.min, cpu.max]);
+    expect(range(chart, 40, 60)).toEqual(yRange(40, 60, feedA.min, feedA.max));
+    expect(range(chart, 95, 100)[1]).toBeLessThanOrEqual(feedA.max);
+    expect(range(chart, null, null)).toEqual([feedA.min, feedA.max]);
   });
 
   it('labels time ticks as local times and value ticks with the unit', () => {

@@ -5,6 +5,7 @@ import { Revocations } from './revocations';
 import { SESSION_COOKIE } from './session-cookie';
 import { createSessionService } from './sessions';
 import type { UserDirectory } from './user-directory';
+import { FEED_B } from '@/lib/testing/catalogue';
 
 const SECRET = 'unit-test-secret-Xq3vN8pL2mK7wR4tY9bZ';
 const users: Pick<UserDirectory, 'lookup'> = {
@@ -12,7 +13,7 @@ const users: Pick<UserDirectory, 'lookup'> = {
     id === 'ops'
       ? { id, name: 'Ops', feeds: 'all' }
       : id === 'viewer'
-        ? { id, name: 'Viewer', feeds: ['rps'] }
+        ? { id, name: 'Viewer', feeds: [FEED_B] }
         : undefined,
 };
 const prod = { devServer: false };
@@ -50,7 +51,7 @@ describe('sessions', () => {
     const result = await auth.authenticate(cookie(token));
     expect(result).toEqual({
       ok: true,
-      principal: expect.objectContaining({ kind: 'user', id: 'viewer', feeds: ['rps'], shared: false }),
+      principal: expect.objectContaining({ kind: 'user', id: 'viewer', feeds: [FEED_B], shared: false }),
     });
   });
 
