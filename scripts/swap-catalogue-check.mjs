@@ -35,7 +35,7 @@ export interface FeedDefinition {
 }
 
 export const FEEDS = [
-  { name: 'disk_used', label: 'Disk used', unit: 'GB', min: 10, max: 500, decimals: 1 },
+  { name: 'disk_used', label: 'Disk used', unit: 'GB', min: 0, max: 2000, decimals: 1 },
   { name: 'temperature', label: 'CPU temperature', unit: '°C', min: 20, max: 105, decimals: 1 },
   { name: 'load_avg', label: 'Load average', unit: 'load', min: 0, max: 64, decimals: 2 },
 ] as const satisfies readonly FeedDefinition[];
@@ -62,7 +62,7 @@ export interface FeedSimulation {
 }
 
 export const FEED_SIMULATION: Readonly<Record<FeedName, FeedSimulation>> = {
-  disk_used: { start: 180, volatility: 0.002, spikeChance: 0.02, spikeSize: 0.3 },
+  disk_used: { start: 700, volatility: 0.002, spikeChance: 0.02, spikeSize: 0.3 },
   temperature: { start: 55, volatility: 0.01, spikeChance: 0.02, spikeSize: 0.35 },
   load_avg: { start: 3, volatility: 0.01, spikeChance: 0.02, spikeSize: 0.25 },
 };

@@ -3,6 +3,7 @@ import { createFaults, KIT_FAULTS_TOKEN } from '../fixtures/faults';
 import { waitForHealth } from '../fixtures/health';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { connectSse } from '../fixtures/sse-client';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /** The test-only fault route: off by default, and each fault does what the drop suite needs. */
 
@@ -27,7 +28,7 @@ describe('fault route, with ENABLE_FAULTS=1', () => {
   let server: NextServer;
   const faults = () => createFaults(server.url);
   const stream = (headers: Record<string, string> = {}) =>
-    connectSse(`${server.url}/api/stream?feeds=cpu`, { headers });
+    connectSse(`${server.url}/api/stream?feeds=${FIRST_FEED}`, { headers });
 
   beforeAll(async () => {
     server = await startNextServer({ env: { AUTH_MODE: 'off', ENABLE_FAULTS: '1', METRICS_INTERVAL_MS: '3600000' } });

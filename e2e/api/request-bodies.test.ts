@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieFrom, signIn } from '../fixtures/auth';
 import { KIT_FAULTS_TOKEN } from '../fixtures/faults';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
+import { TEST_USERS } from '../fixtures/test-config';
 
 /**
  * Every write route limits its body while reading it (lib/server/request-body.ts): a declared
@@ -130,7 +131,7 @@ describe('request bodies are limited while read', () => {
     const ok = await fetch(`${server.url}/api/auth/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: 'ops' }),
+      body: JSON.stringify(TEST_USERS.full.credentials),
     });
     expect(cookieFrom(ok)).toMatch(/^rtd_session=/);
   });
