@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
-import { LIMITED_FEEDS, TEST_USERS, type TestUserRole } from '../fixtures/test-config';
+import { feedsOf, LIMITED_FEEDS, TEST_USERS, type TestUserRole } from '../fixtures/test-config';
 
 /**
  * The session routes against `next start`: sign in (JSON and no-JS form), who-am-I, renewal,
@@ -33,7 +33,23 @@ describe('session routes', () => {
     expect(setCookie).toMatch(/^rtd_session=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
     const body = (await (await me(cookieOf(response))).json()) as { user: { id: string }; feeds: string[] };
     expect(body.user.id).toBe(TEST_USERS.limited.id);
-    expect(body.feeds).toEqual(LIMITED_FEEDS);
+    expect([...body.feeds].sort()).toEqual([...LIMITED_FEEDS].sort());
+  });
+
+  it("agrees with the kit's test config: each test user signs in as its id and reads the feeds the config says", async () => {
+    for (const role of Object.keys(TEST_USERS) as TestUserRole[]) {
+      const response = await signIn(role);
+      expect(response.status).toBe(200);
+      const body = (await (await me(cookieOf(response))).json()) as {
+        user: { id: string; name: string };
+        feeds: 'all' | string[];
+      };
+      expect(body.user.id).toBe(TEST_USERS[role].id);
+      expect(body.user.name).toContain(TEST_USERS[role].displayName);
+      // `all`, or the list the directory holds (in any order).
+      const scope = body.feeds === 'all' ? feedsOf('full') : [...body.feeds];
+      expect(scope.sort()).toEqual(feedsOf(role).sort());
+    }
   });
 
   it('answers 401 with the reason for a missing or tampered session', async () => {
