@@ -147,7 +147,7 @@ describe('POST /api/ingest', () => {
     const { post, delivered } = setup();
     const now = Date.now();
     expect((await post({ points: [point(1, now - 1000)] })).status).toBe(200);
-    const late = await post({ points: [{ feed: FEED_B, value: 300 }, point(2, now - 2000)] });
+    const late = await post({ points: [{ feed: FEED_B, value: B.min }, point(2, now - 2000)] });
     expect(late.status).toBe(400);
     expect(late.json.error.points).toEqual([
       { index: 1, reason: expect.stringContaining(`older than ${FEED_A}'s newest`) },
