@@ -3,7 +3,7 @@ import { canRead, partitionFeeds, PUBLIC_PRINCIPAL, type Principal } from './pri
 import { clearSessionCookie, readCookie, serializeSessionCookie, sessionCookieOf } from './session-cookie';
 import { FEED_A, FEED_B } from '@/lib/testing/catalogue';
 
-const viewer: Principal = { ...PUBLIC_PRINCIPAL, kind: 'user', id: 'viewer', feeds: [FEED_B] };
+const viewer: Principal = { ...PUBLIC_PRINCIPAL, kind: 'user', id: 'scoped-user', feeds: [FEED_B] };
 
 describe('principal scopes', () => {
   it('reads only feeds in scope; `all` reads everything', () => {
