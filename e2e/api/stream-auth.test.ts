@@ -4,7 +4,7 @@ import type { Snapshot } from '@/lib/metrics/events';
 import { cookieFrom, mintSessionCookie, signIn } from '../fixtures/auth';
 import { STREAM_PATHS } from '../fixtures/next-server';
 import { useStreamServer } from './support/stream-server';
-import { HIDDEN_FEED, LIMITED_FEED, LIMITED_FEEDS, SECOND_FEED, TEST_USERS } from '../fixtures/test-config';
+import { HIDDEN_FEED, LIMITED_FEED, LIMITED_FEEDS, TEST_USERS } from '../fixtures/test-config';
 
 /**
  * Auth on the data routes (docs/auth.md, docs/protocol.md), against `next start` on both stream
@@ -91,7 +91,7 @@ describe.each(STREAM_PATHS)('auth on the stream and snapshot (%s path)', (stream
     const snap = await snapshot('/api/snapshot', cookie);
     expect(snap.status).toBe(200);
     expect(sorted(Object.keys(((await snap.json()) as Snapshot).feeds))).toEqual(sorted(VIEWER_FEEDS));
-    const snapForbidden = await snapshot(`/api/snapshot?feeds=${SECOND_FEED}`, cookie);
+    const snapForbidden = await snapshot(`/api/snapshot?feeds=${HIDDEN_FEED}`, cookie);
     expect(snapForbidden.status).toBe(403);
     expect(((await snapForbidden.json()) as ErrorBody).error.code).toBe('feed_forbidden');
 
