@@ -1,5 +1,6 @@
 import { FEEDS } from '../lib/metrics/feeds';
 import { badge, expect, RECOVERY_TIMEOUT_MS, test } from './fixtures';
+import { chartTestId, FIRST_FEED } from './fixtures/test-config';
 
 /**
  * The chart library is a lazy chunk, fetched after hydration. Here the network
@@ -54,7 +55,7 @@ test('a chart chunk lost in a drop is loaded again when the link is back, and th
     timeout: RECOVERY_TIMEOUT_MS,
   });
   await expect(page.getByTestId('sparkline')).toHaveCount(0);
-  expect(await page.getByTestId('chart-cpu').getAttribute('data-points')).not.toBe('0');
+  expect(await page.getByTestId(chartTestId(FIRST_FEED)).getAttribute('data-points')).not.toBe('0');
   // The failed loads were retried by the page, not given up on: the chunk was requested again.
   expect(lazyRequested.length).toBeGreaterThan(lazyFailed.length);
   expect(appErrors).toEqual([]);

@@ -1,5 +1,6 @@
 import { FEEDS } from '../lib/metrics/feeds';
 import { badge, counter, dashboard, expect, test, transitions } from './fixtures';
+import { chartTestId, FIRST_FEED } from './fixtures/test-config';
 
 /** Smoke: the page goes live with history already drawn, and keeps drawing. */
 
@@ -13,10 +14,10 @@ test('reaches live with history drawn, then live points arrive, with no console 
 
   await page.goto('/');
   // First paint carries the snapshot: cards show a value before the stream has said anything.
-  await expect(page.locator('[data-feed="cpu"]')).not.toHaveAttribute('data-last-seq', '0');
+  await expect(page.locator(`[data-feed="${FIRST_FEED}"]`)).not.toHaveAttribute('data-last-seq', '0');
   await expect(badge(page)).toHaveAttribute('data-state', 'live');
 
-  const chart = page.getByTestId('chart-cpu');
+  const chart = page.getByTestId(chartTestId(FIRST_FEED));
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(1);
   const applied = await counter(page, 'events-applied');
   await expect.poll(() => counter(page, 'events-applied')).toBeGreaterThan(applied);
@@ -40,16 +41,16 @@ test('reaches live with history drawn, then live points arrive, with no console 
 test("the same stream is consumable by the browser's native EventSource", async ({ page }) => {
   await page.goto('/robots.txt');
   // The page records what it receives; the test waits for that state (no in-page timer).
-  await page.evaluate(() => {
+  await page.evaluate((feed) => {
     const received = { hello: false, ids: [] as string[] };
     (window as unknown as { __received: typeof received }).__received = received;
-    const source = new EventSource('/api/stream?feeds=cpu');
+    const source = new EventSource(`/api/stream?feeds=${feed}`);
     source.addEventListener('hello', () => (received.hello = true));
     source.addEventListener('metric', (event) => {
       received.ids.push(event.lastEventId);
       if (received.ids.length === 3) source.close();
     });
-  });
+  }, FIRST_FEED);
   const received = () =>
     page.evaluate(() => (window as unknown as { __received: { hello: boolean; ids: string[] } }).__received);
   await expect.poll(async () => (await received()).ids.length).toBe(3);

@@ -14,6 +14,7 @@ import {
 } from './fixtures';
 import { assertExactlyOnce, type ChaosProxy, type Delivery } from './kit';
 import { ledger } from './tab-helpers';
+import { chartTestId, FIRST_FEED } from './fixtures/test-config';
 
 /** A half-open link. Bytes stop, nothing closes: only the watchdog can notice. */
 
@@ -110,7 +111,7 @@ test.describe('the default heartbeat (15 s) and feeds at 1 Hz: the data rate tel
     expect(events / FEEDS.length).toBeGreaterThanOrEqual(10);
     expect(Math.abs(seconds - (events / FEEDS.length) * (TICK_MS / 1000))).toBeLessThanOrEqual(1);
     // The charts mark the same stretch as recovered.
-    await expect(page.getByTestId('chart-cpu')).not.toHaveAttribute('data-recovered', '0');
+    await expect(page.getByTestId(chartTestId(FIRST_FEED))).not.toHaveAttribute('data-recovered', '0');
     await expect(cards(page, false)).toHaveCount(FEEDS.length);
     expect(appErrors).toEqual([]);
   });
@@ -127,10 +128,10 @@ test.describe('a feed that stops while the link is fine', () => {
     // Four ticks at once: the feeds' rhythm is as fast as it gets, so the floor of the hole
     // threshold (1.5 s) is what makes them overdue.
     await faults.publish(4);
-    await expect(page.locator('[data-feed="cpu"]')).toHaveAttribute('data-last-seq', '4');
+    await expect(page.locator(`[data-feed="${FIRST_FEED}"]`)).toHaveAttribute('data-last-seq', '4');
     // Overdue after the hole threshold (at least 1.5 s), while the badge still says live.
     await expect(cards(page, true)).toHaveCount(FEEDS.length);
-    await expect(page.locator('[data-feed="cpu"]').getByTestId('feed-as-of')).toHaveText(/^as of /);
+    await expect(page.locator(`[data-feed="${FIRST_FEED}"]`).getByTestId('feed-as-of')).toHaveText(/^as of /);
     await expect(badge(page)).toHaveAttribute('data-state', 'live');
     expect((await transitions(page)).filter((t) => t.at >= since)).toEqual([]);
 

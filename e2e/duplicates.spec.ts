@@ -1,6 +1,7 @@
 import { FEEDS } from '../lib/metrics/feeds';
 import { counter, expect, lastSeqs, openLive, recordDeliveries, test } from './fixtures';
 import { findViolations } from './kit';
+import { chartTestId, FIRST_FEED } from './fixtures/test-config';
 
 /** The server sends a burst of events the client already has. */
 
@@ -18,12 +19,12 @@ test('a burst of duplicates is dropped and counted; data and charts do not chang
   const received = await recordDeliveries(page);
   await openLive(page);
   expect(await lastSeqs(page)).toEqual(everyFeedAt(TICKS));
-  await expect(page.getByTestId('chart-cpu')).toHaveAttribute('data-points', String(TICKS));
+  await expect(page.getByTestId(chartTestId(FIRST_FEED))).toHaveAttribute('data-points', String(TICKS));
 
   await faults.duplicates(BURST);
   await expect.poll(() => counter(page, 'duplicates-dropped')).toBe(BURST);
   expect(await lastSeqs(page)).toEqual(everyFeedAt(TICKS));
-  await expect(page.getByTestId('chart-cpu')).toHaveAttribute('data-points', String(TICKS));
+  await expect(page.getByTestId(chartTestId(FIRST_FEED))).toHaveAttribute('data-points', String(TICKS));
   expect(await counter(page, 'events-applied')).toBe(0);
   // The page did receive the burst, every event of it a duplicate, and nothing else went wrong.
   const violations = findViolations(await received(), { held: everyFeedAt(TICKS) });
@@ -32,7 +33,7 @@ test('a burst of duplicates is dropped and counted; data and charts do not chang
 
   // Still live and merging: the next real tick is applied.
   await faults.publish(1);
-  await expect(page.locator('[data-feed="cpu"]')).toHaveAttribute('data-last-seq', String(TICKS + 1));
-  await expect(page.getByTestId('chart-cpu')).toHaveAttribute('data-points', String(TICKS + 1));
+  await expect(page.locator(`[data-feed="${FIRST_FEED}"]`)).toHaveAttribute('data-last-seq', String(TICKS + 1));
+  await expect(page.getByTestId(chartTestId(FIRST_FEED))).toHaveAttribute('data-points', String(TICKS + 1));
   expect(findViolations(await received(), { held: everyFeedAt(TICKS), allow: ['duplicate'] })).toEqual([]);
 });

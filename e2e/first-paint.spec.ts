@@ -1,5 +1,6 @@
 import { FEEDS } from '../lib/metrics/feeds';
 import { badge, expect, serverLastSeqs, test } from './fixtures';
+import { chartTestId, FIRST_FEED } from './fixtures/test-config';
 
 /**
  * The server-rendered HTML already shows every feed's data (value, trend,
@@ -50,9 +51,9 @@ test('hydrating the server HTML produces no hydration warning, and uPlot takes o
     .toBeGreaterThanOrEqual(2);
   await page.goto('/');
   await expect(badge(page)).toHaveAttribute('data-state', 'live');
-  await expect(page.getByTestId('chart-cpu').locator('canvas')).toHaveCount(1);
+  await expect(page.getByTestId(chartTestId(FIRST_FEED)).locator('canvas')).toHaveCount(1);
   await expect(page.getByTestId('sparkline')).toHaveCount(0);
-  expect(Number(await page.getByTestId('chart-cpu').getAttribute('data-points'))).toBeGreaterThan(0);
+  expect(Number(await page.getByTestId(chartTestId(FIRST_FEED)).getAttribute('data-points'))).toBeGreaterThan(0);
   // React reports a mismatch as a (minified, in production) recoverable error: #418, #423, #425.
   expect(messages.filter((m) => /hydrat|Minified React error #4(18|19|23|25)/i.test(m))).toEqual([]);
   expect(appErrors).toEqual([]);

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { badge, expect, health, openLive, statesVisited, test, waitForHealth } from './fixtures';
 import { ledger, openTabs, settledLeader, TAB_SHARING_OFF } from './tab-helpers';
+import { LIMITED_FEEDS, TEST_USERS } from './fixtures/test-config';
 
 /**
  * In the browser: a session expiring under a live stream renews with no
@@ -90,20 +91,20 @@ test.describe('sign-out', () => {
 });
 
 test.describe('a scoped user', () => {
-  test.use({ signInAs: 'viewer' });
+  test.use({ signInAs: 'limited' });
 
-  test('sees only the service feeds, on the page and on the stream', async ({ page }) => {
+  test('sees only its feeds, on the page and on the stream', async ({ page }) => {
     await page.goto('/');
     await expect(badge(page)).toHaveAttribute('data-state', 'live');
-    await expect(page.getByTestId('signed-in-as')).toContainText('Viewer');
+    await expect(page.getByTestId('signed-in-as')).toContainText(TEST_USERS.limited.displayName);
     const feeds = await page
       .locator('[data-feed]')
       .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-feed')));
-    expect(feeds.sort()).toEqual(['error_rate', 'latency_p95', 'rps']);
+    expect(feeds.sort()).toEqual([...LIMITED_FEEDS].sort());
     // Data flows into those cards, and nothing else arrives (the stream itself is scoped).
     await expect.poll(async () => (await ledger(page)).applied).toBeGreaterThan(0);
     const { seqs } = await ledger(page);
-    expect(Object.keys(seqs).sort()).toEqual(['error_rate', 'latency_p95', 'rps']);
+    expect(Object.keys(seqs).sort()).toEqual([...LIMITED_FEEDS].sort());
   });
 });
 
@@ -113,9 +114,9 @@ test.describe('the sign-in panel', () => {
   test('signs in with one click (a plain form post) and shows the dashboard', async ({ page }) => {
     await page.goto('/');
     await expect(page.getByTestId('sign-in-panel')).toBeVisible();
-    await page.getByTestId('sign-in-ops').click();
+    await page.getByTestId(`sign-in-${TEST_USERS.full.id}`).click();
     await expect(badge(page)).toHaveAttribute('data-state', 'live');
-    await expect(page.getByTestId('signed-in-as')).toContainText('Ops');
+    await expect(page.getByTestId('signed-in-as')).toContainText(TEST_USERS.full.displayName);
     await expect(page.locator('[data-feed]')).not.toHaveCount(0);
   });
 });

@@ -49,7 +49,7 @@ function watchScripts(page: Page): Map<string, number> {
 
 /** Signs in at `url`, opens the dashboard there and checks it runs: scripts served, live, updating. */
 async function expectDashboardStreams(context: BrowserContext, page: Page, url: string): Promise<void> {
-  await signIn(context, url, 'ops');
+  await signIn(url, 'full', context.request);
   const scripts = watchScripts(page);
   await page.goto(url);
   // Live needs the page's JavaScript: the server-rendered badge says `connecting` until it runs.

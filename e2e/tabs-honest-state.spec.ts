@@ -65,7 +65,7 @@ test('signing in again in a follower tab revives the stream that failed in the l
   for (const tab of pages) await expect(tab.getByTestId('sign-in-prompt')).toBeVisible();
 
   // The user signs in again from the follower: the sign-in lands on a freshly loaded page.
-  await signIn(context, baseURL!, 'ops');
+  await signIn(baseURL!, 'full', context.request);
   await follower.reload();
   for (const tab of pages) {
     await expect(badge(tab)).toHaveAttribute('data-state', 'live', { timeout: RECOVERY_TIMEOUT_MS });

@@ -3,6 +3,7 @@ import { cookieFrom } from '../fixtures/auth';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { pollUntil } from '../kit';
 import { errorCode, rawRequest } from './support/raw-http';
+import { TEST_USERS } from '../fixtures/test-config';
 
 /**
  * Sessions under abuse, against `next start`: a sign-out that stays signed out (rotation on
@@ -34,7 +35,7 @@ function useServer(env: Record<string, string>): Server {
       fetch(`${url()}/api/auth/session`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ user: 'ops' }),
+        body: JSON.stringify(TEST_USERS.full.credentials),
       }),
     refresh: (cookie, headers = {}) =>
       fetch(`${url()}/api/auth/refresh`, { method: 'POST', headers: { cookie, ...headers } }),
@@ -113,7 +114,7 @@ describe('auth writes are rate-limited per client', () => {
     expect(await codeOf(limited)).toBe('rate_limited');
     const form = await fetch(`${api.url}/api/auth/session`, {
       method: 'POST',
-      body: new URLSearchParams({ user: 'ops' }),
+      body: new URLSearchParams(TEST_USERS.full.credentials),
       redirect: 'manual',
     });
     expect(form.status).toBe(303);

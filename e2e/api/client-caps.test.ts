@@ -4,6 +4,7 @@ import { KIT_FAULTS_TOKEN } from '../fixtures/faults';
 import { STREAM_PATHS } from '../fixtures/next-server';
 import { errorCode, rawRequest, type RawAnswer } from './support/raw-http';
 import { useStreamServer } from './support/stream-server';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * Per-client caps cannot be used by one visitor against another (lib/server/limits/client-key.ts),
@@ -35,14 +36,14 @@ describe.each(STREAM_PATHS)('two visitors of one demo user (%s path)', (streamPa
   });
 
   it('each keeps their own streams and snapshots while the other is at its cap', async () => {
-    const a = await signIn(api.server.url, 'ops');
-    const b = await signIn(api.server.url, 'ops');
+    const a = await signIn(api.server.url, 'full');
+    const b = await signIn(api.server.url, 'full');
     for (let i = 0; i < 3; i++)
-      expect((await api.connect('/api/stream?feeds=cpu', { cookie: a })).response.status).toBe(200);
-    const refused = await api.connect('/api/stream?feeds=cpu', { cookie: a });
+      expect((await api.connect(`/api/stream?feeds=${FIRST_FEED}`, { cookie: a })).response.status).toBe(200);
+    const refused = await api.connect(`/api/stream?feeds=${FIRST_FEED}`, { cookie: a });
     expect(refused.response.status).toBe(429);
     // B, the same user in another session, is not A's client.
-    expect((await api.connect('/api/stream?feeds=cpu', { cookie: b })).response.status).toBe(200);
+    expect((await api.connect(`/api/stream?feeds=${FIRST_FEED}`, { cookie: b })).response.status).toBe(200);
 
     const snapshot = (cookie: string) =>
       fetch(`${api.server.url}/api/snapshot`, { headers: { cookie } }).then((r) => r.status);
@@ -67,7 +68,7 @@ describe('the raw path: no spelling of the stream path and no spoofed X-Forwarde
     try {
       const statuses: number[] = [];
       for (const [i, target] of ['/api/stream', '/api/./stream', '/api/../api/stream', '/api/%73tream'].entries()) {
-        const answer = await rawRequest(api.server.url, `${target}?feeds=cpu`, {
+        const answer = await rawRequest(api.server.url, `${target}?feeds=${FIRST_FEED}`, {
           headers: { 'x-forwarded-for': `10.0.${i}.1`, 'x-stream-refusals': 'status' },
           open: true,
         });
@@ -86,9 +87,9 @@ describe('the raw path: no spelling of the stream path and no spoofed X-Forwarde
   it('the snapshot route behind the raw server keys a spoofing client by its real address too', async () => {
     let i = 0;
     const spoofing = () =>
-      rawRequest(api.server.url, '/api/snapshot?feeds=cpu', { headers: { 'x-forwarded-for': `10.1.${i++}.1` } }).then(
-        (answer) => answer.status,
-      );
+      rawRequest(api.server.url, `/api/snapshot?feeds=${FIRST_FEED}`, {
+        headers: { 'x-forwarded-for': `10.1.${i++}.1` },
+      }).then((answer) => answer.status);
     // A budget of 5 (and 1/s): every forged address is the same client, so it runs out.
     expect(await untilRefused(spoofing)).toBeLessThan(60);
   });

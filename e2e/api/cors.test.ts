@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_PATHS, startNextServer, type NextServer } from '../fixtures/next-server';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * CORS on /api: same-origin by default, an allowlist with credentials, 403 for anyone else. On
@@ -45,7 +46,7 @@ describe.each(STREAM_PATHS)('CORS (%s path)', (streamPath) => {
       [ALLOWED, ALLOWED],
     ] as const) {
       const controller = new AbortController();
-      const response = await fetch(`${server.url}/api/stream?feeds=cpu`, {
+      const response = await fetch(`${server.url}/api/stream?feeds=${FIRST_FEED}`, {
         headers: { origin },
         signal: controller.signal,
       });

@@ -3,6 +3,7 @@ import { createFaults, KIT_FAULTS_TOKEN } from '../fixtures/faults';
 import { waitForHealth } from '../fixtures/health';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { connectSse } from '../fixtures/sse-client';
+import { ALL_FEEDS, FIRST_FEED } from '../fixtures/test-config';
 
 /** The test-only fault route: off by default, and each fault does what the drop suite needs. */
 
@@ -27,7 +28,7 @@ describe('fault route, with ENABLE_FAULTS=1', () => {
   let server: NextServer;
   const faults = () => createFaults(server.url);
   const stream = (headers: Record<string, string> = {}) =>
-    connectSse(`${server.url}/api/stream?feeds=cpu`, { headers });
+    connectSse(`${server.url}/api/stream?feeds=${FIRST_FEED}`, { headers });
 
   beforeAll(async () => {
     server = await startNextServer({ env: { AUTH_MODE: 'off', ENABLE_FAULTS: '1', METRICS_INTERVAL_MS: '3600000' } });
@@ -57,7 +58,8 @@ describe('fault route, with ENABLE_FAULTS=1', () => {
     const client = await stream();
     await faults().publish(2);
     await client.waitFor((c) => c.metrics().length === 2, 5000, '2 metrics');
-    await faults().duplicates(16);
+    // The newest events of every feed: the two ticks just published.
+    await faults().duplicates(2 * ALL_FEEDS.length);
     await client.waitFor((c) => c.metrics().length === 4, 5000, 'the repeats');
     const [a, b, c, d] = client.metrics();
     expect([c?.cursor, d?.cursor]).toEqual([a?.cursor, b?.cursor]);

@@ -6,6 +6,7 @@ import { REDIS_APP_ENV } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse, type SseClient } from '../fixtures/sse-client';
 import { ingest, pointsBody, pushUntilAnswered, TEST_INGEST_TOKEN } from './support/ingest-client';
+import { COUNTER_FEED } from '../fixtures/test-config';
 
 /**
  * Exactly once across retries: a producer that sends a batch with an `Idempotency-Key` and
@@ -39,7 +40,7 @@ describe.runIf(canRun('redis-server', 'ingest idempotency tests'))('Idempotency-
     [a, b] = await Promise.all([start(redis.url), start(redis.url)]);
     proxy = await startChaosProxy({ target: a.port });
     await Promise.all([a, b].map((app) => waitForHealth(app.url, (h) => h.status === 'ok')));
-    reader = await connectSse(`${b.url}/api/stream?feeds=queue_depth`);
+    reader = await connectSse(`${b.url}/api/stream?feeds=${COUNTER_FEED}`);
     await reader.waitFor((c) => c.hello() !== undefined, 10_000, 'hello');
   });
   afterAll(async () => {
@@ -54,7 +55,7 @@ describe.runIf(canRun('redis-server', 'ingest idempotency tests'))('Idempotency-
     const reasons: string[] = [];
     let attempt = 0;
     proxy.latency(HOLD_MS);
-    const pushing = pushUntilAnswered(pointsBody('queue_depth', [value]), key, {
+    const pushing = pushUntilAnswered(pointsBody(COUNTER_FEED, [value]), key, {
       target: () => (attempt++ === 0 ? proxy.url : retryTo()),
       attemptTimeoutMs: 30_000,
       onRetry: (reason) => reasons.push(reason),
@@ -87,10 +88,10 @@ describe.runIf(canRun('redis-server', 'ingest idempotency tests'))('Idempotency-
     );
     expect([answer.attempts, answer.status, answer.json]).toEqual([2, 200, { accepted: 1, duplicate: 1 }]);
     // The key is in Redis, not in the dead instance: the same key with another body is still refused.
-    const reused = await ingest(b.url, pointsBody('queue_depth', [9]), { key: 'batch-8' });
+    const reused = await ingest(b.url, pointsBody(COUNTER_FEED, [9]), { key: 'batch-8' });
     expect([reused.status, reused.json.error?.code]).toEqual([422, 'idempotency_key_reused']);
 
-    await ingest(b.url, pointsBody('queue_depth', [10]));
+    await ingest(b.url, pointsBody(COUNTER_FEED, [10]));
     await reader.waitFor((c) => c.metrics().some((m) => m.value === 10), 10_000, 'the last point');
     expect(values()).toEqual([7, 8, 10]);
     expect(reader.metrics().map((m) => m.seq)).toEqual([1, 2, 3]);

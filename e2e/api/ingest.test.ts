@@ -5,6 +5,10 @@ import { health } from '../fixtures/health';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { connectSse, type SseClient } from '../fixtures/sse-client';
 import { ingest, pointsBody, TEST_INGEST_TOKEN } from './support/ingest-client';
+import { ALL_FEEDS, COUNTER_FEED, feedDefinition } from '../fixtures/test-config';
+
+/** A feed other than COUNTER_FEED. */
+const OTHER_FEED = ALL_FEEDS.find((feed) => feed !== COUNTER_FEED)!;
 
 /**
  * POST /api/ingest against a production server (memory bus, PRODUCER=off: the log holds only
@@ -43,40 +47,40 @@ describe('POST /api/ingest', () => {
   });
 
   it('puts pushed points on every open stream with the next seqs of their feed, resumable by cursor', async () => {
-    const cpuOnly = await stream('?feeds=cpu');
+    const oneFeed = await stream(`?feeds=${COUNTER_FEED}`);
     const all = await stream('');
-    const first = await ingest(server.url, pointsBody('cpu', [10, 11]));
+    const first = await ingest(server.url, pointsBody(COUNTER_FEED, [10, 11]));
     expect([first.status, first.json]).toEqual([200, { accepted: 2, duplicate: 0 }]);
     await ingest(
       server.url,
       JSON.stringify({
         points: [
-          { feed: 'memory', value: 900 },
-          { feed: 'cpu', value: 12 },
+          { feed: OTHER_FEED, value: feedDefinition(OTHER_FEED).min },
+          { feed: COUNTER_FEED, value: 12 },
         ],
       }),
     );
 
     await all.waitFor((c) => c.metrics().length === 4, 10_000, 'four points');
-    await cpuOnly.waitFor((c) => c.metrics().length === 3, 10_000, 'three cpu points');
+    await oneFeed.waitFor((c) => c.metrics().length === 3, 10_000, 'three points of one feed');
     expect(all.metrics().map((m) => `${m.feed}:${m.seq}=${m.value}`)).toEqual([
-      'cpu:1=10',
-      'cpu:2=11',
-      'memory:1=900',
-      'cpu:3=12',
+      `${COUNTER_FEED}:1=10`,
+      `${COUNTER_FEED}:2=11`,
+      `${OTHER_FEED}:1=${feedDefinition(OTHER_FEED).min}`,
+      `${COUNTER_FEED}:3=12`,
     ]);
-    expect(cpuOnly.metrics().map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(oneFeed.metrics().map((m) => m.seq)).toEqual([1, 2, 3]);
 
     // Resumable like any other event: from the first point's cursor, the rest is replayed.
     const resumed = await stream('', { 'Last-Event-ID': all.metrics()[0]!.cursor });
     expect(resumed.hello()).toMatchObject({ resumed: true, replayed: 3 });
     await resumed.waitFor((c) => c.metrics().length === 3, 10_000, 'the replay');
-    expect(resumed.metrics().map((m) => m.value)).toEqual([11, 900, 12]);
+    expect(resumed.metrics().map((m) => m.value)).toEqual([11, feedDefinition(OTHER_FEED).min, 12]);
   });
 
   it('answers bad input with a 4xx JSON error and applies nothing', async () => {
     const head = (await health(server.url)).bus.head;
-    const good = pointsBody('cpu', [1]);
+    const good = pointsBody(COUNTER_FEED, [1]);
     const cases: [string, Promise<{ status: number; json: { error?: { code: string } } }>, number, string][] = [
       ['no token', ingest(server.url, good, { token: '' }), 401, 'unauthenticated'],
       ['wrong token', ingest(server.url, good, { token: `${TEST_INGEST_TOKEN}!` }), 403, 'forbidden'],
@@ -115,7 +119,7 @@ describe('POST /api/ingest', () => {
         resolve({ status: res.statusCode ?? 0, sent });
       });
       req.on('error', (error) => (answered ? undefined : reject(error)));
-      const chunk = `{"points":[${'{"feed":"cpu","value":1},'.repeat(40)}`;
+      const chunk = `{"points":[${`{"feed":"${COUNTER_FEED}","value":1},`.repeat(40)}`;
       const write = () => {
         if (answered) return;
         sent += Buffer.byteLength(chunk);
@@ -129,8 +133,8 @@ describe('POST /api/ingest', () => {
   });
 
   it('applies a keyed batch once: the retry gets the first answer with the duplicate counted', async () => {
-    const reader = await stream('?feeds=rps');
-    const body = pointsBody('rps', [100, 200]);
+    const reader = await stream(`?feeds=${COUNTER_FEED}`);
+    const body = pointsBody(COUNTER_FEED, [100, 200]);
     expect((await ingest(server.url, body, { key: '"retry-me"' })).json).toEqual({ accepted: 2, duplicate: 0 });
     const retry = await ingest(server.url, body, { key: '"retry-me"' });
     expect([retry.status, retry.json, retry.headers.get('idempotent-replayed')]).toEqual([
@@ -138,16 +142,17 @@ describe('POST /api/ingest', () => {
       { accepted: 2, duplicate: 2 },
       'true',
     ]);
-    const reused = await ingest(server.url, pointsBody('rps', [300]), { key: '"retry-me"' });
+    const reused = await ingest(server.url, pointsBody(COUNTER_FEED, [300]), { key: '"retry-me"' });
     expect([reused.status, reused.json.error?.code]).toEqual([422, 'idempotency_key_reused']);
-    await ingest(server.url, pointsBody('rps', [400]));
+    await ingest(server.url, pointsBody(COUNTER_FEED, [400]));
     await reader.waitFor((c) => c.metrics().some((m) => m.value === 400), 10_000, 'the last point');
     expect(reader.metrics().map((m) => m.value)).toEqual([100, 200, 400]);
   });
 
   it('answers 429 with Retry-After once this client has spent its request budget', async () => {
     let answer: Awaited<ReturnType<typeof ingest>> | undefined;
-    for (let i = 0; i < 80 && answer?.status !== 429; i += 1) answer = await ingest(server.url, pointsBody('cpu', [1]));
+    for (let i = 0; i < 80 && answer?.status !== 429; i += 1)
+      answer = await ingest(server.url, pointsBody(COUNTER_FEED, [1]));
     expect(answer?.status).toBe(429);
     expect(answer?.json.error?.code).toBe('rate_limited');
     expect(Number(answer?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -162,7 +167,7 @@ describe('POST /api/ingest without INGEST_TOKEN', () => {
   afterAll(() => server?.stop('SIGKILL'));
 
   it('does not exist: 404 to every method, with or without a token', async () => {
-    const post = await ingest(server.url, pointsBody('cpu', [1]));
+    const post = await ingest(server.url, pointsBody(COUNTER_FEED, [1]));
     expect([post.status, post.json.error?.code]).toEqual([404, 'not_found']);
     expect((await fetch(`${server.url}/api/ingest`)).status).toBe(404);
   });

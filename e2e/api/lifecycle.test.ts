@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EventSource } from 'eventsource';
 import { STREAM_PATHS, startNextServer, type NextServer } from '../fixtures/next-server';
 import { connectSse } from '../fixtures/sse-client';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * Shutdown and restart: what clients see when the server goes away and comes back. The same on
@@ -19,7 +20,7 @@ describe.each(STREAM_PATHS)('%s path', (streamPath) => {
   describe('graceful shutdown', () => {
     it('on SIGTERM ends open streams cleanly and exits within a few seconds', async () => {
       server = await startNextServer({ streamPath, env: { AUTH_MODE: 'off', METRICS_INTERVAL_MS: '100' } });
-      const client = await connectSse(`${server.url}/api/stream?feeds=cpu`);
+      const client = await connectSse(`${server.url}/api/stream?feeds=${FIRST_FEED}`);
       await client.waitFor((c) => c.metrics().length >= 2, 5000, 'metrics');
 
       const exit = await server.stop('SIGTERM');
@@ -42,7 +43,7 @@ describe.each(STREAM_PATHS)('%s path', (streamPath) => {
   describe('restart', () => {
     it('a cursor from before a restart gets reset epoch_changed with a fresh snapshot', async () => {
       server = await startNextServer({ streamPath, env: { AUTH_MODE: 'off', METRICS_INTERVAL_MS: '100' } });
-      const before = await connectSse(`${server.url}/api/stream?feeds=cpu`);
+      const before = await connectSse(`${server.url}/api/stream?feeds=${FIRST_FEED}`);
       await before.waitFor((c) => c.metrics().length >= 2, 5000, 'metrics');
       const { epoch: oldEpoch } = before.hello()!;
       const cursor = before.lastCursor()!;
@@ -50,7 +51,9 @@ describe.each(STREAM_PATHS)('%s path', (streamPath) => {
       await server.restart('SIGKILL');
       expect(await before.ended).not.toBe('aborted');
 
-      const after = await connectSse(`${server.url}/api/stream?feeds=cpu`, { headers: { 'Last-Event-ID': cursor } });
+      const after = await connectSse(`${server.url}/api/stream?feeds=${FIRST_FEED}`, {
+        headers: { 'Last-Event-ID': cursor },
+      });
       await after.waitFor((c) => c.resets().length === 1, 5000, 'reset');
       expect(after.hello()?.epoch).not.toBe(oldEpoch);
       expect(after.resets()[0]).toMatchObject({ reason: 'epoch_changed', epoch: after.hello()?.epoch });
@@ -63,7 +66,7 @@ describe.each(STREAM_PATHS)('%s path', (streamPath) => {
         env: { AUTH_MODE: 'off', METRICS_INTERVAL_MS: '100', SSE_RETRY_MS: '300' },
       });
       const seen: { type: string; data: string; lastEventId: string }[] = [];
-      const source = new EventSource(`${server.url}/api/stream?feeds=cpu`);
+      const source = new EventSource(`${server.url}/api/stream?feeds=${FIRST_FEED}`);
       for (const type of ['hello', 'metric', 'reset']) {
         source.addEventListener(type, (e) => seen.push({ type, data: e.data as string, lastEventId: e.lastEventId }));
       }

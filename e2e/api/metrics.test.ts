@@ -10,6 +10,7 @@ import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse, type SseClient } from '../fixtures/sse-client';
 import { ingest, pointsBody, TEST_INGEST_TOKEN } from './support/ingest-client';
 import { scrape, TEST_METRICS_TOKEN, value, type Families } from './support/scrape';
+import { COUNTER_FEED, FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * `GET /api/metrics` of a real production server, parsed with a Prometheus text parser: closed
@@ -81,7 +82,7 @@ describe('GET /api/metrics', () => {
 
   it('counts a stream open, the events and bytes written to it, and its close', async () => {
     const before = await scrape(server.url);
-    const client = await connect('/api/stream?feeds=cpu');
+    const client = await connect(`/api/stream?feeds=${FIRST_FEED}`);
     await client.waitFor((c) => c.metrics().length >= 3, 10_000, '3 metrics');
     const during = await scrape(server.url);
     expect(value(during, 'rtd_streams_open', { path: 'route', bus: 'memory' })).toBe(1);
@@ -105,13 +106,13 @@ describe('GET /api/metrics', () => {
 
   it('counts a resume and a reset, with the reset reason', async () => {
     const before = await scrape(server.url);
-    const first = await connect('/api/stream?feeds=cpu');
+    const first = await connect(`/api/stream?feeds=${FIRST_FEED}`);
     await first.waitFor((c) => c.metrics().length >= 2, 10_000, '2 metrics');
     const cursor = first.lastCursor()!;
     await closeAll();
-    const resumed = await connect('/api/stream?feeds=cpu', { 'Last-Event-ID': cursor });
+    const resumed = await connect(`/api/stream?feeds=${FIRST_FEED}`, { 'Last-Event-ID': cursor });
     await resumed.waitFor((c) => c.hello()?.resumed === true, 10_000, 'a resumed hello');
-    const reset = await connect('/api/stream?feeds=cpu', { 'Last-Event-ID': 'not-a-cursor' });
+    const reset = await connect(`/api/stream?feeds=${FIRST_FEED}`, { 'Last-Event-ID': 'not-a-cursor' });
     await reset.waitFor((c) => c.resets().length === 1, 10_000, 'a reset');
     const after = await scrape(server.url);
     expect(value(after, 'rtd_stream_opens_total', { start: 'resumed' })).toBe(
@@ -129,10 +130,10 @@ describe('GET /api/metrics', () => {
   it('counts a refusal by the cap that refused it and the code the client saw', async () => {
     const before = await scrape(server.url);
     for (let i = 0; i < 3; i += 1) {
-      const client = await connect('/api/stream?feeds=cpu');
+      const client = await connect(`/api/stream?feeds=${FIRST_FEED}`);
       await client.waitFor((c) => c.hello() !== undefined, 10_000, 'hello');
     }
-    const refused = await connect('/api/stream?feeds=cpu');
+    const refused = await connect(`/api/stream?feeds=${FIRST_FEED}`);
     expect(refused.response.status).toBe(429);
     const unknownFeed = await fetch(`${server.url}/api/stream?feeds=nope`);
     expect(unknownFeed.status).toBe(400);
@@ -148,7 +149,7 @@ describe('GET /api/metrics', () => {
 
   it('counts ingest accepted, duplicated and rejected', async () => {
     const before = await scrape(server.url);
-    const body = pointsBody('queue_depth', [1, 2]);
+    const body = pointsBody(COUNTER_FEED, [1, 2]);
     expect((await ingest(server.url, body, { key: 'metrics-dup' })).status).toBe(200);
     const again = await ingest(server.url, body, { key: 'metrics-dup' });
     expect(again.json).toEqual({ accepted: 2, duplicate: 2 });
@@ -184,7 +185,7 @@ describe('GET /api/metrics', () => {
   });
 
   it('runs the heartbeat and says this process produces', async () => {
-    const client = await connect('/api/stream?feeds=cpu');
+    const client = await connect(`/api/stream?feeds=${FIRST_FEED}`);
     await client.waitFor((c) => c.hello() !== undefined, 10_000, 'hello');
     const families = await scrapeUntil(server.url, (f) => value(f, 'rtd_heartbeat_ticks_total') > 0, 'a heartbeat');
     expect(families.has('rtd_heartbeat_ticks_late_total')).toBe(true);
@@ -229,7 +230,7 @@ describe.runIf(canRun('redis-server', 'metrics Redis outage test'))('GET /api/me
 
   it('shows the lease, command latency, the outage (errors, unavailable, streams ended) and the recovery', async () => {
     for (let i = 0; i < 10; i += 1) {
-      const client = await connectSse(`${app.url}/api/stream?feeds=cpu`);
+      const client = await connectSse(`${app.url}/api/stream?feeds=${FIRST_FEED}`);
       streams.push(client);
       await client.waitFor((c) => c.metrics().length >= 1, 10_000, 'a metric');
     }
@@ -250,7 +251,9 @@ describe.runIf(canRun('redis-server', 'metrics Redis outage test'))('GET /api/me
         value(f, 'rtd_redis_command_errors_total') > value(before, 'rtd_redis_command_errors_total'),
       'the outage seen',
     );
-    const refused = await fetch(`${app.url}/api/stream?feeds=cpu`, { headers: { 'X-Stream-Refusals': 'status' } });
+    const refused = await fetch(`${app.url}/api/stream?feeds=${FIRST_FEED}`, {
+      headers: { 'X-Stream-Refusals': 'status' },
+    });
     await refused.text();
     const afterRefusal = await scrape(app.url);
     expect(value(afterRefusal, 'rtd_stream_refusals_total', { cap: 'degraded' })).toBeGreaterThan(

@@ -5,6 +5,7 @@ import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { health, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse } from '../fixtures/sse-client';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * Two app instances on one Redis: a stream opened on A, A killed with SIGKILL, the same cursor
@@ -83,14 +84,14 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
 
   it('says degraded, tells streams to retry without a 5xx, and recovers by itself', async () => {
     await expect.poll(async () => (await health(app)).status).toBe('ok');
-    const open = await connectSse(`${app.url}/api/stream?feeds=cpu`);
+    const open = await connectSse(`${app.url}/api/stream?feeds=${FIRST_FEED}`);
     await open.waitFor((c) => c.metrics().length >= 1, 5000, 'a metric');
 
     await redis.stop();
     await expect.poll(async () => (await health(app)).status, { timeout: 10_000 }).toBe('degraded');
     // Open streams are ended, so their clients come back and learn the state.
     expect(await open.ended).not.toBe('aborted');
-    const refused = await connectSse(`${app.url}/api/stream?feeds=cpu`);
+    const refused = await connectSse(`${app.url}/api/stream?feeds=${FIRST_FEED}`);
     expect(refused.response.status).toBe(200);
     expect(await refused.ended).toBe('end');
     expect(refused.records.map((r) => r.kind)).toEqual(['retry', 'comment']);
@@ -98,7 +99,7 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
 
     await redis.start();
     await expect.poll(async () => (await health(app)).status, { timeout: 15_000 }).toBe('ok');
-    const back = await connectSse(`${app.url}/api/stream?feeds=cpu`);
+    const back = await connectSse(`${app.url}/api/stream?feeds=${FIRST_FEED}`);
     // Redis came back empty: a new epoch, and production (this instance takes the lease again).
     await back.waitFor((c) => c.metrics().length >= 1, 10_000, 'a metric after recovery');
     expect(back.hello()?.epoch).not.toBe(open.hello()?.epoch);
@@ -164,10 +165,12 @@ describe.runIf(canRun('redis-server', 'multi-instance tests'))('two instances af
       expect(changes).toEqual([`epoch changed ${before} -> ${after}`]);
     }
     // A cursor from A resumes on B in the new epoch.
-    const onA = await connectSse(`${a.url}/api/stream?feeds=cpu`);
+    const onA = await connectSse(`${a.url}/api/stream?feeds=${FIRST_FEED}`);
     await onA.waitFor((c) => c.metrics().length >= 3, 10_000, '3 metrics on A');
     onA.close();
-    const onB = await connectSse(`${b.url}/api/stream?feeds=cpu`, { headers: { 'Last-Event-ID': onA.lastCursor()! } });
+    const onB = await connectSse(`${b.url}/api/stream?feeds=${FIRST_FEED}`, {
+      headers: { 'Last-Event-ID': onA.lastCursor()! },
+    });
     await onB.waitFor((c) => c.metrics().length >= 3, 10_000, '3 metrics on B');
     expect(onB.hello()).toMatchObject({ epoch: after, resumed: true });
     assertExactlyOnce([...onA.metrics(), ...onB.metrics()]);

@@ -4,6 +4,7 @@ import { KIT_FAULTS_TOKEN } from '../fixtures/faults';
 import { waitForHealth } from '../fixtures/health';
 import { canRun } from '../fixtures/binaries';
 import { useNginxFront, type Answer } from './support/nginx-front';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * The reference nginx config's own rules (deploy/nginx.conf), checked against a real nginx in
@@ -29,7 +30,7 @@ describe.skipIf(!canRun('nginx', 'nginx edge tests') || !canRun('openssl', 'ngin
     it('past the streams-per-address limit: a native EventSource gets retry: in a 200, our client a 429 with Retry-After', async () => {
       const open: Answer[] = [];
       for (let i = 0; i < EDGE_STREAMS_PER_ADDRESS; i += 1) {
-        open.push(await request('/api/stream?feeds=cpu', { accept: 'text/event-stream' }));
+        open.push(await request(`/api/stream?feeds=${FIRST_FEED}`, { accept: 'text/event-stream' }));
       }
       expect(open.map((answer) => answer.status)).toEqual(open.map(() => 200));
       await waitForHealth(front.server.url, (h) => h.connections === EDGE_STREAMS_PER_ADDRESS, {
@@ -37,14 +38,14 @@ describe.skipIf(!canRun('nginx', 'nginx edge tests') || !canRun('openssl', 'ngin
       });
 
       // No opt-in header (a native EventSource): a 200 event stream that only says when to retry.
-      const native = await request('/api/stream?feeds=cpu', { accept: 'text/event-stream' });
+      const native = await request(`/api/stream?feeds=${FIRST_FEED}`, { accept: 'text/event-stream' });
       expect(native.status).toBe(200);
       expect(native.headers['content-type']).toBe('text/event-stream');
       const body = await text(native);
       expect(body).toMatch(/^retry: 5000\n: .*too_many_streams.*\n\n$/);
 
       // Our fetch client (X-Stream-Refusals: status): the same JSON and Retry-After as the app's cap.
-      const ours = await request('/api/stream?feeds=cpu', { 'x-stream-refusals': 'status' });
+      const ours = await request(`/api/stream?feeds=${FIRST_FEED}`, { 'x-stream-refusals': 'status' });
       expect(ours.status).toBe(429);
       expect(ours.headers['retry-after']).toBe('5');
       expect(JSON.parse(await text(ours))).toMatchObject({ error: { code: 'too_many_streams' } });
@@ -54,7 +55,7 @@ describe.skipIf(!canRun('nginx', 'nginx edge tests') || !canRun('openssl', 'ngin
       await waitForHealth(front.server.url, (h) => h.connections === EDGE_STREAMS_PER_ADDRESS - 1, {
         what: 'one stream closed',
       });
-      const again = await request('/api/stream?feeds=cpu', { accept: 'text/event-stream' });
+      const again = await request(`/api/stream?feeds=${FIRST_FEED}`, { accept: 'text/event-stream' });
       expect(again.status).toBe(200);
       const first = await new Promise<string>((resolve) => {
         again.stream.setEncoding('utf8');

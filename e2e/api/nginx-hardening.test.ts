@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KIT_FAULTS_TOKEN } from '../fixtures/faults';
 import { canRun } from '../fixtures/binaries';
 import { useNginxFront } from './support/nginx-front';
+import { TEST_USERS } from '../fixtures/test-config';
 
 /**
  * The reference nginx (deploy/nginx.conf, TLS + HTTP/2) in front of an instance that trusts it
@@ -14,7 +15,7 @@ describe.skipIf(!canRun('nginx', 'nginx hardening tests') || !canRun('openssl', 
   'the reference nginx, hardened',
   () => {
     const front = useNginxFront({ TRUSTED_PROXIES: '127.0.0.1', ENABLE_FAULTS: '1', FAULTS_TOKEN: KIT_FAULTS_TOKEN });
-    const signIn = (headers: Record<string, string>, body = '{"user":"ops"}') =>
+    const signIn = (headers: Record<string, string>, body = JSON.stringify(TEST_USERS.full.credentials)) =>
       front.request('/api/auth/session', { 'content-type': 'application/json', ...headers }, body);
     const status = async (path: string, headers: Record<string, string> = {}) => {
       const answer = await front.request(path, headers);
@@ -55,7 +56,7 @@ describe.skipIf(!canRun('nginx', 'nginx hardening tests') || !canRun('openssl', 
     it('stops an oversized body at the edge', async () => {
       const answer = await signIn(
         { origin: front.nginx.url },
-        JSON.stringify({ user: 'ops', pad: 'a'.repeat(100_000) }),
+        JSON.stringify({ ...TEST_USERS.full.credentials, pad: 'a'.repeat(100_000) }),
       );
       await front.text(answer);
       expect(answer.status).toBe(413);

@@ -4,11 +4,13 @@ import type { BusEvent, Sample } from '@/lib/server/bus';
 import { RedisBus, type InterruptReason } from '@/lib/server/redis/redis-bus';
 import { createLeaderLease, type LeaderLease } from '@/lib/server/redis/leader-lease';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
+import { FIRST_FEED, SECOND_FEED } from '../fixtures/test-config';
 
 /** The Redis Streams bus against a real redis-server (started on a free port, stopped after). */
 
 const ALL = new Set<FeedName>(FEED_NAMES);
-const tick = (ts: number): Sample[] => (['cpu', 'memory'] as const).map((feed) => ({ feed, value: ts % 100, ts }));
+const tick = (ts: number): Sample[] =>
+  ([FIRST_FEED, SECOND_FEED] as const).map((feed) => ({ feed, value: ts % 100, ts }));
 
 describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
   let redis: RedisServer;
@@ -75,10 +77,10 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     await b.publish(tick(Date.now()));
     await expect.poll(() => received.flat().length).toBe(4);
     expect(received.flat().map((e) => `${e.event.feed}:${e.event.seq}`)).toEqual([
-      'cpu:1',
-      'memory:1',
-      'cpu:2',
-      'memory:2',
+      `${FIRST_FEED}:1`,
+      `${SECOND_FEED}:1`,
+      `${FIRST_FEED}:2`,
+      `${SECOND_FEED}:2`,
     ]);
     expect(received.flat().every((e) => e.cursor.startsWith(`${b.epoch()}.`))).toBe(true);
   });
@@ -105,9 +107,9 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     publishing = false;
     await publisher;
     const received = [...(sub.start.kind === 'resumed' ? sub.start.replay : []), ...live];
-    const cpu = received.filter((e) => e.event.feed === 'cpu').map((e) => e.event.seq);
-    expect(cpu[0]).toBe(first!.event.seq + 1);
-    expect(cpu).toEqual(cpu.map((_, i) => cpu[0]! + i));
+    const seqs = received.filter((e) => e.event.feed === FIRST_FEED).map((e) => e.event.seq);
+    expect(seqs[0]).toBe(first!.event.seq + 1);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
     expect(new Set(received.map((e) => e.cursor)).size).toBe(received.length);
   });
 
@@ -120,9 +122,9 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     await a.publish(tick(Date.now()));
     const sub = await b.subscribe({ feeds: ALL, cursor: cursorFromA!.cursor }, () => {});
     expect(sub.start.kind === 'resumed' && sub.start.replay.map((e) => `${e.event.feed}:${e.event.seq}`)).toEqual([
-      'memory:1',
-      'cpu:2',
-      'memory:2',
+      `${SECOND_FEED}:1`,
+      `${FIRST_FEED}:2`,
+      `${SECOND_FEED}:2`,
     ]);
   });
 
@@ -135,7 +137,7 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     await b.publish(tick(Date.now()));
     const sub = await b.subscribe({ feeds: ALL, cursor: makeCursor(b.epoch()) }, () => {});
     expect(sub.start.kind === 'reset' && sub.start.reset.reason).toBe(reason);
-    expect(sub.start.kind === 'reset' && sub.start.reset.feeds.cpu?.ts).toHaveLength(1);
+    expect(sub.start.kind === 'reset' && sub.start.reset.feeds[FIRST_FEED]?.ts).toHaveLength(1);
   });
 
   it('answers cursor_evicted once MAXLEN ~ has trimmed past the cursor', async () => {
@@ -150,9 +152,9 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
   it('snapshots the window per feed with a cursor that resumes exactly after it', async () => {
     const b = await bus();
     for (let i = 0; i < 5; i += 1) await b.publish(tick(Date.now()));
-    const snap = await b.snapshot(new Set<FeedName>(['cpu']));
-    expect(snap.feeds.cpu).toMatchObject({ firstSeq: 1 });
-    expect(snap.feeds.cpu?.ts).toHaveLength(5);
+    const snap = await b.snapshot(new Set<FeedName>([FIRST_FEED]));
+    expect(snap.feeds[FIRST_FEED]).toMatchObject({ firstSeq: 1 });
+    expect(snap.feeds[FIRST_FEED]?.ts).toHaveLength(5);
     await b.publish(tick(Date.now()));
     const sub = await b.subscribe({ feeds: ALL, cursor: snap.cursor }, () => {});
     expect(sub.start.kind === 'resumed' && sub.start.replay.map((e) => e.event.seq)).toEqual([6, 6]);
@@ -166,7 +168,7 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     const b = await bus({ prefix: 'handover', id: 'b' });
     await b.publish(tick(3));
     const events = await b.recent(10);
-    expect(events.filter((e) => e.event.feed === 'cpu').map((e) => e.event.seq)).toEqual([1, 2, 3]);
+    expect(events.filter((e) => e.event.feed === FIRST_FEED).map((e) => e.event.seq)).toEqual([1, 2, 3]);
   });
 
   it('hands the lease to another instance within 5 s when the leader stops renewing', async () => {
@@ -263,11 +265,12 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
   it('snapshots the true next seq of a feed with no point in the window (from the seq record, not 1)', async () => {
     let clock = Date.now();
     const b = await bus({ now: () => clock });
-    for (let i = 0; i < 3; i += 1) await b.publish(tick(clock));
+    // Only the first feed is published: the second has no seq record at all.
+    for (let i = 0; i < 3; i += 1) await b.publish(tick(clock).filter((sample) => sample.feed === FIRST_FEED));
     clock += 2 * 3_600_000; // two windows later, nothing published since
-    const snap = await b.snapshot(new Set<FeedName>(['cpu', 'rps']));
-    expect(snap.feeds.cpu).toEqual({ firstSeq: 4, ts: [], value: [] });
-    expect(snap.feeds.rps).toEqual({ firstSeq: 1, ts: [], value: [] });
+    const snap = await b.snapshot(new Set<FeedName>([FIRST_FEED, SECOND_FEED]));
+    expect(snap.feeds[FIRST_FEED]).toEqual({ firstSeq: 4, ts: [], value: [] });
+    expect(snap.feeds[SECOND_FEED]).toEqual({ firstSeq: 1, ts: [], value: [] });
   });
 
   it('refuses a publish under a stale epoch (the append script checks the epoch, not only the lease)', async () => {
@@ -281,16 +284,16 @@ describe.runIf(canRun('redis-server', 'Redis bus tests'))('RedisBus', () => {
     // The refusal makes a check its epoch at once, and it adopts the new one.
     await expect.poll(() => a.epoch(), { timeout: 5000 }).toBe(other.epoch());
     const [published] = await a.publish(tick(3));
-    expect(published).toMatchObject({ event: { feed: 'cpu', seq: 1 } });
+    expect(published).toMatchObject({ event: { feed: FIRST_FEED, seq: 1 } });
     expect(published!.cursor.startsWith(`${other.epoch()}.`)).toBe(true);
   });
   it('upgrades from a log of an older version (a plain string epoch key): one new epoch, then works', async () => {
     await redis.command('SET', 'legacy:epoch', 'oldepoch1');
-    await redis.command('XADD', 'legacy:events', '*', 'f', 'cpu', 's', '7', 't', '1', 'v', '1');
+    await redis.command('XADD', 'legacy:events', '*', 'f', FIRST_FEED, 's', '7', 't', '1', 'v', '1');
     const b = await bus({ prefix: 'legacy' });
     expect(b.epoch()).not.toBe('oldepoch1');
     const [event] = await b.publish(tick(Date.now()));
-    expect(event).toMatchObject({ event: { feed: 'cpu', seq: 1 } });
+    expect(event).toMatchObject({ event: { feed: FIRST_FEED, seq: 1 } });
   });
   it('answers a pre-loss cursor with epoch_changed even before its own check noticed the loss', async () => {
     const b = await bus({ prefix: 'unnoticed', checkEveryMs: 60_000 });

@@ -7,6 +7,7 @@ import { RedisBus } from '@/lib/server/redis/redis-bus';
 import type { NextServer } from '../fixtures/next-server';
 import { health, resumeFrom, startRedisApp, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
+import { FIRST_FEED, SECOND_FEED } from '../fixtures/test-config';
 
 /**
  * Cursors at the edges of the Redis log: ids that do not fit Redis's 64-bit parts never reach
@@ -41,14 +42,14 @@ describe.runIf(canRun('redis-server', 'Redis cursor tests'))('cursors against th
     const [reset] = stream.resets();
     expect(stream.resets().map((r) => r.reason)).toEqual(['cursor_invalid']);
     const seqs = stream.metrics().map((m) => m.seq);
-    expect(seqs[0]).toBe(reset!.feeds.cpu!.firstSeq + reset!.feeds.cpu!.ts.length);
+    expect(seqs[0]).toBe(reset!.feeds[FIRST_FEED]!.firstSeq + reset!.feeds[FIRST_FEED]!.ts.length);
     assertExactlyOnce(stream.metrics());
     stream.close();
   });
 });
 
 const ALL = new Set<FeedName>(FEED_NAMES);
-const tick = (ts: number): Sample[] => (['cpu', 'memory'] as const).map((feed) => ({ feed, value: 1, ts }));
+const tick = (ts: number): Sample[] => ([FIRST_FEED, SECOND_FEED] as const).map((feed) => ({ feed, value: 1, ts }));
 
 describe.runIf(canRun('redis-server', 'Redis trim-race tests'))('a resume racing the trim', () => {
   let redis: RedisServer;

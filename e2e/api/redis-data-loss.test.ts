@@ -4,6 +4,7 @@ import type { NextServer } from '../fixtures/next-server';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { endsWithin, health, resumeFrom, startRedisApp, until } from '../fixtures/redis-app';
 import { connectSse, type SseClient } from '../fixtures/sse-client';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * Redis loses data without dropping the connection: FLUSHALL, an eviction of the epoch record
@@ -31,7 +32,7 @@ describe.runIf(canRun('redis-server', 'Redis data-loss tests'))('Redis loses dat
   /** A live stream with some metrics, and the epoch the instance is on. */
   async function liveStream(): Promise<{ stream: SseClient; epoch: string }> {
     await until(async () => (await health(app)).status === 'ok', 15_000, 'health ok');
-    const stream = await connectSse(`${app.url}/api/stream?feeds=cpu`);
+    const stream = await connectSse(`${app.url}/api/stream?feeds=${FIRST_FEED}`);
     await stream.waitFor((c) => c.metrics().length >= 5, 10_000, '5 metrics');
     return { stream, epoch: stream.hello()!.epoch };
   }
@@ -50,7 +51,7 @@ describe.runIf(canRun('redis-server', 'Redis data-loss tests'))('Redis loses dat
     expect(reset).toMatchObject({ reason: 'epoch_changed', epoch: newEpoch });
     // Live data continues right after the snapshot: contiguous, no repeat, all in the new epoch.
     await resumed.waitFor((c) => c.metrics().length >= 5, 10_000, '5 metrics after the reset');
-    const window = reset!.feeds.cpu!;
+    const window = reset!.feeds[FIRST_FEED]!;
     const seqs = resumed.metrics().map((m) => m.seq);
     expect(seqs[0]).toBe(window.firstSeq + window.ts.length);
     assertExactlyOnce(resumed.metrics());

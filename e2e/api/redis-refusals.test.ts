@@ -4,6 +4,7 @@ import type { NextServer } from '../fixtures/next-server';
 import { endsWithin, health, resumeFrom, startRedisApp, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse } from '../fixtures/sse-client';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * Redis answers, but refuses: out of memory under `noeviction` (OOM), a script hogging it
@@ -58,13 +59,13 @@ async function expectRefusedThenRecovered(
   afterRecovery: 'resumed' | 'epoch_changed',
 ) {
   await until(async () => (await health(server)).status === 'ok', 15_000, 'health ok');
-  const open = await connectSse(`${server.url}/api/stream?feeds=cpu`);
+  const open = await connectSse(`${server.url}/api/stream?feeds=${FIRST_FEED}`);
   await open.waitFor((c) => c.metrics().length >= 3, 10_000, '3 metrics');
 
   await refuse();
   await until(async () => (await health(server)).status === 'degraded', 6000, 'degraded');
   expect(await endsWithin(open, 5000)).not.toBe('aborted');
-  const refused = await connectSse(`${server.url}/api/stream?feeds=cpu`);
+  const refused = await connectSse(`${server.url}/api/stream?feeds=${FIRST_FEED}`);
   expect(await endsWithin(refused, 5000)).toBe('end');
   expect(refused.records.map((r) => r.kind)).toEqual(['retry', 'comment']);
   expect((await fetch(`${server.url}/api/snapshot`)).status).toBe(503);
@@ -106,7 +107,7 @@ describe.runIf(canRun('redis-server', 'Redis refusal tests'))('a Redis that refu
     expect((await fetch(`${server.url}/api/snapshot`)).status).toBe(503);
     await unlimited(redis);
     await until(async () => (await health(server)).status === 'ok', 10_000, 'ok after the bootstrap retry');
-    const stream = await connectSse(`${server.url}/api/stream?feeds=cpu`);
+    const stream = await connectSse(`${server.url}/api/stream?feeds=${FIRST_FEED}`);
     await stream.waitFor((c) => c.metrics().length >= 3, 10_000, '3 metrics');
     assertExactlyOnce(stream.metrics());
     stream.close();

@@ -8,6 +8,7 @@ import type { NextServer } from '../fixtures/next-server';
 import { endsWithin, health, resumeFrom, startRedisApp, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse, type SseClient } from '../fixtures/sse-client';
+import { FIRST_FEED, SECOND_FEED } from '../fixtures/test-config';
 
 /**
  * Redis stops answering without closing anything: the process frozen (SIGSTOP), or the link
@@ -47,7 +48,7 @@ describe.runIf(canRun('redis-server', 'Redis stall tests'))('a Redis that stops 
 
   async function outage(app: NextServer, begin: () => void, end: () => void): Promise<void> {
     await until(async () => (await health(app)).status === 'ok', 20_000, 'health ok');
-    const open = await connectSse(`${app.url}/api/stream?feeds=cpu`);
+    const open = await connectSse(`${app.url}/api/stream?feeds=${FIRST_FEED}`);
     await open.waitFor((c) => c.metrics().length >= 5, 10_000, '5 metrics');
     const logBefore = app.output().split('\n').length;
 
@@ -55,7 +56,7 @@ describe.runIf(canRun('redis-server', 'Redis stall tests'))('a Redis that stops 
     begin();
     // A stream opened as the link goes quiet (the instance does not know yet): it waits on
     // Redis, but only for a bounded time, and then ends, freeing its connection slot.
-    const caught = await connectSse(`${app.url}/api/stream?feeds=cpu`, {
+    const caught = await connectSse(`${app.url}/api/stream?feeds=${FIRST_FEED}`, {
       headers: { 'Last-Event-ID': open.lastCursor()! },
     });
     await until(async () => (await health(app)).status === 'degraded', 6000, 'degraded');
@@ -64,7 +65,7 @@ describe.runIf(canRun('redis-server', 'Redis stall tests'))('a Redis that stops 
     // The open stream is ended, not left frozen.
     expect(await endsWithin(open, 5000)).not.toBe('aborted');
     // A new stream gets the in-band "retry later" at once and holds no connection slot.
-    const refused = await connectSse(`${app.url}/api/stream?feeds=cpu`);
+    const refused = await connectSse(`${app.url}/api/stream?feeds=${FIRST_FEED}`);
     expect(refused.response.status).toBe(200);
     expect(await endsWithin(refused, 5000)).toBe('end');
     expect(refused.records.map((r) => r.kind)).toEqual(['retry', 'comment']);
@@ -131,7 +132,7 @@ describe.runIf(canRun('redis-server', 'Redis stall tests'))('a Redis that stops 
 });
 
 const ALL = new Set<FeedName>(FEED_NAMES);
-const tick = (ts: number): Sample[] => (['cpu', 'memory'] as const).map((feed) => ({ feed, value: 1, ts }));
+const tick = (ts: number): Sample[] => ([FIRST_FEED, SECOND_FEED] as const).map((feed) => ({ feed, value: 1, ts }));
 
 describe.runIf(canRun('redis-server', 'Redis reader tests'))('the reader of an instance falls behind a trim', () => {
   let redis: RedisServer;
@@ -199,7 +200,7 @@ describe.runIf(canRun('redis-server', 'Redis reader tests'))('the reader of an i
     expect(interrupts).toEqual(['reader_behind']);
     // What it passed on before the gap is contiguous (a read may have caught the stall's first
     // tick), and nothing after the gap was passed on.
-    for (const feed of ['cpu', 'memory']) {
+    for (const feed of [FIRST_FEED, SECOND_FEED]) {
       const seqs = received.filter((e) => e.event.feed === feed).map((e) => e.event.seq);
       expect({ feed, seqs }).toEqual({ feed, seqs: seqs.map((_, i) => i + 1) });
     }

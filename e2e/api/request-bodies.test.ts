@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieFrom, signIn } from '../fixtures/auth';
 import { KIT_FAULTS_TOKEN } from '../fixtures/faults';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
+import { TEST_USERS } from '../fixtures/test-config';
 
 /**
  * Every write route limits its body while reading it (lib/server/request-body.ts): a declared
@@ -102,7 +103,7 @@ describe('request bodies are limited while read', () => {
   afterAll(() => server?.stop('SIGKILL'));
 
   it('answers a declared oversize body with 413 before reading it, on every write route', async () => {
-    const cookie = await signIn(server.url, 'ops');
+    const cookie = await signIn(server.url, 'full');
     for (const [path, headers] of [
       ['/api/auth/session', {}],
       ['/api/auth/session', { origin: server.url }],
@@ -130,7 +131,7 @@ describe('request bodies are limited while read', () => {
     const ok = await fetch(`${server.url}/api/auth/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: 'ops' }),
+      body: JSON.stringify(TEST_USERS.full.credentials),
     });
     expect(cookieFrom(ok)).toMatch(/^rtd_session=/);
   });

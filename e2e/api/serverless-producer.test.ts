@@ -9,6 +9,7 @@ import type { NextServer } from '../fixtures/next-server';
 import { startRedisApp, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse, type SseClient } from '../fixtures/sse-client';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * `npm run producer`: the source as a process of its own, publishing to Redis, with web
@@ -91,14 +92,16 @@ describe.runIf(canRun('redis-server', 'producer process tests'))('npm run produc
     let snapshot: Snapshot | undefined;
     await until(
       async () => {
-        snapshot = (await (await fetch(`${b.url}/api/snapshot?feeds=cpu`)).json()) as Snapshot;
-        return (snapshot.feeds.cpu?.ts.length ?? 0) > 100;
+        snapshot = (await (await fetch(`${b.url}/api/snapshot?feeds=${FIRST_FEED}`)).json()) as Snapshot;
+        return (snapshot.feeds[FIRST_FEED]?.ts.length ?? 0) > 100;
       },
       10_000,
       'the history in the log',
     );
     const epoch = snapshot!.epoch;
-    reader = await connectSse(`${a.url}/api/stream?feeds=cpu`, { headers: { 'Last-Event-ID': snapshot!.cursor } });
+    reader = await connectSse(`${a.url}/api/stream?feeds=${FIRST_FEED}`, {
+      headers: { 'Last-Event-ID': snapshot!.cursor },
+    });
     const count = () => reader!.metrics().length;
     await reader.waitFor(() => count() >= 5, 10_000, 'live points from the first producer');
 
@@ -121,7 +124,7 @@ describe.runIf(canRun('redis-server', 'producer process tests'))('npm run produc
     expect(reader.resets()).toEqual([]);
     expect(reader.hello()?.resumed).toBe(true);
     assertExactlyOnce(reader.metrics());
-    expect(seqs[0]).toBe(snapshot!.feeds.cpu!.firstSeq + snapshot!.feeds.cpu!.ts.length);
+    expect(seqs[0]).toBe(snapshot!.feeds[FIRST_FEED]!.firstSeq + snapshot!.feeds[FIRST_FEED]!.ts.length);
     // One log throughout: the restarts changed neither the epoch nor who produces.
     expect(third.output()).not.toMatch(/history/);
     expect(await redis.command('GET', 'rtd:producer')).toBe('producer-3');

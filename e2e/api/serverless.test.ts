@@ -7,6 +7,7 @@ import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse, type MetricRecord } from '../fixtures/sse-client';
 import { pointsBody, pushUntilAnswered, TEST_INGEST_TOKEN } from './support/ingest-client';
 import { startServerlessHost, type ServerlessHost } from './support/serverless-host';
+import { COUNTER_FEED } from '../fixtures/test-config';
 
 /**
  * The dashboard on a serverless host (docs/serverless.md), proven here rather than on a
@@ -18,7 +19,7 @@ import { startServerlessHost, type ServerlessHost } from './support/serverless-h
  * whichever instance is up must see every pushed point exactly once, in order, with no reset.
  */
 
-const FEED = 'queue_depth';
+const FEED = COUNTER_FEED;
 /** At least this many rotations, over at least this many instances. */
 const ROTATIONS = 10;
 const INSTANCES = 3;

@@ -4,6 +4,7 @@ import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { health, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse, type SseClient } from '../fixtures/sse-client';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * Sign-out with several instances on one Redis (lib/server/redis/revocation-channel.ts): a
@@ -36,10 +37,12 @@ describe.runIf(canRun('redis-server', 'shared sign-out tests'))('a sign-out on o
   });
 
   it('ends the streams on B, and B refuses the session, its renewal and its streams', async () => {
-    const cookie = await signIn(a.url, 'ops');
-    const bystanderCookie = await signIn(b.url, 'ops');
-    const onB = await connectSse(`${b.url}/api/stream?feeds=cpu`, { headers: { cookie } });
-    const bystander = await connectSse(`${b.url}/api/stream?feeds=cpu`, { headers: { cookie: bystanderCookie } });
+    const cookie = await signIn(a.url, 'full');
+    const bystanderCookie = await signIn(b.url, 'full');
+    const onB = await connectSse(`${b.url}/api/stream?feeds=${FIRST_FEED}`, { headers: { cookie } });
+    const bystander = await connectSse(`${b.url}/api/stream?feeds=${FIRST_FEED}`, {
+      headers: { cookie: bystanderCookie },
+    });
     await Promise.all([onB, bystander].map((c) => c.waitFor((x) => x.hello() !== undefined, 10_000, 'hello')));
 
     const out = await fetch(`${a.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
@@ -54,7 +57,7 @@ describe.runIf(canRun('redis-server', 'shared sign-out tests'))('a sign-out on o
     expect(((await session.json()) as { error: { code: string } }).error.code).toBe('session_revoked');
     const renewal = await fetch(`${b.url}/api/auth/refresh`, { method: 'POST', headers: { cookie } });
     expect(renewal.status).toBe(401);
-    const again = await connectSse(`${b.url}/api/stream?feeds=cpu`, { headers: { cookie } });
+    const again = await connectSse(`${b.url}/api/stream?feeds=${FIRST_FEED}`, { headers: { cookie } });
     expect(again.response.status).toBe(401);
     again.close();
 
@@ -64,7 +67,7 @@ describe.runIf(canRun('redis-server', 'shared sign-out tests'))('a sign-out on o
   });
 
   it('an instance that restarts after the sign-out still refuses the session (read back from Redis)', async () => {
-    const cookie = await signIn(b.url, 'ops');
+    const cookie = await signIn(b.url, 'full');
     const out = await fetch(`${b.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
     expect(out.status).toBe(200);
     // A knows it by message; restarted, it knows it only from the set in Redis. It says `ok` only

@@ -3,6 +3,7 @@ import type { Snapshot } from '@/lib/metrics/events';
 import { PUBLIC_DEMO_ENV } from '../fixtures/auth';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { pollUntil } from '../kit';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * The first screen: a fresh server's chart window is already full, because the source loads
@@ -12,15 +13,15 @@ import { pollUntil } from '../kit';
 
 const WINDOW_MS = 300_000;
 
-/** The cpu window of a fresh server once its history is in, as seq → value. */
+/** The first feed's window of a fresh server once its history is in, as seq → value. */
 async function firstScreen(server: NextServer): Promise<{ snapshot: Snapshot; bySeq: Map<number, number> }> {
   const snapshot = await pollUntil(
-    async () => (await (await fetch(`${server.url}/api/snapshot?feeds=cpu`)).json()) as Snapshot,
-    (s) => (s.feeds.cpu?.ts.length ?? 0) > 0,
+    async () => (await (await fetch(`${server.url}/api/snapshot?feeds=${FIRST_FEED}`)).json()) as Snapshot,
+    (s) => (s.feeds[FIRST_FEED]?.ts.length ?? 0) > 0,
     { what: 'a snapshot with history' },
   );
-  const cpu = snapshot.feeds.cpu!;
-  return { snapshot, bySeq: new Map(cpu.value.map((value, i) => [cpu.firstSeq + i, value])) };
+  const window = snapshot.feeds[FIRST_FEED]!;
+  return { snapshot, bySeq: new Map(window.value.map((value, i) => [window.firstSeq + i, value])) };
 }
 
 /** The values of seqs `from`..`to`: the same seq is the same tick of the walk on every boot. */
@@ -40,7 +41,7 @@ describe('the first screen of a fresh server', () => {
   it('shows a full window at once, and the same shapes after a restart with METRICS_SEED', async () => {
     server = await startNextServer({ env: { ...PUBLIC_DEMO_ENV, METRICS_INTERVAL_MS: '1000', METRICS_SEED: '42' } });
     const { snapshot, bySeq } = await firstScreen(server);
-    const ts = snapshot.feeds.cpu!.ts;
+    const ts = snapshot.feeds[FIRST_FEED]!.ts;
     // 300 ticks of 1 s were generated; the oldest may have left the window while the server started.
     expect(ts.length).toBeGreaterThanOrEqual(290);
     expect(ts.at(-1)! - ts[0]!).toBeGreaterThanOrEqual(WINDOW_MS - 15_000);

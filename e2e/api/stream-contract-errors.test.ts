@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STREAM_PATHS } from '../fixtures/next-server';
 import { useStreamServer } from './support/stream-server';
+import { FIRST_FEED, SECOND_FEED } from '../fixtures/test-config';
 
 /**
  * Wire contract v1, bad input (docs/protocol.md "Errors"): a clear 4xx JSON answer or an
@@ -10,9 +11,13 @@ import { useStreamServer } from './support/stream-server';
 const BAD_QUERIES = [
   ['/api/stream?feeds=nope', 'unknown_feed', 'unknown feed(s): "nope"; see /api/feeds'],
   ['/api/stream?feeds=', 'invalid_query', 'feeds must be a comma-separated list of feed names'],
-  ['/api/stream?feeds=cpu&feeds=rps', 'invalid_query', 'give feeds once, comma-separated'],
-  ['/api/stream?feeds=cpu,,rps', 'invalid_query', 'feeds must be a comma-separated list of feed names'],
-  ['/api/snapshot?feeds=cpu,nope', 'unknown_feed', 'unknown feed(s): "nope"; see /api/feeds'],
+  [`/api/stream?feeds=${FIRST_FEED}&feeds=${SECOND_FEED}`, 'invalid_query', 'give feeds once, comma-separated'],
+  [
+    `/api/stream?feeds=${FIRST_FEED},,${SECOND_FEED}`,
+    'invalid_query',
+    'feeds must be a comma-separated list of feed names',
+  ],
+  [`/api/snapshot?feeds=${FIRST_FEED},nope`, 'unknown_feed', 'unknown feed(s): "nope"; see /api/feeds'],
 ] as const;
 
 describe.each(STREAM_PATHS)('bad input (%s path)', (streamPath) => {
@@ -27,7 +32,7 @@ describe.each(STREAM_PATHS)('bad input (%s path)', (streamPath) => {
   });
 
   it('names the unknown feeds, quoted and cut short', async () => {
-    const response = await fetch(`${api.server.url}/api/stream?feeds=cpu,${'x'.repeat(100)}`);
+    const response = await fetch(`${api.server.url}/api/stream?feeds=${FIRST_FEED},${'x'.repeat(100)}`);
     expect(await response.json()).toEqual({
       error: { code: 'unknown_feed', message: `unknown feed(s): "${'x'.repeat(40)}"; see /api/feeds` },
     });
@@ -49,7 +54,9 @@ describe.each(STREAM_PATHS)('bad input (%s path)', (streamPath) => {
   });
 
   it('answers a huge or binary Last-Event-ID with an in-band reset, not an error', async () => {
-    const client = await api.connect('/api/stream?feeds=cpu', { 'Last-Event-ID': `${'x'.repeat(4000)}\u00ff` });
+    const client = await api.connect(`/api/stream?feeds=${FIRST_FEED}`, {
+      'Last-Event-ID': `${'x'.repeat(4000)}\u00ff`,
+    });
     expect(client.response.status).toBe(200);
     await client.waitFor((c) => c.resets().length === 1, 5000, 'reset');
     expect(client.resets()[0]?.reason).toBe('cursor_invalid');
@@ -59,7 +66,7 @@ describe.each(STREAM_PATHS)('bad input (%s path)', (streamPath) => {
     const answers = await Promise.all([
       ...BAD_QUERIES.map(([path]) => fetch(`${api.server.url}${path}`)),
       fetch(`${api.server.url}/api/stream`, { method: 'POST', body: 'x' }),
-      fetch(`${api.server.url}/api/stream?${'feeds=cpu&'.repeat(500)}`),
+      fetch(`${api.server.url}/api/stream?${`feeds=${FIRST_FEED}&`.repeat(500)}`),
     ]);
     expect(answers.map((r) => r.status)).toEqual([...BAD_QUERIES.map(() => 400), 405, 400]);
     expect((await api.health()).status).toBe('ok');

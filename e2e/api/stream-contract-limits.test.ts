@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STREAM_PATHS } from '../fixtures/next-server';
 import { useStreamServer } from './support/stream-server';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * Wire contract v1, limits (docs/protocol.md): open streams are counted and forgotten, the
@@ -17,7 +18,7 @@ describe.each(STREAM_PATHS)('limits (%s path)', (streamPath) => {
   });
 
   it('counts a stream while it is open and forgets it once the client disconnects', async () => {
-    const client = await api.connect('/api/stream?feeds=cpu');
+    const client = await api.connect(`/api/stream?feeds=${FIRST_FEED}`);
     await client.waitFor((c) => c.hello() !== undefined, 5000, 'hello');
     const before = await api.health();
     expect(before.connections).toBe(1);
@@ -27,8 +28,8 @@ describe.each(STREAM_PATHS)('limits (%s path)', (streamPath) => {
   });
 
   it('answers 503 JSON with Retry-After past SSE_MAX_CONNECTIONS, and accepts again once a slot frees', async () => {
-    const a = await api.connect('/api/stream?feeds=cpu');
-    const b = await api.connect('/api/stream?feeds=cpu');
+    const a = await api.connect(`/api/stream?feeds=${FIRST_FEED}`);
+    const b = await api.connect(`/api/stream?feeds=${FIRST_FEED}`);
     expect([a.response.status, b.response.status]).toEqual([200, 200]);
 
     // A client that reads status codes (ours says so) gets the 503.
@@ -55,12 +56,12 @@ describe.each(STREAM_PATHS)('limits (%s path)', (streamPath) => {
 
     a.close();
     await api.waitForHealth((h) => h.connections === 1, 'a free slot');
-    const c = await api.connect('/api/stream?feeds=cpu');
+    const c = await api.connect(`/api/stream?feeds=${FIRST_FEED}`);
     expect(c.response.status).toBe(200);
   });
 
   it('answers a cursor whose events were evicted with reset cursor_evicted', async () => {
-    const probe = await api.connect('/api/stream?feeds=cpu');
+    const probe = await api.connect(`/api/stream?feeds=${FIRST_FEED}`);
     await probe.waitFor((c) => c.metrics().length >= 1, 5000, 'a metric');
     probe.close();
     const cursor = probe.metrics()[0]!.cursor;
@@ -68,7 +69,7 @@ describe.each(STREAM_PATHS)('limits (%s path)', (streamPath) => {
     // 64 events kept, 8 per tick: wait until the cursor has fallen out of the window.
     await api.waitForHealth((h) => Number(h.bus.head?.split('.')[1]) - offset > 80, 'the cursor evicted');
 
-    const client = await api.connect('/api/stream?feeds=cpu', { 'Last-Event-ID': cursor });
+    const client = await api.connect(`/api/stream?feeds=${FIRST_FEED}`, { 'Last-Event-ID': cursor });
     await client.waitFor((c) => c.resets().length === 1, 5000, 'reset');
     expect(client.resets()[0]?.reason).toBe('cursor_evicted');
     expect(client.hello()?.resumed).toBe(false);

@@ -4,6 +4,7 @@ import { waitForHealth } from '../fixtures/health';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse, type SseClient } from '../fixtures/sse-client';
+import { FIRST_FEED, SECOND_FEED } from '../fixtures/test-config';
 
 /**
  * Both stream paths on one Redis: the raw path uses the same bus as the route handler, so a
@@ -33,7 +34,10 @@ describe.runIf(canRun('redis-server', 'Stream paths on Redis'))('both stream pat
   });
 
   const connect = async (server: NextServer, headers?: Record<string, string>) => {
-    const client = await connectSse(`${server.url}/api/stream?feeds=cpu,memory`, headers ? { headers } : {});
+    const client = await connectSse(
+      `${server.url}/api/stream?feeds=${FIRST_FEED},${SECOND_FEED}`,
+      headers ? { headers } : {},
+    );
     open.push(client);
     return client;
   };

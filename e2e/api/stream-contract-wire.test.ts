@@ -6,6 +6,7 @@ import { FEED_NAMES } from '@/lib/metrics/feeds';
 import { STREAM_PATHS } from '../fixtures/next-server';
 import { seqsByFeed } from '../fixtures/sse-client';
 import { useStreamServer } from './support/stream-server';
+import { FIRST_FEED, SECOND_FEED } from '../fixtures/test-config';
 
 /**
  * Wire contract v1, the stream itself (docs/protocol.md): headers, preamble, metric events,
@@ -76,10 +77,10 @@ describe.each(STREAM_PATHS)('GET /api/stream wire format (%s path)', (streamPath
   });
 
   it('carries only the requested feeds', async () => {
-    const client = await api.connect('/api/stream?feeds=cpu,rps');
+    const client = await api.connect(`/api/stream?feeds=${FIRST_FEED},${SECOND_FEED}`);
     await client.waitFor((c) => c.metrics().length >= 6, 10_000, '3 ticks');
-    expect(new Set(client.metrics().map((m) => m.feed))).toEqual(new Set(['cpu', 'rps']));
-    expect(client.hello()?.feeds).toEqual(['cpu', 'rps']);
+    expect(new Set(client.metrics().map((m) => m.feed))).toEqual(new Set([FIRST_FEED, SECOND_FEED]));
+    expect(client.hello()?.feeds).toEqual([FIRST_FEED, SECOND_FEED]);
   });
 
   it('delivers one chunk per tick: a tick is never split across writes', async () => {
@@ -98,7 +99,7 @@ describe.each(STREAM_PATHS)('GET /api/stream wire format (%s path)', (streamPath
   });
 
   it('sends a keep-alive comment every SSE_HEARTBEAT_MS', async () => {
-    const client = await api.connect('/api/stream?feeds=cpu');
+    const client = await api.connect(`/api/stream?feeds=${FIRST_FEED}`);
     await client.waitFor((c) => c.records.filter((r) => r.kind === 'comment').length >= 4, 10_000, '4 heartbeats');
     const comments = client.records.filter((r) => r.kind === 'comment');
     expect(new Set(comments.map((r) => (r.kind === 'comment' ? r.text : '')))).toEqual(new Set(['keep-alive']));
@@ -111,7 +112,7 @@ describe.each(STREAM_PATHS)('GET /api/stream wire format (%s path)', (streamPath
   });
 
   it('is read by a native EventSource: hello, then metric events with lastEventId', async () => {
-    const source = new EventSource(`${api.server.url}/api/stream?feeds=cpu`);
+    const source = new EventSource(`${api.server.url}/api/stream?feeds=${FIRST_FEED}`);
     try {
       const seen = await new Promise<string[]>((resolve, reject) => {
         const ids: string[] = [];

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { health, waitForHealth } from '../fixtures/health';
 import { STREAM_PATHS, startNextServer, type NextServer } from '../fixtures/next-server';
 import { connectSse, seqsByFeed, type SseClient, type SseRecord } from '../fixtures/sse-client';
+import { HIDDEN_FEED, LIMITED_FEED, signIn as signInAs, type TestUserRole } from '../fixtures/test-config';
 
 /**
  * Streams that end on purpose, on both stream paths (docs/protocol.md, "Planned ends"):
@@ -43,15 +44,7 @@ function useServer(streamPath: (typeof STREAM_PATHS)[number], env: Record<string
     if (!box.server) throw new Error('server not started');
     return box.server.url;
   };
-  const signIn = async (user = 'ops') => {
-    const response = await fetch(`${url()}/api/auth/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user }),
-    });
-    expect(response.status).toBe(200);
-    return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  };
+  const signIn = (role: TestUserRole = 'full') => signInAs(url(), role);
   const connect = async (path: string, headers: Record<string, string>) => {
     const client = await connectSse(`${url()}${path}`, { headers });
     box.clients.push(client);
@@ -70,7 +63,7 @@ describe.each(STREAM_PATHS)('planned rotation (%s path)', (streamPath) => {
     const cookie = await signIn();
     const before = (await health(url())) as unknown as { streams: { rotations: number; opened: number } };
     const openedAt = Date.now();
-    const client = await connect('/api/stream?feeds=cpu', { cookie });
+    const client = await connect(`/api/stream?feeds=${HIDDEN_FEED}`, { cookie });
     expect(client.response.status).toBe(200);
     await client.waitFor((c) => eventNamed(c, 'rotate') !== undefined, MAX_STREAM_MS + 10_000, 'event: rotate');
     const rotate = eventNamed(client, 'rotate')!;
@@ -96,7 +89,10 @@ describe.each(STREAM_PATHS)('planned rotation (%s path)', (streamPath) => {
     const seen: number[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < 3; i += 1) {
-      const client = await connect('/api/stream?feeds=cpu', { cookie, ...(cursor ? { 'Last-Event-ID': cursor } : {}) });
+      const client = await connect(`/api/stream?feeds=${HIDDEN_FEED}`, {
+        cookie,
+        ...(cursor ? { 'Last-Event-ID': cursor } : {}),
+      });
       if (i < 2) {
         await client.waitFor((c) => eventNamed(c, 'rotate') !== undefined, MAX_STREAM_MS + 10_000, 'event: rotate');
         await client.ended;
@@ -104,7 +100,7 @@ describe.each(STREAM_PATHS)('planned rotation (%s path)', (streamPath) => {
         await client.waitFor((c) => c.metrics().length >= 5, 10_000, 'metrics after the second rotation');
         expect(client.hello()?.resumed).toBe(true);
       }
-      seen.push(...(seqsByFeed(client.metrics()).get('cpu') ?? []));
+      seen.push(...(seqsByFeed(client.metrics()).get(HIDDEN_FEED) ?? []));
       cursor = client.lastCursor();
     }
     // With a cursor from the start, every stream continues the last: consecutive seqs.
@@ -119,7 +115,7 @@ describe.each(STREAM_PATHS)('session ends (%s path)', (streamPath) => {
   it('ends the stream at session expiry with event: auth expired; a renewed session resumes', async () => {
     const cookie = await signIn();
     const signedInAt = Date.now();
-    const client = await connect('/api/stream?feeds=cpu', { cookie });
+    const client = await connect(`/api/stream?feeds=${HIDDEN_FEED}`, { cookie });
     expect(client.response.status).toBe(200);
     await client.waitFor((c) => eventNamed(c, 'auth') !== undefined, 15_000, 'event: auth');
     const auth = eventNamed(client, 'auth')!;
@@ -130,13 +126,13 @@ describe.each(STREAM_PATHS)('session ends (%s path)', (streamPath) => {
     expect(await client.ended).toBe('end');
 
     // The expired cookie opens nothing; the refresh route renews it, and the stream resumes.
-    const refused = await connect('/api/stream?feeds=cpu', { cookie });
+    const refused = await connect(`/api/stream?feeds=${HIDDEN_FEED}`, { cookie });
     expect(refused.response.status).toBe(401);
     const refresh = await fetch(`${url()}/api/auth/refresh`, { method: 'POST', headers: { cookie } });
     expect(refresh.status).toBe(200);
     const renewed = (refresh.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const cursor = client.lastCursor()!;
-    const resumed = await connect('/api/stream?feeds=cpu', { cookie: renewed, 'Last-Event-ID': cursor });
+    const resumed = await connect(`/api/stream?feeds=${HIDDEN_FEED}`, { cookie: renewed, 'Last-Event-ID': cursor });
     await resumed.waitFor((c) => c.metrics().length > 0, 10_000, 'a metric after renewal');
     expect(resumed.hello()?.resumed).toBe(true);
     const lastSeq = client.metrics().at(-1)!.seq;
@@ -145,11 +141,11 @@ describe.each(STREAM_PATHS)('session ends (%s path)', (streamPath) => {
 
   it('ends a signed-out session’s streams within a few seconds with event: auth revoked', async () => {
     const cookie = await signIn();
-    const a = await connect('/api/stream?feeds=cpu', { cookie });
+    const a = await connect(`/api/stream?feeds=${HIDDEN_FEED}`, { cookie });
     const b = await connect('/api/stream', { cookie });
-    const bystander = await connect('/api/stream?feeds=cpu', { cookie: await signIn('viewer') });
-    expect(bystander.response.status).toBe(403); // viewer may not read cpu (scope check, not ours here)
-    const other = await connect('/api/stream?feeds=rps', { cookie: await signIn('viewer') });
+    const bystander = await connect(`/api/stream?feeds=${HIDDEN_FEED}`, { cookie: await signIn('limited') });
+    expect(bystander.response.status).toBe(403); // the limited user may not read it (scope check, not ours here)
+    const other = await connect(`/api/stream?feeds=${LIMITED_FEED}`, { cookie: await signIn('limited') });
     await Promise.all([a, b, other].map((c) => c.waitFor((x) => x.hello() !== undefined, 10_000, 'hello')));
 
     const signedOutAt = Date.now();

@@ -25,8 +25,8 @@ test('capture', async ({ browser, chaos }) => {
   for (const [device, viewport] of Object.entries(VIEWPORTS)) {
     for (const colorScheme of ['light', 'dark'] as const) {
       const context = await browser.newContext({ viewport, colorScheme, baseURL: chaos.url });
-      // The page needs a session (auth is on): signed in as `ops`, who reads every feed.
-      await signIn(context, chaos.url, 'ops');
+      // The page needs a session (auth is on): signed in as the user who reads every feed.
+      await signIn(chaos.url, 'full', context.request);
       const page = await context.newPage();
       await openLive(page);
       // The 1-minute range: a fresh server has well under 5 minutes of history to show.

@@ -11,7 +11,7 @@ describe('protocol errors', () => {
   it('drops a malformed metric, reports it, and stays live', async () => {
     const stream = await h.startLive();
     stream.send(
-      metric(1) + encodeEvent({ id: 'ep1.2', event: 'metric', data: '{"feed":"cpu","seq":"two"}' }) + metric(3),
+      metric(1) + encodeEvent({ id: 'ep1.2', event: 'metric', data: '{"feed":"x","seq":"two"}' }) + metric(3),
     );
     await settle();
     expect(h.state()).toBe('live');

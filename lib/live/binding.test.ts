@@ -6,6 +6,7 @@ import type { WireReset } from '@/lib/sse/payloads';
 import { createMetricsStore } from '@/lib/store/metrics-store';
 import { createBinding } from './binding';
 import { createStatusStore, MAX_TRANSITIONS } from './status-store';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /** The binding alone, with a hand-driven source: what goes where, and what goes back up. */
 
@@ -14,12 +15,12 @@ function setup() {
   const frames: (() => void)[] = [];
   const source = { start: vi.fn(), stop: vi.fn(), reconnectNow: vi.fn() } satisfies StreamSource;
   const metrics = createMetricsStore({
-    feeds: ['cpu'],
+    feeds: [FEED_A],
     snapshot: {
       epoch: 'ep1',
       cursor: 'ep1.2',
       windowMs: 60_000,
-      feeds: { cpu: { firstSeq: 1, ts: [1, 2], value: [1, 2] } },
+      feeds: { [FEED_A]: { firstSeq: 1, ts: [1, 2], value: [1, 2] } },
     },
     now: () => now,
   });
@@ -37,7 +38,7 @@ function setup() {
     current = { ...current, state: to, reason };
     binding.listener.onStatus(current, { from, to, reason, at: now });
   };
-  const metric = (seq: number) => binding.listener.onMetric({ feed: 'cpu', seq, ts: seq, value: seq }, `ep1.${seq}`);
+  const metric = (seq: number) => binding.listener.onMetric({ feed: FEED_A, seq, ts: seq, value: seq }, `ep1.${seq}`);
   return {
     source,
     metrics,
@@ -77,7 +78,7 @@ describe('createBinding', () => {
     const t = setup();
     t.metric(4);
     t.frame();
-    expect(t.source.reconnectNow).toHaveBeenCalledWith({ kind: 'gap', feed: 'cpu' });
+    expect(t.source.reconnectNow).toHaveBeenCalledWith({ kind: 'gap', feed: FEED_A });
     t.metric(5);
     t.frame();
     expect(t.source.reconnectNow).toHaveBeenCalledTimes(1);
@@ -99,9 +100,9 @@ describe('createBinding', () => {
     t.metric(6);
     t.frame();
     const state = t.metrics.api.getState();
-    expect(state.feeds.cpu?.lastSeq).toBe(6);
+    expect(state.feeds[FEED_A]?.lastSeq).toBe(6);
     expect(state.counters).toMatchObject({ gaps: 1, lost: 1 });
-    expect(state.lostSpans).toEqual([{ feed: 'cpu', from: 2, to: 4, points: 1 }]);
+    expect(state.lostSpans).toEqual([{ feed: FEED_A, from: 2, to: 4, points: 1 }]);
     expect(t.listener.resumeCursor()).toBe('ep1.6');
     expect(t.source.reconnectNow).toHaveBeenCalledTimes(1);
   });
@@ -113,7 +114,7 @@ describe('createBinding', () => {
       epoch: 'ep2',
       cursor: 'ep2.1',
       windowMs: 60_000,
-      feeds: { cpu: { firstSeq: 1, ts: [5002], value: [1] } },
+      feeds: { [FEED_A]: { firstSeq: 1, ts: [5002], value: [1] } },
     };
     t.listener.onReset(reset);
     expect(t.metrics.api.getState().counters.resets).toBe(1);
@@ -128,7 +129,7 @@ describe('createBinding', () => {
 
   it('measures what a recovery filled in from the data, per feed, and marks it for the charts', () => {
     const t = setup();
-    const at = (seq: number) => t.listener.onMetric({ feed: 'cpu', seq, ts: seq * 1000, value: seq }, `ep1.${seq}`);
+    const at = (seq: number) => t.listener.onMetric({ feed: FEED_A, seq, ts: seq * 1000, value: seq }, `ep1.${seq}`);
     t.transition('live');
     at(3);
     // The link went silent after seq 3; the stall is noticed later, the stream comes back later still.
@@ -144,7 +145,7 @@ describe('createBinding', () => {
       message: 'Reconnected — 35 s of missed data filled in (35 events)',
     });
     expect(t.status.getState().outages).toEqual([
-      { from: 13_000, to: 43_000, lastBefore: { cpu: 3000 }, filled: { cpu: { from: 3000, to: 38_000 } } },
+      { from: 13_000, to: 43_000, lastBefore: { [FEED_A]: 3000 }, filled: { [FEED_A]: { from: 3000, to: 38_000 } } },
     ]);
   });
 
@@ -153,7 +154,7 @@ describe('createBinding', () => {
     t.listener.onHello({
       epoch: 'ep1',
       heartbeatMs: 1000,
-      feeds: ['cpu'],
+      feeds: [FEED_A],
       resumed: false,
       replayed: 0,
       bus: 'memory',
@@ -167,7 +168,7 @@ describe('createBinding', () => {
     expect(state.clockOffsetMs).toBe(250);
     expect(state.connection.state).toBe('live');
     expect(state.transitions.map((x) => x.to)).toEqual(['live', 'reconnecting', 'live']);
-    expect(state.outages).toEqual([{ from: 10_250, to: 11_250, lastBefore: { cpu: 2 }, filled: {} }]);
+    expect(state.outages).toEqual([{ from: 10_250, to: 11_250, lastBefore: { [FEED_A]: 2 }, filled: {} }]);
     for (let i = 0; i < 40; i += 1) t.transition(i % 2 ? 'live' : 'stale');
     expect(t.status.getState().transitions).toHaveLength(MAX_TRANSITIONS);
   });

@@ -6,6 +6,7 @@ import type { WireMetric } from '@/lib/sse/payloads';
 import { createMetricsStore } from '@/lib/store/metrics-store';
 import { createBinding } from './binding';
 import { createStatusStore } from './status-store';
+import { FEED_A, FEED_B } from '@/lib/testing/catalogue';
 
 /**
  * Holes resolve: the binding and the store, driven by a simulated server through
@@ -17,7 +18,7 @@ import { createStatusStore } from './status-store';
  *   more live event brings every feed to the server's newest point, with nothing left waiting.
  */
 
-const FEEDS = ['cpu', 'rps'] as const;
+const FEEDS = [FEED_A, FEED_B] as const;
 
 interface Published {
   event: WireMetric;
@@ -207,10 +208,10 @@ describe('holes resolve (binding + store, simulated server)', () => {
           sim.transition('live');
           kinds.forEach((kind) => sim.run({ kind, feed: 0 }));
           sim.frame();
-          sim.deliver(sim.publish('cpu'));
+          sim.deliver(sim.publish(FEED_A));
           sim.frame();
           const { counters, lostSpans } = sim.metrics.api.getState();
-          const head = sim.head.cpu ?? 0;
+          const head = sim.head[FEED_A] ?? 0;
           expect(counters.lost).toBe(kinds.filter((kind) => kind === 'lose').length);
           expect(counters.eventsApplied + counters.lost).toBe(head);
           expect(lostSpans.reduce((sum, span) => sum + span.points, 0)).toBe(counters.lost);

@@ -4,6 +4,7 @@ import { createFakeEnv, settle, type FakeEnv } from '@/lib/client/testing/fake-e
 import type { WireHello, WireReset, WireSnapshot } from '@/lib/sse/payloads';
 import { encodeEvent, encodeJsonEvent, encodeRetry } from '@/lib/sse/wire';
 import { createLive, type Live } from './live';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /** createLive end to end: a real ConnectionManager on a fake world, the real stores, frames by hand. */
 
@@ -12,7 +13,7 @@ const hello = (patch: Partial<WireHello> = {}) =>
   encodeJsonEvent('hello', {
     epoch: 'ep1',
     heartbeatMs: 15_000,
-    feeds: ['cpu'],
+    feeds: [FEED_A],
     resumed: true,
     replayed: 0,
     bus: 'memory',
@@ -20,12 +21,12 @@ const hello = (patch: Partial<WireHello> = {}) =>
     ...patch,
   });
 const metric = (seq: number, offset: number, epoch = 'ep1') =>
-  encodeJsonEvent('metric', { feed: 'cpu', seq, ts: seq * 1000, value: seq }, `${epoch}.${offset}`);
+  encodeJsonEvent('metric', { feed: FEED_A, seq, ts: seq * 1000, value: seq }, `${epoch}.${offset}`);
 const snapshot: WireSnapshot = {
   epoch: 'ep1',
   cursor: 'ep1.2',
   windowMs: 300_000,
-  feeds: { cpu: { firstSeq: 1, ts: [1000, 2000], value: [1, 2] } },
+  feeds: { [FEED_A]: { firstSeq: 1, ts: [1000, 2000], value: [1, 2] } },
 };
 
 let fake: FakeEnv;
@@ -38,7 +39,7 @@ beforeEach(() => {
   frames = [];
   live = createLive({
     source: new ConnectionManager({ url: '/api/stream', env: fake.env }),
-    feeds: ['cpu'],
+    feeds: [FEED_A],
     snapshot,
     env: fake.env,
     scheduleFrame: (callback) => frames.push(callback),
@@ -90,7 +91,12 @@ describe('createLive', () => {
     // One outage, in server time, from the cut to going live; for the charts, the data it held
     // back: from the last point before it (seq 5) to the last one replayed (seq 7).
     expect(live.status.getState().outages).toEqual([
-      { from: 1_000_000, to: 1_000_500, lastBefore: { cpu: 5000 }, filled: { cpu: { from: 5000, to: 7000 } } },
+      {
+        from: 1_000_000,
+        to: 1_000_500,
+        lastBefore: { [FEED_A]: 5000 },
+        filled: { [FEED_A]: { from: 5000, to: 7000 } },
+      },
     ]);
   });
 
@@ -107,7 +113,7 @@ describe('createLive', () => {
       epoch: 'ep2',
       cursor: 'ep2.3',
       windowMs: 300_000,
-      feeds: { cpu: { firstSeq: 1, ts: [14_000, 15_000], value: [1, 1] } },
+      feeds: { [FEED_A]: { firstSeq: 1, ts: [14_000, 15_000], value: [1, 1] } },
     };
     const next = fake.last().open();
     next.send(hello({ epoch: 'ep2', resumed: false }) + encodeJsonEvent('reset', reset, reset.cursor));
@@ -139,7 +145,7 @@ describe('createLive', () => {
       .send(hello({ replayed: 2 }) + metric(4, 4) + metric(5, 5));
     await settle();
     frame();
-    expect(live.metrics.api.getState().feeds.cpu?.lastSeq).toBe(5);
+    expect(live.metrics.api.getState().feeds[FEED_A]?.lastSeq).toBe(5);
     expect(live.metrics.api.getState().counters.gaps).toBe(1);
   });
 });
@@ -169,7 +175,7 @@ describe('createLive: malformed events', () => {
     expect(live.status.getState()).toMatchObject({
       protocolErrors: 1,
       lastProtocolError: 'malformed metric event (json): data is not JSON: "{oops"',
-      connection: { state: 'reconnecting', reason: 'gap in cpu: resuming to fill it' },
+      connection: { state: 'reconnecting', reason: `gap in ${FEED_A}: resuming to fill it` },
     });
     // The dropped seq 3 is a hole like any other: a resume from before it was requested.
     expect(live.metrics.api.getState().counters.gaps).toBe(1);

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { closeOutage, feedSpans, fillOutage, longestFilledMs, MAX_OUTAGES, openOutage, type Outage } from './outages';
+import { FEED_A, FEED_B } from '@/lib/testing/catalogue';
 
 describe('outages', () => {
   it('opens one at a time and closes the open one', () => {
     let list: readonly Outage[] = [];
-    list = openOutage(list, 5, { cpu: 4 });
+    list = openOutage(list, 5, { [FEED_A]: 4 });
     const open = list;
-    expect(openOutage(open, 6, { cpu: 5 })).toBe(open);
+    expect(openOutage(open, 6, { [FEED_A]: 5 })).toBe(open);
     list = closeOutage(list, 9);
     expect(closeOutage(list, 10)).toBe(list);
-    expect(list).toEqual([{ from: 5, to: 9, lastBefore: { cpu: 4 }, filled: {} }]);
+    expect(list).toEqual([{ from: 5, to: 9, lastBefore: { [FEED_A]: 4 }, filled: {} }]);
   });
 
   it('keeps only the most recent ones', () => {
@@ -22,21 +23,21 @@ describe('outages', () => {
   it('measures what the recovery filled in from the data, per feed, not from the connection', () => {
     // Data stopped at 10 s; the stall was noticed at 13 s and the stream came back at 48 s, with
     // 38 points per feed replayed (11 s … 48 s): 38 s of data, not the 35 s the link was down.
-    let list = closeOutage(openOutage([], 13_000, { cpu: 10_000, rps: 10_000, idle: 5000 }), 48_000);
-    const last: Record<string, number> = { cpu: 48_000, rps: 48_000, idle: 5000 };
+    let list = closeOutage(openOutage([], 13_000, { [FEED_A]: 10_000, [FEED_B]: 10_000, idle: 5000 }), 48_000);
+    const last: Record<string, number> = { [FEED_A]: 48_000, [FEED_B]: 48_000, idle: 5000 };
     const result = fillOutage(list, (feed) => last[feed]);
     list = result.outages;
-    expect(result.filled).toEqual({ cpu: { from: 10_000, to: 48_000 }, rps: { from: 10_000, to: 48_000 } });
+    expect(result.filled).toEqual({ [FEED_A]: { from: 10_000, to: 48_000 }, [FEED_B]: { from: 10_000, to: 48_000 } });
     expect(longestFilledMs(result.filled)).toBe(38_000);
     expect(list[0]?.filled).toEqual(result.filled);
-    expect(feedSpans(list, 'cpu')).toEqual([{ from: 10_000, to: 48_000 }]);
+    expect(feedSpans(list, FEED_A)).toEqual([{ from: 10_000, to: 48_000 }]);
     // A feed the recovery brought nothing for has nothing to shade.
     expect(feedSpans(list, 'idle')).toEqual([]);
   });
 
   it('shades an outage in progress from where each feed stopped', () => {
-    const list = openOutage([], 13_000, { cpu: 10_000 });
-    expect(feedSpans(list, 'cpu')).toEqual([{ from: 10_000, to: null }]);
+    const list = openOutage([], 13_000, { [FEED_A]: 10_000 });
+    expect(feedSpans(list, FEED_A)).toEqual([{ from: 10_000, to: null }]);
     expect(feedSpans(list, 'new_feed')).toEqual([{ from: 13_000, to: null }]);
     expect(fillOutage(list, () => 20_000).filled).toEqual({});
   });

@@ -11,6 +11,7 @@ import {
 } from '@/lib/client/sharing/testing/fake-browser';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { createLive, type Live } from './live';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /**
  * The shared source end to end, minus the network: several tabs of one fake browser, each with
@@ -57,7 +58,7 @@ const snapshotAt = (last: number, first = 1): WireSnapshot => ({
   epoch: 'ep1',
   cursor: `ep1.${last}`,
   windowMs: 300_000,
-  feeds: { cpu: windowOf(first, last) },
+  feeds: { [FEED_A]: windowOf(first, last) },
 });
 
 interface Tab {
@@ -105,7 +106,7 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0) {
     });
     const live = createLive({
       source,
-      feeds: ['cpu'],
+      feeds: [FEED_A],
       snapshot: snapshotAt(renderedAt),
       env: fake.env,
       scheduleFrame: (callback) => queueMicrotask(callback),
@@ -143,7 +144,7 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0) {
       const listener = leaderStream();
       for (let i = 0; i < count; i += 1) {
         head += 1;
-        listener.onMetric({ feed: 'cpu', seq: head, ts: head * 1000, value: head }, `ep1.${head}`);
+        listener.onMetric({ feed: FEED_A, seq: head, ts: head * 1000, value: head }, `ep1.${head}`);
       }
     },
     /** The server publishes without any tab hearing it (while no stream is open). */
@@ -157,7 +158,7 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0) {
       listener.onHello({
         epoch: 'ep1',
         heartbeatMs: 1000,
-        feeds: ['cpu'],
+        feeds: [FEED_A],
         resumed: true,
         replayed: 0,
         bus: 'memory',
@@ -165,7 +166,7 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0) {
       });
       const from = Number(stream.startCursor?.split('.')[1] ?? 0);
       for (let seq = from + 1; seq <= head; seq += 1) {
-        listener.onMetric({ feed: 'cpu', seq, ts: seq * 1000, value: seq }, `ep1.${seq}`);
+        listener.onMetric({ feed: FEED_A, seq, ts: seq * 1000, value: seq }, `ep1.${seq}`);
       }
       listener.onStatus(status('live', browser.now), {
         from: 'connecting',
@@ -203,7 +204,7 @@ describe('shared source', () => {
     w.emit(5);
     await w.browser.advance(50);
     for (const tab of [a, b, c]) {
-      expect(state(tab).feeds.cpu?.lastSeq).toBe(5);
+      expect(state(tab).feeds[FEED_A]?.lastSeq).toBe(5);
       expect(state(tab).counters).toEqual({ eventsApplied: 5, duplicatesDropped: 0, gaps: 0, resets: 0, lost: 0 });
       expect(tab.live.status.getState().connection.state).toBe('live');
       expect(tab.live.status.getState().transitions.at(-1)).toMatchObject({ to: 'live' });
@@ -241,7 +242,7 @@ describe('shared source', () => {
     w.emit(3);
     await w.browser.advance(50);
     for (const tab of [b, c]) {
-      expect(state(tab).feeds.cpu?.lastSeq).toBe(17);
+      expect(state(tab).feeds[FEED_A]?.lastSeq).toBe(17);
       expect(state(tab).counters).toEqual({ eventsApplied: 17, duplicatesDropped: 0, gaps: 0, resets: 0, lost: 0 });
     }
   });
@@ -255,7 +256,7 @@ describe('shared source', () => {
     await w.browser.advance(50);
     w.emit(1);
     await w.browser.advance(50);
-    expect(state(late).feeds.cpu?.lastSeq).toBe(10);
+    expect(state(late).feeds[FEED_A]?.lastSeq).toBe(10);
     expect(state(late).counters).toEqual({ eventsApplied: 8, duplicatesDropped: 0, gaps: 0, resets: 0, lost: 0 });
     expect(late.snapshotRequests).toBe(0);
   });
@@ -277,7 +278,7 @@ describe('shared source', () => {
         await w.browser.advance(100);
       }
       await w.browser.advance(500);
-      expect(state(late).feeds.cpu?.lastSeq).toBe(w.head);
+      expect(state(late).feeds[FEED_A]?.lastSeq).toBe(w.head);
       expect(state(late).counters).toMatchObject({ gaps: 0, lost: 0, resets: 0, duplicatesDropped: 0 });
       expect(late.snapshotRequests).toBe(0);
     },
@@ -300,7 +301,7 @@ describe('shared source', () => {
     w.goLive(b.streams[0]!);
     w.emit(1);
     await w.browser.advance(500);
-    expect(state(b).feeds.cpu?.lastSeq).toBe(9);
+    expect(state(b).feeds[FEED_A]?.lastSeq).toBe(9);
     expect(state(b).counters).toMatchObject({ eventsApplied: 5, duplicatesDropped: 0, gaps: 0, lost: 0 });
   });
 
@@ -315,7 +316,7 @@ describe('shared source', () => {
     w.emit(8);
     await w.browser.advance(3000);
     expect(late.snapshotRequests).toBeGreaterThanOrEqual(1);
-    expect(state(late).feeds.cpu?.lastSeq).toBe(10);
+    expect(state(late).feeds[FEED_A]?.lastSeq).toBe(10);
     // Live events held while the catch-up was pending are in the snapshot too: dropped, not applied.
     expect(state(late).counters).toMatchObject({ resets: 0, gaps: 0, eventsApplied: 8 });
     expect(role(late)).toBe('follower');
@@ -338,7 +339,7 @@ describe('shared source', () => {
     }
     await w.browser.advance(500);
     expect(early.snapshotRequests).toBe(1);
-    expect(state(early).feeds.cpu?.lastSeq).toBe(11);
+    expect(state(early).feeds[FEED_A]?.lastSeq).toBe(11);
     expect(state(early).counters).toMatchObject({ resets: 0, gaps: 0, lost: 0 });
     expect(role(early)).toBe('follower');
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chartMismatch, createTabsWorld, type TabsWorld, type WorldTab } from './testing/tabs-world';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /**
  * Properties over random lives of up to 8 tabs, each running a page's real code (the shared
@@ -205,7 +206,7 @@ function expectSettled(w: TabsWorld) {
     expect({ tab: tab.fake.name, shows: w.shows(tab) }).toEqual({ tab: tab.fake.name, shows: 'live' });
     expect(state.epoch).toBe(w.server.epoch);
     // A chart trims what is older than its window: only the current epoch's log is left.
-    const chart = [...tab.live.metrics.series('cpu').ts];
+    const chart = [...tab.live.metrics.series(FEED_A).ts];
     expect(chartMismatch(chart, log)).toEqual([]);
   }
   expect(w.errors).toEqual([]);
@@ -303,6 +304,6 @@ describe('chartMismatch(), the check the properties rely on', () => {
     }
     await w.clock.advance(2000);
     const log = Array.from({ length: w.server.head }, (_, i) => w.server.ts(i + 1));
-    expect(chartMismatch([...follower.live.metrics.series('cpu').ts], log)).not.toEqual([]);
+    expect(chartMismatch([...follower.live.metrics.series(FEED_A).ts], log)).not.toEqual([]);
   });
 });

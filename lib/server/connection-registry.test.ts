@@ -3,6 +3,7 @@ import type { FeedName } from '@/lib/metrics/feeds';
 import { ConnectionRegistry, type Timers } from './connection-registry';
 import { SseConnection, type SseConnectionOptions } from './sse-connection';
 import { WebStreamSink } from './stream-sink';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 function fakeTimers() {
   const active = new Map<number, () => void>();
@@ -42,8 +43,8 @@ function fakeTimers() {
 function open(registry: ConnectionRegistry, extra: Partial<SseConnectionOptions> = {}): SseConnection {
   const conn = new SseConnection(
     {
-      feeds: new Set<FeedName>(['cpu']),
-      feedKey: 'cpu',
+      feeds: new Set<FeedName>([FEED_A]),
+      feedKey: FEED_A,
       maxBacklogBytes: 1 << 20,
       onClose: registry.remove,
       writes: registry.writes,

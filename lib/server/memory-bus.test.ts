@@ -3,9 +3,10 @@ import { FEED_NAMES, type FeedName } from '@/lib/metrics/feeds';
 import type { MetricEvent } from '@/lib/metrics/events';
 import { OutOfOrderError, type BusEvent, type Sample } from './bus';
 import { MemoryBus } from './memory-bus';
+import { FEED_A, FEED_B } from '@/lib/testing/catalogue';
 
 const ALL = new Set<FeedName>(FEED_NAMES);
-const tick = (ts: number, feeds: readonly FeedName[] = ['cpu', 'memory']): Sample[] =>
+const tick = (ts: number, feeds: readonly FeedName[] = [FEED_A, FEED_B]): Sample[] =>
   feeds.map((feed) => ({ feed, value: ts % 100, ts }));
 
 function bus(capacity = 100, now = () => 10_000): MemoryBus {
@@ -43,8 +44,8 @@ describe('MemoryBus.publish', () => {
     const first = b.append(tick(1));
     const second = b.append(tick(2));
     expect(first.map((e) => [e.cursor, e.event.feed, e.event.seq])).toEqual([
-      ['ep1.1', 'cpu', 1],
-      ['ep1.2', 'memory', 1],
+      ['ep1.1', FEED_A, 1],
+      ['ep1.2', FEED_B, 1],
     ]);
     expect(second.map((e) => e.event.seq)).toEqual([2, 2]);
   });
@@ -88,12 +89,12 @@ describe('MemoryBus.subscribe', () => {
     const first = b.append(tick(1));
     b.append(tick(2));
     b.append(tick(3));
-    const sub = await b.subscribe({ feeds: new Set<FeedName>(['cpu']), cursor: first[1]!.cursor }, () => {});
+    const sub = await b.subscribe({ feeds: new Set<FeedName>([FEED_A]), cursor: first[1]!.cursor }, () => {});
     expect(sub.start.kind).toBe('resumed');
     if (sub.start.kind !== 'resumed') return;
     expect(sub.start.replay.map((e) => [e.event.feed, e.event.seq])).toEqual([
-      ['cpu', 2],
-      ['cpu', 3],
+      [FEED_A, 2],
+      [FEED_A, 3],
     ]);
   });
 
@@ -105,12 +106,12 @@ describe('MemoryBus.subscribe', () => {
   ] as const)('answers %s for cursor %s with a snapshot', async (reason, cursor) => {
     const b = bus();
     for (let t = 1; t <= 5; t += 1) b.append(tick(10_000 - t));
-    const sub = await b.subscribe({ feeds: new Set<FeedName>(['cpu']), cursor }, () => {});
+    const sub = await b.subscribe({ feeds: new Set<FeedName>([FEED_A]), cursor }, () => {});
     expect(sub.start.kind).toBe('reset');
     if (sub.start.kind !== 'reset') return;
     expect(sub.start.reset.reason).toBe(reason);
     expect(sub.start.reset.cursor).toBe('ep1.10');
-    expect(sub.start.reset.feeds.cpu?.ts).toHaveLength(5);
+    expect(sub.start.reset.feeds[FEED_A]?.ts).toHaveLength(5);
   });
 
   it('answers cursor_evicted when the missed events are gone', async () => {
@@ -136,7 +137,7 @@ describe('MemoryBus.subscribe', () => {
     const b = bus(10_000);
     let ts = 0;
     const publishSome = (n: number) => {
-      for (let i = 0; i < n; i += 1) b.append(tick((ts += 1), ['cpu', 'memory', 'rps']));
+      for (let i = 0; i < n; i += 1) b.append(tick((ts += 1), [FEED_A, FEED_B]));
     };
     publishSome(20);
 
@@ -168,8 +169,8 @@ describe('MemoryBus.subscribe', () => {
       // Offsets continue exactly from the cursor to the head.
       expect(offsets).toEqual(offsets.map((_, i) => c * 2 + 1 + i));
       expect(offsets.at(-1)).toBe(Number(b.stats().head?.split('.')[1]));
-      const cpu = client.received.filter((e) => e.event.feed === 'cpu').map((e) => e.event);
-      expectContiguous(cpu, cpu[0]!.seq);
+      const a = client.received.filter((e) => e.event.feed === FEED_A).map((e) => e.event);
+      expectContiguous(a, a[0]!.seq);
     }
   });
 });
@@ -188,18 +189,18 @@ describe('MemoryBus.snapshot', () => {
   it('returns the recent window per feed as contiguous columns, and a cursor to resume from', async () => {
     let now = 0;
     const b = bus(100, () => now);
-    for (let t = 1; t <= 10; t += 1) b.append(tick(t * 1000));
+    for (let t = 1; t <= 10; t += 1) b.append(tick(t * 1000, [FEED_A]));
     now = 10_000;
-    const snap = await b.snapshot(new Set<FeedName>(['cpu', 'rps']));
+    const snap = await b.snapshot(new Set<FeedName>([FEED_A, FEED_B]));
     // Window 5 s: points at ts 5000..10000.
-    expect(snap.feeds.cpu).toEqual({
+    expect(snap.feeds[FEED_A]).toEqual({
       firstSeq: 5,
       ts: [5000, 6000, 7000, 8000, 9000, 10000],
       value: [0, 0, 0, 0, 0, 0],
     });
     // A feed with no events yet: empty window starting at the next seq.
-    expect(snap.feeds.rps).toEqual({ firstSeq: 1, ts: [], value: [] });
-    expect(snap.cursor).toBe('ep1.20');
+    expect(snap.feeds[FEED_B]).toEqual({ firstSeq: 1, ts: [], value: [] });
+    expect(snap.cursor).toBe('ep1.10');
     const sub = await b.subscribe({ feeds: ALL, cursor: snap.cursor }, () => {});
     expect(sub.start).toEqual({ kind: 'resumed', replay: [] });
   });

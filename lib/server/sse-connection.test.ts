@@ -4,19 +4,20 @@ import type { Batch } from './bus';
 import { SseConnection, type CloseReason } from './sse-connection';
 import { WebStreamSink } from './stream-sink';
 import { WriteQueue } from './write-queue';
+import { FEED_A, FEED_B } from '@/lib/testing/catalogue';
 
 const decoder = new TextDecoder();
-const CPU = new Set<FeedName>(['cpu']);
+const CPU = new Set<FeedName>([FEED_A]);
 const batch = (seq: number): Batch => [
-  { cursor: `e.${seq * 2 - 1}`, event: { feed: 'cpu', seq, ts: seq, value: 1 } },
-  { cursor: `e.${seq * 2}`, event: { feed: 'memory', seq, ts: seq, value: 2 } },
+  { cursor: `e.${seq * 2 - 1}`, event: { feed: FEED_A, seq, ts: seq, value: 1 } },
+  { cursor: `e.${seq * 2}`, event: { feed: FEED_B, seq, ts: seq, value: 2 } },
 ];
 
 function connection(maxBacklogBytes = 1 << 20) {
   const onClose = vi.fn<(c: SseConnection, reason: CloseReason) => void>();
   const sink = new WebStreamSink();
   const conn = new SseConnection(
-    { feeds: CPU, feedKey: 'cpu', maxBacklogBytes, onClose, writes: new WriteQueue() },
+    { feeds: CPU, feedKey: FEED_A, maxBacklogBytes, onClose, writes: new WriteQueue() },
     sink,
   );
   return { conn, onClose, stream: sink.stream };
@@ -102,7 +103,7 @@ describe('SseConnection', () => {
     conn.begin(new Uint8Array([58, 10, 10]));
     conn.pushBatch(batch(1));
     const [, tick] = await readChunks(stream, 2);
-    expect(tick).toContain('"feed":"cpu"');
+    expect(tick).toContain(`"feed":"${FEED_A}"`);
     expect(tick).not.toContain('"feed":"memory"');
   });
 

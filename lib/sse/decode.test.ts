@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { HelloData, MetricEvent, ResetData, Snapshot } from '@/lib/metrics/events';
 import { decodeMessage, ProtocolError, type DecodeResult } from './decode';
 import type { WireHello, WireMetric, WireReset, WireSnapshot } from './payloads';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 // Compile-time: what the server encodes (lib/metrics/events.ts) is what the decoder accepts.
 // If a field is added or retyped on one side only, this stops compiling.
@@ -18,7 +19,7 @@ void serverShapesFitTheDecoder;
 const hello: HelloData = {
   epoch: 'ep1',
   heartbeatMs: 15_000,
-  feeds: ['cpu'],
+  feeds: [FEED_A],
   resumed: false,
   replayed: 0,
   bus: 'memory',
@@ -29,7 +30,7 @@ const reset: ResetData = {
   epoch: 'ep1',
   cursor: 'ep1.9',
   windowMs: 300_000,
-  feeds: { cpu: { firstSeq: 4, ts: [1000, 2000], value: [1, 2] } },
+  feeds: { [FEED_A]: { firstSeq: 4, ts: [1000, 2000], value: [1, 2] } },
 };
 
 const decode = (event: string | undefined, data: unknown, id?: string): DecodeResult =>
@@ -49,9 +50,9 @@ const errorOf = (result: DecodeResult): string => {
 describe('decodeMessage: valid events', () => {
   it('decodes hello, metric (with its cursor) and reset into the tagged union', () => {
     expect(decode('hello', hello)).toEqual({ kind: 'event', event: { type: 'hello', hello } });
-    expect(decode('metric', { feed: 'cpu', seq: 3, ts: 3000, value: 41.5 }, 'ep1.3')).toEqual({
+    expect(decode('metric', { feed: FEED_A, seq: 3, ts: 3000, value: 41.5 }, 'ep1.3')).toEqual({
       kind: 'event',
-      event: { type: 'metric', metric: { feed: 'cpu', seq: 3, ts: 3000, value: 41.5 }, cursor: 'ep1.3' },
+      event: { type: 'metric', metric: { feed: FEED_A, seq: 3, ts: 3000, value: 41.5 }, cursor: 'ep1.3' },
     });
     expect(decode('reset', reset, reset.cursor)).toEqual({ kind: 'event', event: { type: 'reset', reset } });
   });
@@ -92,8 +93,8 @@ describe('decodeMessage: valid events', () => {
 
 describe('decodeMessage: malformed events are typed protocol errors', () => {
   it('data that is not JSON', () => {
-    expect(errorOf(decode('metric', '{"feed":"cpu",', 'e.1'))).toBe(
-      'malformed metric event (json): data is not JSON: "{\\"feed\\":\\"cpu\\","',
+    expect(errorOf(decode('metric', '{"feed":"x",', 'e.1'))).toBe(
+      'malformed metric event (json): data is not JSON: "{\\"feed\\":\\"x\\","',
     );
   });
 
@@ -104,15 +105,15 @@ describe('decodeMessage: malformed events are typed protocol errors', () => {
   });
 
   it('a metric without an id', () => {
-    const result = decode('metric', { feed: 'cpu', seq: 1, ts: 1, value: 1 });
+    const result = decode('metric', { feed: FEED_A, seq: 1, ts: 1, value: 1 });
     expect(errorOf(result)).toBe('malformed metric event (cursor): metric event without an id');
     expect(result.kind === 'error' && result.error.problem).toBe('cursor');
   });
 
   it.each([
-    ['seq 0', { feed: 'cpu', seq: 0, ts: 1, value: 1 }, 'seq: too_small'],
-    ['fractional seq', { feed: 'cpu', seq: 1.5, ts: 1, value: 1 }, 'seq: invalid_type'],
-    ['value null (NaN on the server)', { feed: 'cpu', seq: 1, ts: 1, value: null }, 'value: invalid_type'],
+    ['seq 0', { feed: FEED_A, seq: 0, ts: 1, value: 1 }, 'seq: too_small'],
+    ['fractional seq', { feed: FEED_A, seq: 1.5, ts: 1, value: 1 }, 'seq: invalid_type'],
+    ['value null (NaN on the server)', { feed: FEED_A, seq: 1, ts: 1, value: null }, 'value: invalid_type'],
     ['empty feed', { feed: '', seq: 1, ts: 1, value: 1 }, 'feed: too_small'],
     ['an array', [1, 2], 'data: invalid_type'],
   ])('a metric with %s', (_name, data, issue) => {
@@ -131,9 +132,9 @@ describe('decodeMessage: malformed events are typed protocol errors', () => {
     expect(errorOf(decode('reset', { ...reset, reason: 'bored' }))).toBe(
       'malformed reset event (schema): reason: invalid_value',
     );
-    const skewed = { ...reset, feeds: { cpu: { firstSeq: 1, ts: [1, 2], value: [1] } } };
+    const skewed = { ...reset, feeds: { [FEED_A]: { firstSeq: 1, ts: [1, 2], value: [1] } } };
     expect(errorOf(decode('reset', skewed))).toBe(
-      'malformed reset event (schema): feeds.cpu: ts and value differ in length',
+      `malformed reset event (schema): feeds.${FEED_A}: ts and value differ in length`,
     );
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import { FeedTracks } from './feed-tracks';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 const metric = (feed: string, seq: number) => ({ feed, seq, ts: seq * 1000, value: seq });
 const snapshot = (epoch: string, feeds: WireSnapshot['feeds']): WireSnapshot => ({
@@ -12,20 +13,22 @@ const snapshot = (epoch: string, feeds: WireSnapshot['feeds']): WireSnapshot => 
 
 describe('FeedTracks', () => {
   it('creates a track for a feed on first sight, once', () => {
-    const tracks = new FeedTracks(['cpu'], {});
-    expect([...tracks.entries()].map(([feed]) => feed)).toEqual(['cpu']);
+    const tracks = new FeedTracks([FEED_A], {});
+    expect([...tracks.entries()].map(([feed]) => feed)).toEqual([FEED_A]);
     expect(tracks.get('new')).toBe(tracks.get('new'));
-    expect([...tracks.entries()].map(([feed]) => feed)).toEqual(['cpu', 'new']);
+    expect([...tracks.entries()].map(([feed]) => feed)).toEqual([FEED_A, 'new']);
   });
 
   it('loads a snapshot into every listed feed, and measures the loss across a restart', () => {
     const tracks = new FeedTracks([], {});
     const touched = new Set<string>();
-    expect(tracks.load(snapshot('ep1', { cpu: { firstSeq: 1, ts: [1000, 2000], value: [1, 2] } }), touched, 0)).toBe(0);
-    expect([...touched]).toEqual(['cpu']);
-    expect(tracks.get('cpu').lastSeq).toBe(2);
+    expect(
+      tracks.load(snapshot('ep1', { [FEED_A]: { firstSeq: 1, ts: [1000, 2000], value: [1, 2] } }), touched, 0),
+    ).toBe(0);
+    expect([...touched]).toEqual([FEED_A]);
+    expect(tracks.get(FEED_A).lastSeq).toBe(2);
     // A new epoch whose history starts 8 s after our last point: all 8 s are lost.
-    const lost = tracks.load(snapshot('ep2', { cpu: { firstSeq: 1, ts: [10_000], value: [5] } }), touched, 0);
+    const lost = tracks.load(snapshot('ep2', { [FEED_A]: { firstSeq: 1, ts: [10_000], value: [5] } }), touched, 0);
     expect(lost).toBe(8000);
     expect(tracks.dataEpoch).toBe('ep2');
   });

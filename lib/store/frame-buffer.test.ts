@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createFrameBuffer, pacedFrames } from './frame-buffer';
 import type { Incoming } from './metrics-state';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 const item = (seq: number): Incoming => ({
   kind: 'metric',
-  event: { feed: 'cpu', seq, ts: seq, value: seq },
+  event: { feed: FEED_A, seq, ts: seq, value: seq },
   cursor: `e.${seq}`,
 });
 

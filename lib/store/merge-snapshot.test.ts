@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import type { Incoming } from './metrics-state';
 import { createMetricsStore } from './metrics-store';
+import { FEED_A, FEED_B } from '@/lib/testing/catalogue';
 
 /** `mergeSnapshot`: a follower's catch-up from `GET /api/snapshot` when its leader cannot fill a hole. */
 
@@ -13,11 +14,11 @@ const m = (feed: string, seq: number, epoch = 'ep1'): Incoming => ({
 const snapshot = (epoch: string, firstSeq: number, lastSeq: number): WireSnapshot => {
   const seqs = Array.from({ length: lastSeq - firstSeq + 1 }, (_, i) => firstSeq + i);
   const window = { firstSeq, ts: seqs.map((seq) => seq * 1000), value: seqs };
-  return { epoch, cursor: `${epoch}.${lastSeq * 2}`, windowMs: 300_000, feeds: { cpu: window, rps: window } };
+  return { epoch, cursor: `${epoch}.${lastSeq * 2}`, windowMs: 300_000, feeds: { [FEED_A]: window, [FEED_B]: window } };
 };
 
 function setup() {
-  const store = createMetricsStore({ feeds: ['cpu', 'rps'], snapshot: snapshot('ep1', 1, 3), now: () => 50_000 });
+  const store = createMetricsStore({ feeds: [FEED_A, FEED_B], snapshot: snapshot('ep1', 1, 3), now: () => 50_000 });
   return { store, state: () => store.api.getState() };
 }
 
@@ -25,13 +26,13 @@ describe('mergeSnapshot', () => {
   it('same epoch: applies only what is missing, fills the hole, and is not a reset nor a duplicate', () => {
     const { store, state } = setup();
     // Seqs 4–6 were missed; 7 arrived live and waits behind the hole.
-    expect(store.commit([m('cpu', 7)]).newGaps).toEqual(['cpu']);
+    expect(store.commit([m(FEED_A, 7)]).newGaps).toEqual([FEED_A]);
     const result = store.mergeSnapshot(snapshot('ep1', 1, 6));
     expect(result).toEqual({ resets: [], newGaps: [] });
     expect(state().counters).toMatchObject({ resets: 0, duplicatesDropped: 0, gaps: 1 });
-    expect(state().feeds.cpu).toMatchObject({ lastSeq: 7 });
-    expect(state().feeds.rps).toMatchObject({ lastSeq: 6 });
-    expect(store.series('cpu').ts).toEqual([1000, 2000, 3000, 4000, 5000, 6000, 7000]);
+    expect(state().feeds[FEED_A]).toMatchObject({ lastSeq: 7 });
+    expect(state().feeds[FEED_B]).toMatchObject({ lastSeq: 6 });
+    expect(store.series(FEED_A).ts).toEqual([1000, 2000, 3000, 4000, 5000, 6000, 7000]);
     expect(store.resumeCursor()).not.toBeNull();
   });
 
@@ -41,14 +42,14 @@ describe('mergeSnapshot', () => {
       { reason: 'cursor_evicted', lostMs: expect.any(Number) as number },
     ]);
     expect(state().counters.resets).toBe(1);
-    expect(state().feeds.cpu).toMatchObject({ lastSeq: 12 });
+    expect(state().feeds[FEED_A]).toMatchObject({ lastSeq: 12 });
   });
 
   it('another epoch: replaces what is held', () => {
     const { store, state } = setup();
     expect(store.mergeSnapshot(snapshot('ep2', 1, 2)).resets.map((r) => r.reason)).toEqual(['epoch_changed']);
     expect(state()).toMatchObject({ epoch: 'ep2', cursor: 'ep2.4' });
-    expect(store.series('cpu').ts).toEqual([1000, 2000]);
+    expect(store.series(FEED_A).ts).toEqual([1000, 2000]);
   });
 
   it('a snapshot older than what is held changes nothing', () => {

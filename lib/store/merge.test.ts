@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WireMetric } from '@/lib/sse/payloads';
 import { FeedTrack, MAX_PENDING } from './merge';
+import { FEED_A } from '@/lib/testing/catalogue';
 
-const event = (seq: number): WireMetric => ({ feed: 'cpu', seq, ts: seq * 1000, value: seq % 7 });
+const event = (seq: number): WireMetric => ({ feed: FEED_A, seq, ts: seq * 1000, value: seq % 7 });
 const DUPLICATE = { applied: 0, duplicate: true };
 const fresh = () => {
   const track = new FeedTrack({ windowMs: 10_000_000, maxPoints: 100_000 });

@@ -1,19 +1,20 @@
 import type uPlot from 'uplot';
 import { describe, expect, it } from 'vitest';
 import { FEEDS } from '@/lib/metrics/feeds';
-import { formatTime, yRange } from './format';
+import { formatTick, formatTime, yRange } from './format';
 import type { ChartSpans } from './spans';
 import { CHART_HEIGHT, chartOptions, SYNC_KEY, type ChartOptionsInput } from './uplot-options';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /** The chart's uPlot options, built and read without React, a DOM or uPlot itself. */
 
-const cpu = FEEDS.find((feed) => feed.name === 'cpu')!;
+const feedA = FEEDS.find((feed) => feed.name === FEED_A)!;
 const noSpans: ChartSpans = { lost: [], recovered: [], waiting: null };
 
 function build(patch: Partial<ChartOptionsInput> = {}) {
   const gaps: [number, number][] = [];
   const options = chartOptions({
-    feed: cpu,
+    feed: feedA,
     color: '#0ea5e9',
     width: 400,
     xRange: () => [1000, 301_000],
@@ -42,9 +43,9 @@ describe('chartOptions()', () => {
   it("keeps the y axis within the catalogue's bounds", () => {
     const { options } = build();
     const range = options.scales?.y?.range as (u: uPlot, min: number | null, max: number | null) => [number, number];
-    expect(range(chart, 40, 60)).toEqual(yRange(40, 60, cpu.min, cpu.max));
-    expect(range(chart, 95, 100)[1]).toBeLessThanOrEqual(cpu.max);
-    expect(range(chart, null, null)).toEqual([cpu.min, cpu.max]);
+    expect(range(chart, 40, 60)).toEqual(yRange(40, 60, feedA.min, feedA.max));
+    expect(range(chart, 95, 100)[1]).toBeLessThanOrEqual(feedA.max);
+    expect(range(chart, null, null)).toEqual([feedA.min, feedA.max]);
   });
 
   it('labels time ticks as local times and value ticks with the unit', () => {
@@ -53,14 +54,16 @@ describe('chartOptions()', () => {
     type Values = (u: uPlot, splits: number[], axis: number, space: number, step: number) => string[];
     const noon = Date.UTC(2026, 0, 1, 12, 3, 41);
     expect((x?.values as Values)(chart, [noon], 0, 0, 1000)).toEqual([formatTime(noon, 1000)]);
-    expect((y?.values as Values)(chart, [0, 50, 100], 1, 0, 50)).toEqual(['0%', '50%', '100%']);
+    const labels = (y?.values as Values)(chart, [0, 50, 100], 1, 0, 50);
+    expect(labels).toEqual([0, 50, 100].map((value) => formatTick(value, feedA.unit, 50)));
+    expect(labels.every((label) => label.includes(feedA.unit))).toBe(true);
   });
 
   it("draws the feed's line in its colour, at the chart's height, with its cursor synced to the others", () => {
     const { options } = build();
     expect(options.height).toBe(CHART_HEIGHT);
     expect(options.width).toBe(400);
-    expect(options.series[1]).toMatchObject({ label: 'CPU', stroke: '#0ea5e9', fill: '#0ea5e91a' });
+    expect(options.series[1]).toMatchObject({ label: feedA.label, stroke: '#0ea5e9', fill: '#0ea5e91a' });
     expect(options.cursor?.sync?.key).toBe(SYNC_KEY);
     expect(options.plugins).toHaveLength(2);
   });

@@ -12,7 +12,7 @@ import { connectSse, type SseClient } from '../../fixtures/sse-client';
 
 export interface StreamServer {
   readonly server: NextServer;
-  /** Opens a stream on `path` (e.g. `/api/stream?feeds=cpu`); closed after the test. */
+  /** Opens a stream on `path` (e.g. `/api/stream?feeds=<name>`); closed after the test. */
   connect(path: string, headers?: Record<string, string>): Promise<SseClient>;
   health(): Promise<Health>;
   /** Waits until `/api/health` satisfies `done`. */

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createCatchUp } from './catch-up';
 import type { StreamItem, TabMessage } from './protocol';
 import { ReplayRing } from './replay-ring';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /** The follower's catch-up: one request at a time, and which replayed events to apply. */
 
 const metric = (seq: number, epoch = 'ep'): StreamItem => ({
   kind: 'metric',
   cursor: `${epoch}.${seq}`,
-  event: { feed: 'cpu', seq, ts: seq, value: seq },
+  event: { feed: FEED_A, seq, ts: seq, value: seq },
 });
 
 function setup(storeCursor: string) {

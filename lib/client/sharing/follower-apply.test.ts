@@ -4,12 +4,13 @@ import type { SharedStreamListener } from '../stream-source';
 import { createFakeClock } from '../testing/fake-clock';
 import { createFollowerApply } from './follower-apply';
 import type { FollowerMessage } from './types';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /** A follower's messages turned into listener calls: what waits, for what, and for how long. */
 
 const item = (seq: number): FollowerMessage => ({
   kind: 'item',
-  item: { kind: 'metric', cursor: `ep.${seq}`, event: { feed: 'cpu', seq, ts: seq, value: seq } },
+  item: { kind: 'metric', cursor: `ep.${seq}`, event: { feed: FEED_A, seq, ts: seq, value: seq } },
 });
 const snapshot: WireSnapshot = { epoch: 'ep', cursor: 'ep.5', windowMs: 1000, feeds: {} };
 

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeTabMessage, encodeTabMessage, type StreamItem, type TabMessage } from './protocol';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /** The tab channel protocol: what is accepted, what is dropped, and that nothing throws. */
 
-const metric: StreamItem = { kind: 'metric', cursor: 'ep1.7', event: { feed: 'cpu', seq: 7, ts: 1000, value: 42.5 } };
+const metric: StreamItem = { kind: 'metric', cursor: 'ep1.7', event: { feed: FEED_A, seq: 7, ts: 1000, value: 42.5 } };
 const reset: StreamItem = {
   kind: 'reset',
   cursor: 'ep2.3',
@@ -13,7 +14,7 @@ const reset: StreamItem = {
     epoch: 'ep2',
     cursor: 'ep2.3',
     windowMs: 300000,
-    feeds: { cpu: { firstSeq: 1, ts: [1, 2, 3], value: [4, 5, 6] } },
+    feeds: { [FEED_A]: { firstSeq: 1, ts: [1, 2, 3], value: [4, 5, 6] } },
   },
 };
 const status = {
@@ -77,7 +78,7 @@ describe('decodeTabMessage()', () => {
   it.each([
     [
       'a metric without a seq',
-      { kind: 'item', term: 1, prev: null, item: { ...metric, event: { feed: 'cpu', ts: 1, value: 1 } } },
+      { kind: 'item', term: 1, prev: null, item: { ...metric, event: { feed: FEED_A, ts: 1, value: 1 } } },
     ],
     ['a NaN value', { kind: 'item', term: 1, prev: null, item: { ...metric, event: { ...metric.event, value: NaN } } }],
     ['a cursor over 64 characters', { kind: 'item', term: 1, prev: null, item: { ...metric, cursor: 'x'.repeat(65) } }],
@@ -91,7 +92,7 @@ describe('decodeTabMessage()', () => {
         kind: 'item',
         term: 1,
         prev: null,
-        item: { ...reset, reset: { ...reset.reset, feeds: { cpu: { firstSeq: 1, ts: [1], value: [] } } } },
+        item: { ...reset, reset: { ...reset.reset, feeds: { [FEED_A]: { firstSeq: 1, ts: [1], value: [] } } } },
       },
     ],
     ['an unknown connection state', { kind: 'status', term: 1, status: { ...status, state: 'sleeping' } }],

@@ -2,13 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StreamItem } from './protocol';
 import { ReplayRing } from './replay-ring';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /** The replay ring answers "what comes after cursor X?" only when it really knows. */
 
 const metric = (seq: number, epoch = 'ep'): StreamItem => ({
   kind: 'metric',
   cursor: `${epoch}.${seq}`,
-  event: { feed: 'cpu', seq, ts: seq, value: seq },
+  event: { feed: FEED_A, seq, ts: seq, value: seq },
 });
 const reset = (seq: number, epoch: string): StreamItem => ({
   kind: 'reset',

@@ -6,6 +6,7 @@ import type { OwnStream, ReconnectIntent, SharedStreamListener, StreamListener }
 import { createSharedSource } from './shared-source';
 import { createFakeBrowser, type FakeBrowser } from './testing/fake-browser';
 import type { RoleChange, TabRole } from './types';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /**
  * The shared source alone: real tab sharing in a fake browser, a recording listener instead of
@@ -107,11 +108,11 @@ describe('createSharedSource()', () => {
     expect([a.role(), b.role()]).toEqual(['leader', 'follower']);
 
     b.source.reconnectNow({ kind: 'user' });
-    a.source.reconnectNow({ kind: 'gap', feed: 'cpu' });
+    a.source.reconnectNow({ kind: 'gap', feed: FEED_A });
     const catchUpsBefore = b.source.sharing()?.stats().catchUpsSent ?? 0;
-    b.source.reconnectNow({ kind: 'gap', feed: 'cpu' });
+    b.source.reconnectNow({ kind: 'gap', feed: FEED_A });
     await browser.advance(50);
-    expect(a.open()?.intents).toEqual([{ kind: 'gap', feed: 'cpu' }, { kind: 'user' }]);
+    expect(a.open()?.intents).toEqual([{ kind: 'gap', feed: FEED_A }, { kind: 'user' }]);
     expect(b.source.sharing()?.stats().catchUpsSent).toBe(catchUpsBefore + 1);
     expect(b.streams).toHaveLength(0);
   });

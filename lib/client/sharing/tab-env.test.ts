@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browserTabEnv } from './tab-env';
 import { createTabSharing } from './tab-sharing';
 import type { FollowerMessage, TabSharing } from './types';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /**
  * The real adapters, against the real APIs: Node 24 has `BroadcastChannel` and `navigator.locks`
@@ -32,7 +33,7 @@ describe('browserTabEnv() on the real platform APIs', () => {
     expect(tabs[0]?.sharing.mode()).toBe('locks');
 
     const leader = tabs.find((t) => t.sharing.role() === 'leader')!;
-    leader.sharing.publish({ kind: 'metric', cursor: 'ep.1', event: { feed: 'cpu', seq: 1, ts: 1, value: 2 } });
+    leader.sharing.publish({ kind: 'metric', cursor: 'ep.1', event: { feed: FEED_A, seq: 1, ts: 1, value: 2 } });
     const followers = tabs.filter((t) => t !== leader);
     await vi.waitFor(
       () => {

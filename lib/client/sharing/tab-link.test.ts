@@ -3,6 +3,7 @@ import { MAX_ITEMS_PER_MESSAGE, type SequencedItem, type TabEnvelope } from './p
 import { createTabLink } from './tab-link';
 import type { TabChannel } from './tab-env';
 import type { TabSharingStats } from './types';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /** The channel as one tab uses it: what it posts, in which order and batches, and what it lets in. */
 
@@ -22,7 +23,7 @@ function setup() {
 }
 
 const entry = (seq: number): SequencedItem => ({
-  item: { kind: 'metric', cursor: `ep.${seq}`, event: { feed: 'cpu', seq, ts: seq, value: seq } },
+  item: { kind: 'metric', cursor: `ep.${seq}`, event: { feed: FEED_A, seq, ts: seq, value: seq } },
   prev: seq > 1 ? `ep.${seq - 1}` : null,
 });
 

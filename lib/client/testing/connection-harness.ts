@@ -6,6 +6,7 @@ import { ConnectionManager, type ConnectionOptions } from '../connection';
 import type { ConnectionStatus, Transition } from '../connection-status';
 import type { Recovery, StreamListener } from '../stream-source';
 import { createFakeEnv, settle, type FakeEnv, type FakeStream } from './fake-env';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /**
  * Test-only: a ConnectionManager wired to a fake world and a recording listener, fresh for every
@@ -20,7 +21,7 @@ export const hello = (patch: Partial<WireHello> = {}) =>
   encodeJsonEvent('hello', {
     epoch: 'ep1',
     heartbeatMs: HEARTBEAT,
-    feeds: ['cpu'],
+    feeds: [FEED_A],
     resumed: false,
     replayed: 0,
     bus: 'memory',
@@ -28,13 +29,13 @@ export const hello = (patch: Partial<WireHello> = {}) =>
     ...patch,
   });
 export const metric = (seq: number, epoch = 'ep1') =>
-  encodeJsonEvent('metric', { feed: 'cpu', seq, ts: seq, value: seq }, `${epoch}.${seq}`);
+  encodeJsonEvent('metric', { feed: FEED_A, seq, ts: seq, value: seq }, `${epoch}.${seq}`);
 export const reset: WireReset = {
   reason: 'epoch_changed',
   epoch: 'ep2',
   cursor: 'ep2.8',
   windowMs: 1000,
-  feeds: { cpu: { firstSeq: 1, ts: [1], value: [1] } },
+  feeds: { [FEED_A]: { firstSeq: 1, ts: [1], value: [1] } },
 };
 
 export interface ConnectionHarness {

@@ -1,10 +1,11 @@
 import type { WireHello, WireMetric, WireReset, WireSnapshot } from '@/lib/sse/payloads';
 import { encodeComment, encodeEvent, encodeJsonEvent, encodeRetry } from '@/lib/sse/wire';
 import type { FakeClock } from './fake-clock';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /**
  * Test-only: the server side of the wire contract (docs/protocol.md), small enough to read, on
- * the fake clock: one feed (`cpu`), a log per epoch, resume from a cursor or a reset, heartbeat
+ * the fake clock: one feed (`FEED`), a log per epoch, resume from a cursor or a reset, heartbeat
  * comments, `GET /api/snapshot`, and a session that can be revoked and signed in again
  * (`POST /api/auth/refresh` renews it while it is valid). Its `fetch` is what a real
  * `ConnectionManager` and snapshot loader are given, so tests drive the real client code.
@@ -13,7 +14,7 @@ import type { FakeClock } from './fake-clock';
  * restarts, as a real clock's would.
  */
 
-export const FEED = 'cpu';
+export const FEED = FEED_A;
 
 interface Connection {
   readonly owner: string;

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { canRead, partitionFeeds, PUBLIC_PRINCIPAL, type Principal } from './principal';
 import { clearSessionCookie, readCookie, serializeSessionCookie, sessionCookieOf } from './session-cookie';
+import { FEED_A, FEED_B } from '@/lib/testing/catalogue';
 
-const viewer: Principal = { ...PUBLIC_PRINCIPAL, kind: 'user', id: 'viewer', feeds: ['rps', 'error_rate'] };
+const viewer: Principal = { ...PUBLIC_PRINCIPAL, kind: 'user', id: 'scoped-user', feeds: [FEED_B] };
 
 describe('principal scopes', () => {
   it('reads only feeds in scope; `all` reads everything', () => {
-    expect(canRead(viewer, 'rps')).toBe(true);
-    expect(canRead(viewer, 'cpu')).toBe(false);
-    expect(canRead(PUBLIC_PRINCIPAL, 'cpu')).toBe(true);
-    expect(partitionFeeds(viewer, ['cpu', 'rps', 'memory'])).toEqual({
-      readable: ['rps'],
-      forbidden: ['cpu', 'memory'],
+    expect(canRead(viewer, FEED_B)).toBe(true);
+    expect(canRead(viewer, FEED_A)).toBe(false);
+    expect(canRead(PUBLIC_PRINCIPAL, FEED_A)).toBe(true);
+    expect(partitionFeeds(viewer, [FEED_A, FEED_B])).toEqual({
+      readable: [FEED_B],
+      forbidden: [FEED_A],
     });
   });
 });

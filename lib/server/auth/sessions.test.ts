@@ -5,14 +5,15 @@ import { Revocations } from './revocations';
 import { SESSION_COOKIE } from './session-cookie';
 import { createSessionService } from './sessions';
 import type { UserDirectory } from './user-directory';
+import { FEED_B } from '@/lib/testing/catalogue';
 
 const SECRET = 'unit-test-secret-Xq3vN8pL2mK7wR4tY9bZ';
 const users: Pick<UserDirectory, 'lookup'> = {
   lookup: (id) =>
-    id === 'ops'
-      ? { id, name: 'Ops', feeds: 'all' }
-      : id === 'viewer'
-        ? { id, name: 'Viewer', feeds: ['rps'] }
+    id === 'all-feeds-user'
+      ? { id, name: 'All feeds', feeds: 'all' }
+      : id === 'scoped-user'
+        ? { id, name: 'Scoped', feeds: [FEED_B] }
         : undefined,
 };
 const prod = { devServer: false };
@@ -46,17 +47,17 @@ function setup(env: Record<string, string> = {}) {
 describe('sessions', () => {
   it('a fresh session authenticates as its user with the current scope', async () => {
     const { sessions, auth, cookie } = setup();
-    const { token } = await sessions.issue('viewer');
+    const { token } = await sessions.issue('scoped-user');
     const result = await auth.authenticate(cookie(token));
     expect(result).toEqual({
       ok: true,
-      principal: expect.objectContaining({ kind: 'user', id: 'viewer', feeds: ['rps'], shared: false }),
+      principal: expect.objectContaining({ kind: 'user', id: 'scoped-user', feeds: [FEED_B], shared: false }),
     });
   });
 
   it('denies a missing, tampered, expired or foreign-secret session with distinct reasons', async () => {
     const { sessions, auth, cookie, clock } = setup();
-    const { token } = await sessions.issue('ops');
+    const { token } = await sessions.issue('all-feeds-user');
     expect(await auth.authenticate(new Headers())).toEqual({ ok: false, reason: 'session_missing' });
     const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
     expect(await auth.authenticate(cookie(tampered))).toEqual({ ok: false, reason: 'session_invalid' });
@@ -68,7 +69,7 @@ describe('sessions', () => {
 
   it('renews within the grace after expiry, keeping the session id; not after', async () => {
     const { sessions, auth, cookie, clock, renewed } = setup();
-    const first = await sessions.issue('ops');
+    const first = await sessions.issue('all-feeds-user');
     clock.advance(70_000); // expired 10 s ago, grace 30 s
     const next = await renewed(first.token);
     expect(next.sessionId).toBe(first.sessionId);
@@ -79,7 +80,7 @@ describe('sessions', () => {
 
   it('rotates: the replaced token works for the grace only, and cannot be renewed after it', async () => {
     const { sessions, auth, cookie, clock, renewed } = setup();
-    const first = await sessions.issue('ops');
+    const first = await sessions.issue('all-feeds-user');
     clock.advance(10_000);
     const second = await renewed(first.token);
     expect(second.token).not.toBe(first.token);
@@ -94,7 +95,7 @@ describe('sessions', () => {
   it('has an absolute lifetime that no renewal extends', async () => {
     const { sessions, auth, cookie, clock, renewed } = setup();
     const start = clock.now();
-    let token = (await sessions.issue('ops')).token;
+    let token = (await sessions.issue('all-feeds-user')).token;
     // Renew every 50 s: tokens live 60 s, but none past start + 300 s.
     for (let i = 0; i < 5; i++) {
       clock.advance(50_000);
@@ -110,7 +111,7 @@ describe('sessions', () => {
   it('a signed-out session is denied and cannot be renewed, whichever of its tokens is shown', async () => {
     const { sessions, auth, cookie, clock, renewed, revocations } = setup();
     const start = clock.now();
-    const first = await sessions.issue('ops');
+    const first = await sessions.issue('all-feeds-user');
     const second = await renewed(first.token);
     expect(await sessions.end(second.token)).toBe(first.sessionId);
     for (const { token } of [first, second]) {

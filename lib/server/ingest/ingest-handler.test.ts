@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FEED_NAMES, type FeedName } from '@/lib/metrics/feeds';
+import { FEED_NAMES, FEEDS, type FeedName } from '@/lib/metrics/feeds';
 import type { BusEvent } from '../bus';
 import { parseEnv } from '../env';
 import { RateLimiter } from '../limits/rate-limiter';
 import { MemoryBus } from '../memory-bus';
 import { handleIngest, type IngestRuntime } from './ingest-handler';
+import { FEED_A, FEED_B } from '@/lib/testing/catalogue';
 
 /** The whole ingest answer table, against a memory bus in this process. */
 
@@ -40,29 +41,36 @@ function setup(env: Record<string, string> = {}, limiter = { capacity: 1000, per
   return { bus, runtime, delivered, post };
 }
 
-const cpu = (value: number, ts?: number) => ({ feed: 'cpu', value, ...(ts === undefined ? {} : { ts }) });
+const A = FEEDS.find((feed) => feed.name === FEED_A)!;
+const B = FEEDS.find((feed) => feed.name === FEED_B)!;
+/** A point of feed A, `offset` above its minimum (so every offset used here is in its range). */
+const point = (offset: number, ts?: number) => ({
+  feed: FEED_A,
+  value: A.min + offset,
+  ...(ts === undefined ? {} : { ts }),
+});
 
 describe('POST /api/ingest', () => {
   it('applies a batch and delivers it with the next seqs of each feed', async () => {
     const { post, delivered } = setup();
-    expect((await post({ points: [cpu(1), cpu(2), { feed: 'memory', value: 512 }] })).json).toEqual({
+    expect((await post({ points: [point(1), point(2), { feed: FEED_B, value: B.min }] })).json).toEqual({
       accepted: 3,
       duplicate: 0,
     });
-    expect((await post({ points: [cpu(3)] })).status).toBe(200);
+    expect((await post({ points: [point(3)] })).status).toBe(200);
     expect(delivered.map((e) => `${e.event.feed}:${e.event.seq}=${e.event.value}`)).toEqual([
-      'cpu:1=1',
-      'cpu:2=2',
-      'memory:1=512',
-      'cpu:3=3',
+      `${FEED_A}:1=${A.min + 1}`,
+      `${FEED_A}:2=${A.min + 2}`,
+      `${FEED_B}:1=${B.min}`,
+      `${FEED_A}:3=${A.min + 3}`,
     ]);
   });
 
   it('rounds values to the feed decimals and gives points without ts the server time', async () => {
     const { post, delivered } = setup();
     const before = Date.now();
-    await post({ points: [cpu(42.16)] });
-    expect(delivered[0]!.event.value).toBe(42.2);
+    await post({ points: [point(1.23456)] });
+    expect(delivered[0]!.event.value).toBe(Number((A.min + 1.23456).toFixed(A.decimals)));
     expect(delivered[0]!.event.ts).toBeGreaterThanOrEqual(before);
   });
 
@@ -79,25 +87,25 @@ describe('POST /api/ingest', () => {
     const { post } = setup();
     const get = await post(null, {}, 'GET');
     expect([get.status, get.headers.Allow]).toEqual([405, 'POST']);
-    const none = await post({ points: [cpu(1)] }, { Authorization: '' });
+    const none = await post({ points: [point(1)] }, { Authorization: '' });
     expect([none.status, none.headers['WWW-Authenticate']]).toEqual([401, 'Bearer realm="ingest"']);
-    expect((await post({ points: [cpu(1)] }, { Authorization: 'Basic abc' })).status).toBe(401);
-    expect((await post({ points: [cpu(1)] }, { Authorization: `Bearer ${TOKEN}x` })).status).toBe(403);
+    expect((await post({ points: [point(1)] }, { Authorization: 'Basic abc' })).status).toBe(401);
+    expect((await post({ points: [point(1)] }, { Authorization: `Bearer ${TOKEN}x` })).status).toBe(403);
   });
 
   it('answers 415 to a body that is not JSON by its type, and 413 past the size limit', async () => {
     const { post, delivered } = setup({ INGEST_MAX_BODY_BYTES: '100' });
-    expect((await post({ points: [cpu(1)] }, { 'Content-Type': 'text/plain' })).status).toBe(415);
-    const big = await post({ points: Array.from({ length: 20 }, () => cpu(1)) });
+    expect((await post({ points: [point(1)] }, { 'Content-Type': 'text/plain' })).status).toBe(415);
+    const big = await post({ points: Array.from({ length: 20 }, () => point(1)) });
     expect([big.status, big.json.error.code]).toEqual([413, 'body_too_large']);
     expect(delivered).toEqual([]);
   });
 
   it('answers 429 with Retry-After once the client has spent its budget', async () => {
     const { post } = setup({}, { capacity: 2, perSecond: 1 });
-    expect((await post({ points: [cpu(1)] })).status).toBe(200);
-    expect((await post({ points: [cpu(1)] })).status).toBe(200);
-    const refused = await post({ points: [cpu(1)] });
+    expect((await post({ points: [point(1)] })).status).toBe(200);
+    expect((await post({ points: [point(1)] })).status).toBe(200);
+    const refused = await post({ points: [point(1)] });
     expect([refused.status, refused.json.error.code, refused.headers['Retry-After']]).toEqual([
       429,
       'rate_limited',
@@ -110,14 +118,14 @@ describe('POST /api/ingest', () => {
     const now = Date.now();
     const answer = await post({
       points: [
-        cpu(1),
+        point(1),
         { feed: 'disk', value: 1 },
-        cpu(101),
-        { feed: 'cpu', value: '1' },
-        cpu(1, now - 3_600_000),
-        cpu(1, now + 3_600_000),
-        { feed: 'cpu', value: 1, timestamp: now },
-        cpu(1, 1.5),
+        point(A.max - A.min + 1),
+        { feed: FEED_A, value: '1' },
+        point(1, now - 3_600_000),
+        point(1, now + 3_600_000),
+        { feed: FEED_A, value: 1, timestamp: now },
+        point(1, 1.5),
       ],
     });
     expect(answer.status).toBe(400);
@@ -126,7 +134,7 @@ describe('POST /api/ingest', () => {
     const reasons = answer.json.error.points;
     expect(reasons.map((p) => p.index)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(reasons[0]!.reason).toMatch(/feed "disk" is not in the catalogue/);
-    expect(reasons[1]!.reason).toMatch(/outside cpu's range 0..100/);
+    expect(reasons[1]!.reason).toContain(`outside ${FEED_A}'s range ${A.min}..${A.max}`);
     expect(reasons[2]!.reason).toMatch(/^value: /);
     expect(reasons[3]!.reason).toMatch(/behind the server's clock/);
     expect(reasons[4]!.reason).toMatch(/ahead of the server's clock/);
@@ -138,13 +146,15 @@ describe('POST /api/ingest', () => {
   it('refuses a point older than its feed newest, and keeps times non-decreasing within a batch', async () => {
     const { post, delivered } = setup();
     const now = Date.now();
-    expect((await post({ points: [cpu(1, now - 1000)] })).status).toBe(200);
-    const late = await post({ points: [{ feed: 'memory', value: 300 }, cpu(2, now - 2000)] });
+    expect((await post({ points: [point(1, now - 1000)] })).status).toBe(200);
+    const late = await post({ points: [{ feed: FEED_B, value: B.min }, point(2, now - 2000)] });
     expect(late.status).toBe(400);
-    expect(late.json.error.points).toEqual([{ index: 1, reason: expect.stringMatching(/older than cpu's newest/) }]);
-    const unordered = await post({ points: [cpu(2, now - 500), cpu(3, now - 900)] });
+    expect(late.json.error.points).toEqual([
+      { index: 1, reason: expect.stringContaining(`older than ${FEED_A}'s newest`) },
+    ]);
+    const unordered = await post({ points: [point(2, now - 500), point(3, now - 900)] });
     expect(unordered.json.error.points).toEqual([
-      { index: 1, reason: expect.stringMatching(/older than cpu's newest/) },
+      { index: 1, reason: expect.stringContaining(`older than ${FEED_A}'s newest`) },
     ]);
     expect(delivered).toHaveLength(1);
   });
@@ -154,14 +164,14 @@ describe('POST /api/ingest', () => {
     expect((await post('{"points": [')).json.error.code).toBe('invalid_json');
     expect((await post({ point: [] })).json.error.code).toBe('invalid_body');
     expect((await post({ points: [] })).json.error.code).toBe('invalid_body');
-    expect((await post({ points: [cpu(1)] }, { 'Idempotency-Key': '' })).json.error.code).toBe(
+    expect((await post({ points: [point(1)] }, { 'Idempotency-Key': '' })).json.error.code).toBe(
       'invalid_idempotency_key',
     );
   });
 
   it('applies a keyed batch once: a retry gets the first answer with the duplicate counted, another body 422', async () => {
     const { post, delivered } = setup();
-    const body = JSON.stringify({ points: [cpu(1), cpu(2)] });
+    const body = JSON.stringify({ points: [point(1), point(2)] });
     const first = await post(body, { 'Idempotency-Key': '"batch-1"' });
     expect(first.json).toEqual({ accepted: 2, duplicate: 0 });
     const retry = await post(body, { 'Idempotency-Key': 'batch-1' });
@@ -170,7 +180,7 @@ describe('POST /api/ingest', () => {
       { accepted: 2, duplicate: 2 },
       'true',
     ]);
-    const other = await post({ points: [cpu(3)] }, { 'Idempotency-Key': 'batch-1' });
+    const other = await post({ points: [point(3)] }, { 'Idempotency-Key': 'batch-1' });
     expect([other.status, other.json.error.code]).toEqual([422, 'idempotency_key_reused']);
     expect(delivered.map((e) => e.event.seq)).toEqual([1, 2]);
   });
@@ -180,7 +190,7 @@ describe('POST /api/ingest', () => {
     const request = new Request('http://test/api/ingest', {
       method: 'POST',
       headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ points: [cpu(1)] }),
+      body: JSON.stringify({ points: [point(1)] }),
     });
     const answer = await handleIngest(request, { ...runtime, draining: true });
     expect([answer.status, answer.headers.Connection]).toEqual([503, 'close']);

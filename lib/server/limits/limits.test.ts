@@ -8,7 +8,7 @@ import { RateLimiter } from './rate-limiter';
 const visitor = (sessionId: string, shared = true): Principal => ({
   ...PUBLIC_PRINCIPAL,
   kind: 'user',
-  id: 'ops',
+  id: 'some-user',
   shared,
   sessionId,
 });
@@ -18,7 +18,7 @@ describe('client keys', () => {
     expect(clientKeys(visitor('s1'), '10.0.0.1')).toEqual({ client: 'session:s1', user: null, ip: 'ip:10.0.0.1' });
     expect(clientKeys(visitor('s1', false), '10.0.0.1')).toEqual({
       client: 'session:s1',
-      user: 'user:ops',
+      user: 'user:some-user',
       ip: 'ip:10.0.0.1',
     });
     expect(clientKeys(PUBLIC_PRINCIPAL, '10.0.0.1')).toEqual({ client: 'ip:10.0.0.1', user: null, ip: null });

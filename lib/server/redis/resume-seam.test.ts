@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch, BusEvent } from '../bus';
 import { createResumeSeam } from './resume-seam';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 const event = (id: string, seq: number): BusEvent => ({
   cursor: `ep.${id}`,
-  event: { feed: 'cpu', seq, ts: seq, value: seq },
+  event: { feed: FEED_A, seq, ts: seq, value: seq },
 });
 const batch = (...seqs: number[]): Batch => seqs.map((seq) => event(`100-${seq}`, seq));
 

@@ -4,6 +4,7 @@ import type { Sample } from '../bus';
 import { MemoryBus } from '../memory-bus';
 import type { MetricsSource } from './metrics-source';
 import { ALWAYS_LEADER, produceWhileLeader, type Leadership } from './produce-while-leader';
+import { FEED_A, FEED_B } from '@/lib/testing/catalogue';
 
 /** A lease the test flips by hand. */
 function manualLease(): Leadership & { set(leader: boolean): void } {
@@ -42,17 +43,17 @@ function fakeSource(history: Sample[] = []): MetricsSource & { resumed: unknown[
 }
 
 const bus = () => new MemoryBus({ capacity: 1000, snapshotWindowMs: 60_000, epoch: 'ep' });
-const at = (ts: number, feed: FeedName = 'cpu'): Sample => ({ feed, value: ts % 100, ts });
+const at = (ts: number, feed: FeedName = FEED_A): Sample => ({ feed, value: ts % 100, ts });
 
 describe('produceWhileLeader', () => {
   it('loads the history into an empty log, then starts (the memory bus: always the leader)', async () => {
     const b = bus();
-    const source = fakeSource([at(3), at(1, 'rps'), at(2)]);
+    const source = fakeSource([at(3), at(1, FEED_B), at(2)]);
     produceWhileLeader(source, ALWAYS_LEADER, b, { historyMs: 60_000, name: 'test' });
     await vi.waitFor(() => expect(source.running).toBe(true));
     const events = (await b.recent(10)).map((e) => e.event);
     // Published oldest first, so every feed's times go forward.
-    expect(events.map((e) => `${e.feed}@${e.ts}`)).toEqual(['rps@1', 'cpu@2', 'cpu@3']);
+    expect(events.map((e) => `${e.feed}@${e.ts}`)).toEqual([`${FEED_B}@1`, `${FEED_A}@2`, `${FEED_A}@3`]);
     expect(source.resumed).toEqual([]);
   });
 
@@ -74,11 +75,11 @@ describe('produceWhileLeader', () => {
 
   it('continues a log that has events: no history, the newest values handed to the source', async () => {
     const b = bus();
-    b.append([at(50), at(70, 'memory')]);
+    b.append([at(50), at(70, FEED_B)]);
     const source = fakeSource([at(1)]);
     produceWhileLeader(source, ALWAYS_LEADER, b, { historyMs: 60_000, name: 'test' });
     await vi.waitFor(() => expect(source.running).toBe(true));
-    expect(source.resumed).toEqual([{ cpu: 50, memory: 70 }]);
+    expect(source.resumed).toEqual([{ [FEED_A]: 50, [FEED_B]: 70 }]);
     expect(await b.recent(10)).toHaveLength(2);
   });
 

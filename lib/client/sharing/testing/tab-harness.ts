@@ -4,6 +4,7 @@ import type { SharedStatus, StreamItem } from '../protocol';
 import { createTabSharing } from '../tab-sharing';
 import type { FollowerMessage, RoleChange, TabSharing, TabSharingOptions } from '../types';
 import { createFakeBrowser, type FakeTab, type FakeTabOptions } from './fake-browser';
+import { FEED_A } from '@/lib/testing/catalogue';
 
 /**
  * Test-only: a fake server, a one-feed model of the store's merge, and a simplified wiring of
@@ -14,7 +15,7 @@ import { createFakeBrowser, type FakeTab, type FakeTabOptions } from './fake-bro
  * lib/live/tabs.property.test.ts.
  */
 
-const FEED = 'cpu';
+const FEED = FEED_A;
 
 /** The server: one log per epoch; a connection replays after its cursor, or resets. */
 export function createFakeServer() {
