@@ -31,8 +31,11 @@ if (!hasFirefox) {
   console.warn(message);
 }
 
-/** The specs whose subject differs between engines: network drops, tab sharing, page lifecycle. */
-const BOTH_ENGINES = ['**/drop-*.spec.ts', '**/tabs-*.spec.ts', '**/lifecycle-*.spec.ts'];
+/**
+ * The specs whose subject differs between engines: network drops, tab sharing, page lifecycle,
+ * and the native EventSource against a scripted stream.
+ */
+const BOTH_ENGINES = ['**/drop-*.spec.ts', '**/tabs-*.spec.ts', '**/lifecycle-*.spec.ts', '**/scripted-sse.spec.ts'];
 
 export default defineConfig({
   testDir: 'e2e',
