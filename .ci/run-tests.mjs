@@ -103,7 +103,10 @@ function printSkips(report) {
     for (const spec of suite.specs ?? [])
       for (const t of spec.tests ?? [])
         if (t.status === 'skipped' || t.results?.every((r) => r.status === 'skipped')) {
-          const reason = t.annotations?.find((a) => a.type === 'skip')?.description ?? 'no reason given';
+          const note = t.annotations?.find((a) => a.type === 'skip' || a.type === 'fixme');
+          const reason = note
+            ? `${note.type === 'fixme' ? 'known failure, to fix: ' : ''}${note.description ?? 'no reason given'}`
+            : 'no reason given';
           skips.push(`  [${t.projectName}] ${[...titles, spec.title].filter(Boolean).join(' › ')}: ${reason}`);
         }
   };
