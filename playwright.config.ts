@@ -6,8 +6,13 @@ import { defineConfig, devices } from '@playwright/test';
  * No `webServer`: every test starts its own server (and chaos proxy) through the fixtures in
  * e2e/fixtures, because restart tests must be able to kill and restart it.
  *
- * Browser: the system Chromium when there is one (CHROMIUM_PATH, else /usr/bin/chromium),
- * otherwise Playwright's own (`npx playwright install chromium` on a laptop).
+ * Browsers: the system Chromium when there is one (CHROMIUM_PATH, else /usr/bin/chromium),
+ * otherwise Playwright's own (`npx playwright install chromium` on a laptop). The drop, tab-sharing
+ * and lifecycle specs also run in Firefox ESR (FIREFOX_PATH, else /usr/bin/firefox-esr), driven
+ * over WebDriver BiDi: those engines differ on exactly what they test (back/forward cache,
+ * freezing, background tabs). No Firefox there: that project is left out with a printed warning
+ * locally, and CI (which installs firefox-esr) fails instead. e2e/README.md "Browsers" says why
+ * Playwright is pinned where it is.
  */
 
 const systemChromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -17,6 +22,20 @@ if (!executablePath) {
     `[playwright] no Chromium at ${systemChromium}: using Playwright's own browser (install it with \`npx playwright install chromium\`, or set CHROMIUM_PATH).`,
   );
 }
+
+const systemFirefox = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+const hasFirefox = existsSync(systemFirefox);
+if (!hasFirefox) {
+  const message = `[playwright] no Firefox at ${systemFirefox}: the firefox project is not run (install firefox-esr, or set FIREFOX_PATH).`;
+  if (process.env.CI) throw new Error(message);
+  console.warn(message);
+}
+
+/**
+ * The specs whose subject differs between engines: network drops, tab sharing, page lifecycle,
+ * and the native EventSource against a scripted stream.
+ */
+const BOTH_ENGINES = ['**/drop-*.spec.ts', '**/tabs-*.spec.ts', '**/lifecycle-*.spec.ts', '**/scripted-sse.spec.ts'];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -56,5 +75,26 @@ export default defineConfig({
         },
       },
     },
+    ...(hasFirefox
+      ? [
+          {
+            name: 'firefox',
+            testMatch: BOTH_ENGINES,
+            use: {
+              // The real Firefox's user agent, not the device list's: the engine is what is tested.
+              viewport: devices['Desktop Firefox'].viewport,
+              // No locale override: this Firefox ESR does not know the BiDi command for it, and the
+              // suite reads no locale-dependent text.
+              locale: '',
+              // Firefox over WebDriver BiDi, which a stock (Debian) Firefox speaks; Playwright's
+              // `firefox` needs its own patched build. The private name is how this Playwright
+              // version selects it (`firefox` + channel `moz-firefox` in later ones).
+              browserName: '_bidiFirefox' as 'firefox',
+              channel: 'moz-firefox',
+              launchOptions: { executablePath: systemFirefox },
+            },
+          },
+        ]
+      : []),
   ],
 });

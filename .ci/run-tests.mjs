@@ -49,6 +49,9 @@ const readJson = (file) => {
 /**
  * @typedef {{ passed: number, failed: number, skipped: number, note?: string }} Counts
  * @typedef {{ name: string, needsBuild: boolean, run(): Counts }} Step
+ * @typedef {{ status?: string, projectName: string, annotations?: { type: string, description?: string }[], results?: { status: string }[] }} PlaywrightTest
+ * @typedef {{ title: string, suites?: PlaywrightSuite[], specs?: { title: string, tests?: PlaywrightTest[] }[] }} PlaywrightSuite
+ * @typedef {{ suites?: PlaywrightSuite[] }} PlaywrightReport
  */
 
 /**
@@ -121,13 +124,42 @@ const STEPS = [
       const out = `${TMP}/e2e.json`;
       rmSync(out, { force: true });
       const code = sh(bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
-      const stats = readJson(out)?.stats;
+      const report = readJson(out);
+      const stats = report?.stats;
       if (!stats) return { passed: 0, failed: 1, skipped: 0, note: `no report (exit ${code})` };
+      printSkips(report);
       const failed = stats.unexpected + (code !== 0 && stats.unexpected === 0 ? 1 : 0);
       return { passed: stats.expected + stats.flaky, failed, skipped: stats.skipped };
     },
   },
 ];
+
+/**
+ * Every skipped Playwright test with its project and reason: a skip is never silent.
+ * @param {PlaywrightReport} report
+ */
+function printSkips(report) {
+  /** @type {string[]} */
+  const skips = [];
+  /**
+   * @param {PlaywrightSuite} suite
+   * @param {string[]} titles
+   */
+  const walk = (suite, titles) => {
+    for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === 'skipped' || t.results?.every((r) => r.status === 'skipped')) {
+          const note = t.annotations?.find((a) => a.type === 'skip' || a.type === 'fixme');
+          const reason = note
+            ? `${note.type === 'fixme' ? 'known failure, to fix: ' : ''}${note.description ?? 'no reason given'}`
+            : 'no reason given';
+          skips.push(`  [${t.projectName}] ${[...titles, spec.title].filter(Boolean).join(' › ')}: ${reason}`);
+        }
+  };
+  for (const suite of report.suites ?? []) walk(suite, [suite.title]);
+  if (skips.length) console.log(`\nSkipped e2e tests (${skips.length}):\n${skips.join('\n')}`);
+}
 
 /**
  * @param {string} command

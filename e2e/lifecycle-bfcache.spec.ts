@@ -8,7 +8,8 @@ import { expectContinuousSince, ledger, serverStreams } from './tab-helpers';
  * (`pageshow` persisted), it is live again from its cursor: no gap, no duplicate.
  *
  * Playwright launches Chromium with `--disable-back-forward-cache`; this file takes it out.
- * CDP `Page.backForwardCacheNotUsed` says why a page was not cached, and the spec prints it.
+ * CDP `Page.backForwardCacheNotUsed` says why a page was not cached, and the spec prints it
+ * (Chromium only; Firefox caches by default and has no such report).
  */
 
 const test = kit.extend({
@@ -27,12 +28,23 @@ test('restored from the back/forward cache: stream closed while away, live again
   context,
   page,
   server,
+  browserName,
 }) => {
+  // Measured with Firefox ESR 140 (headless, over WebDriver BiDi): back to the dashboard, no
+  // `pageshow` with persisted came within 20 s. Whether Firefox keeps such a page out of its
+  // cache (no-store, an open stream, the BiDi session) or the page was reloaded is not known yet.
+  test.fixme(
+    browserName !== 'chromium',
+    'Firefox ESR 140 did not restore the dashboard from the back/forward cache (no persisted pageshow); cause not yet found',
+  );
   await recordLifecycle(page);
-  const { cdp } = await lifecycleControl(context, page);
+  // Why a page was not cached is Chromium's to say (CDP); in Firefox the `pageshow` check alone decides.
   const notCached: unknown[] = [];
-  cdp.on('Page.backForwardCacheNotUsed', (event) => notCached.push(event));
-  await cdp.send('Page.enable');
+  if (browserName === 'chromium') {
+    const { cdp } = await lifecycleControl(context, page);
+    cdp.on('Page.backForwardCacheNotUsed', (event) => notCached.push(event));
+    await cdp.send('Page.enable');
+  }
 
   await page.goto('/');
   await expect(badge(page)).toHaveAttribute('data-state', 'live');
