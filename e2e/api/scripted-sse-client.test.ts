@@ -18,6 +18,7 @@ import {
   type LineEnd,
   type ScriptedSse,
 } from '../kit/scripted-sse';
+import { FIRST_FEED } from '../fixtures/test-config';
 
 /**
  * This app's SSE client (lib/client: fetch + eventsource-parser in sse-transport.ts, the
@@ -201,7 +202,7 @@ describe('scripted SSE against lib/client', () => {
         data: JSON.stringify({
           epoch: 'e1',
           heartbeatMs: 60_000,
-          feeds: ['cpu'],
+          feeds: [FIRST_FEED],
           resumed,
           replayed: 0,
           bus: 'memory',
@@ -210,7 +211,7 @@ describe('scripted SSE against lib/client', () => {
       });
     const metric = (seq: number, eol: LineEnd = '\n', terminated = true) =>
       frame(
-        { event: 'metric', id: `e1.${seq}`, data: JSON.stringify({ feed: 'cpu', seq, ts: seq * 1000, value: seq }) },
+        { event: 'metric', id: `e1.${seq}`, data: JSON.stringify({ feed: FIRST_FEED, seq, ts: seq * 1000, value: seq }) },
         { eol, terminated },
       );
     sse.answer({
