@@ -211,7 +211,11 @@ describe('scripted SSE against lib/client', () => {
       });
     const metric = (seq: number, eol: LineEnd = '\n', terminated = true) =>
       frame(
-        { event: 'metric', id: `e1.${seq}`, data: JSON.stringify({ feed: FIRST_FEED, seq, ts: seq * 1000, value: seq }) },
+        {
+          event: 'metric',
+          id: `e1.${seq}`,
+          data: JSON.stringify({ feed: FIRST_FEED, seq, ts: seq * 1000, value: seq }),
+        },
         { eol, terminated },
       );
     sse.answer({
