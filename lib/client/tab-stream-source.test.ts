@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LifecycleSignal } from './lifecycle-signals';
-import type { OwnStream, SharedStreamListener } from './stream-source';
+import type { OwnStream } from './stream-source';
 import { createTabStreamSource } from './tab-stream-source';
 import { createFakeEnv } from './testing/fake-env';
+import { roleListener } from './testing/role-listener';
 
 /** One tab, its own stream: the lifecycle stops and restarts it, as the shared source does for a solo tab. */
 
@@ -21,19 +22,7 @@ function fakeStreams() {
   return { made, create };
 }
 
-const listener = (roles: string[]): SharedStreamListener => ({
-  resumeCursor: () => null,
-  flush: () => {},
-  onHello: () => {},
-  onMetric: () => {},
-  onReset: () => {},
-  onStatus: () => {},
-  onRecovered: () => {},
-  onProtocolError: () => {},
-  onSnapshot: () => {},
-  onClockOffset: () => {},
-  onSharing: (change) => void roles.push(change.role),
-});
+const listener = roleListener;
 
 describe('createTabStreamSource', () => {
   it('says solo, runs one stream, and passes reconnects and checks to it', () => {

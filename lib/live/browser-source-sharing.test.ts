@@ -1,6 +1,6 @@
 import { afterEach, expect, it, vi } from 'vitest';
-import type { SharedStreamListener } from '@/lib/client/stream-source';
 import { createFakeEnv, settle } from '@/lib/client/testing/fake-env';
+import { roleListener } from '@/lib/client/testing/role-listener';
 import { createBrowserSource } from './browser-live';
 
 /**
@@ -32,19 +32,7 @@ it("with sharing 'tabs' opens a BroadcastChannel and asks for a Web Lock", async
     watchLifecycle: () => () => {},
   });
   const roles: string[] = [];
-  const listener = {
-    resumeCursor: () => null,
-    flush: () => {},
-    onHello: () => {},
-    onMetric: () => {},
-    onReset: () => {},
-    onStatus: () => {},
-    onRecovered: () => {},
-    onProtocolError: () => {},
-    onSnapshot: () => {},
-    onClockOffset: () => {},
-    onSharing: (change) => roles.push(change.role),
-  } satisfies SharedStreamListener;
+  const listener = roleListener(roles);
 
   source.start(listener);
   await settle();

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SharedStreamListener } from '@/lib/client/stream-source';
 import { createFakeEnv, settle } from '@/lib/client/testing/fake-env';
+import { roleListener } from '@/lib/client/testing/role-listener';
 import { createBrowserSource } from './browser-live';
 
 /**
@@ -12,20 +13,7 @@ import { createBrowserSource } from './browser-live';
 
 function fakeListener(): SharedStreamListener & { roles: string[] } {
   const roles: string[] = [];
-  return {
-    roles,
-    resumeCursor: () => null,
-    flush: () => {},
-    onHello: () => {},
-    onMetric: () => {},
-    onReset: () => {},
-    onStatus: () => {},
-    onRecovered: () => {},
-    onProtocolError: () => {},
-    onSnapshot: () => {},
-    onClockOffset: () => {},
-    onSharing: (change) => roles.push(change.role),
-  };
+  return { ...roleListener(roles), roles };
 }
 
 describe('createBrowserSource', () => {
