@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { pacedSubscribe } from './paced-subscribe';
+import { pacedSubscribe, pacedView } from './paced-subscribe';
 
 /** A tiny store: `change()` tells every subscriber. */
 function source() {
@@ -69,5 +69,54 @@ describe('pacedSubscribe, several listeners', () => {
     expect(store.size).toBe(1);
     unsubscribeB();
     expect(store.size).toBe(1);
+  });
+});
+
+describe('pacedView', () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  /** A store with a number as its state. */
+  function counterStore() {
+    const inner = source();
+    let state = 0;
+    return {
+      getState: () => state,
+      subscribe: inner.subscribe,
+      set(value: number) {
+        state = value;
+        inner.change();
+      },
+    };
+  }
+
+  it('shows the state of the last notification to every reader, until the next one', () => {
+    const store = counterStore();
+    const view = pacedView(store, 250);
+    const heard: number[] = [];
+    view.subscribe(() => heard.push(view.getState()));
+    store.set(1);
+    vi.advanceTimersByTime(0);
+    expect(heard).toEqual([1]);
+    store.set(2);
+    store.set(3);
+    // A reader that renders for another reason meanwhile sees what the others show, not 3.
+    expect(view.getState()).toBe(1);
+    vi.advanceTimersByTime(250);
+    expect(heard).toEqual([1, 3]);
+    expect(view.getState()).toBe(3);
+  });
+
+  it('takes a fresh picture when the first reader subscribes', () => {
+    const store = counterStore();
+    const view = pacedView(store, 250);
+    store.set(5);
+    const unsubscribe = view.subscribe(() => {});
+    expect(view.getState()).toBe(5);
+    unsubscribe();
+    store.set(6);
+    expect(view.getState()).toBe(5);
+    view.subscribe(() => {});
+    expect(view.getState()).toBe(6);
   });
 });

@@ -29,7 +29,13 @@ type Subscribe = (listener: () => void) => () => void;
  * render from the same commit, and the page never shows two states at once. One subscription to
  * the store while anyone listens.
  */
-export function pacedSubscribe(subscribe: Subscribe, everyMs = DISPLAY_EVERY_MS, clock = browserClock): Subscribe {
+export function pacedSubscribe(
+  subscribe: Subscribe,
+  everyMs = DISPLAY_EVERY_MS,
+  clock = browserClock,
+  /** Runs just before the listeners are told (a view takes its picture of the state). */
+  beforeNotify: () => void = () => {},
+): Subscribe {
   const listeners = new Set<() => void>();
   let unsubscribe: (() => void) | null = null;
   let timer: unknown = null;
@@ -38,6 +44,7 @@ export function pacedSubscribe(subscribe: Subscribe, everyMs = DISPLAY_EVERY_MS,
   const notify = () => {
     timer = null;
     last = clock.now();
+    beforeNotify();
     [...listeners].forEach((listener) => listener());
   };
   const changed = () => {
@@ -55,5 +62,39 @@ export function pacedSubscribe(subscribe: Subscribe, everyMs = DISPLAY_EVERY_MS,
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
     };
+  };
+}
+
+/** A store as the eye sees it: the state as of the last paced notification. */
+export interface PacedView<S> {
+  /**
+   * The state every component renders from, whatever made it render: one that re-renders for
+   * another reason (a clock, a status change) must not show a newer commit than its neighbours.
+   */
+  getState: () => S;
+  subscribe: Subscribe;
+}
+
+/** Wraps a store (zustand's `StoreApi` fits) in a paced view (default `DISPLAY_EVERY_MS`). */
+export function pacedView<S>(
+  store: { getState: () => S; subscribe: Subscribe },
+  everyMs = DISPLAY_EVERY_MS,
+  clock = browserClock,
+): PacedView<S> {
+  let shown = store.getState();
+  let listening = 0;
+  const paced = pacedSubscribe(store.subscribe, everyMs, clock, () => (shown = store.getState()));
+  return {
+    getState: () => shown,
+    subscribe(listener) {
+      // Nobody was watching: the picture may be old, and nobody has seen it yet.
+      if (listening === 0) shown = store.getState();
+      listening += 1;
+      const unsubscribe = paced(listener);
+      return () => {
+        listening -= 1;
+        unsubscribe();
+      };
+    },
   };
 }

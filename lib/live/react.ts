@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useSyncExternalStore } from 're
 import { useStore, type StoreApi } from 'zustand';
 import type { MetricsState } from '@/lib/store/metrics-state';
 import type { Live } from './live';
-import { pacedSubscribe } from './paced-subscribe';
+import { pacedView, type PacedView } from './paced-subscribe';
 import type { LiveStatusState } from './status-store';
 
 /**
@@ -19,24 +19,26 @@ export function useLive(): Live {
   return live;
 }
 
-/** One paced subscription per store, shared by every component (stable, as React requires). */
-const pacedMetrics = new WeakMap<StoreApi<MetricsState>, (listener: () => void) => () => void>();
-function displaySubscribe(api: StoreApi<MetricsState>) {
-  let subscribe = pacedMetrics.get(api);
-  if (!subscribe) pacedMetrics.set(api, (subscribe = pacedSubscribe(api.subscribe)));
-  return subscribe;
+/** One paced view per store, shared by every component (stable, as React requires). */
+const views = new WeakMap<StoreApi<MetricsState>, PacedView<MetricsState>>();
+function displayed(api: StoreApi<MetricsState>): PacedView<MetricsState> {
+  let view = views.get(api);
+  if (!view) views.set(api, (view = pacedView(api)));
+  return view;
 }
 
 /**
  * Metrics for display: re-renders at most every `DISPLAY_EVERY_MS` (paced-subscribe.ts), since
- * numbers that change ten times a second cannot be read. Charts draw outside React at their
- * own pace (app/_components/chart/draw-chart.ts).
+ * numbers that change ten times a second cannot be read, and every component reads the same
+ * picture of the store, so the page never shows two commits at once. Charts draw outside React
+ * at their own pace (app/_components/chart/draw-chart.ts).
  */
 export function useMetrics<T>(selector: (state: MetricsState) => T): T {
   const api = useLive().metrics.api;
-  const get = useCallback(() => selector(api.getState()), [api, selector]);
+  const view = displayed(api);
+  const get = useCallback(() => selector(view.getState()), [view, selector]);
   const getServer = useCallback(() => selector(api.getInitialState()), [api, selector]);
-  return useSyncExternalStore(displaySubscribe(api), get, getServer);
+  return useSyncExternalStore(view.subscribe, get, getServer);
 }
 
 /** Connection state is never paced: a state on screen must change when it does. */
