@@ -53,7 +53,12 @@ export type Step =
   | { kind: 'stall'; text: string; at: number }
   /** Waits for `release()` without writing anything. */
   | { kind: 'hold' }
-  /** Destroys the socket with a TCP reset, mid-stream: no clean end of the body. */
+  /**
+   * Closes the TCP connection mid-body (FIN after every byte written, no end of the chunked body):
+   * the client reads all that was sent, then a network error. Not a reset (RST): a reset lets the
+   * receiving kernel drop bytes the client had not read yet, so on a busy machine "the frames before
+   * the cut" would sometimes never arrive (seen in CI: a browser that lost all of them).
+   */
   | { kind: 'cut' }
   /** Ends the body cleanly (the client sees end of stream and reconnects). */
   | { kind: 'end' };

@@ -160,7 +160,7 @@ export async function startScriptedSse(options: ScriptedSseOptions = {}): Promis
           await waitRelease();
           break;
         case 'cut':
-          socket?.resetAndDestroy();
+          await new Promise<void>((resolve) => (socket ? socket.end(resolve) : resolve()));
           break;
         case 'end':
           await new Promise<void>((resolve) => response.end(resolve));
