@@ -8,6 +8,7 @@ import { FAULT_TOKEN_HEADER, processFaultToken } from './security/fault-guard';
 import { installRequestGuard } from './security/request-guard';
 import { installShutdownHandlers } from './shutdown';
 import { logger } from './observability/logger';
+import { startOtlpExport } from './observability/otlp-export';
 
 const log = logger('realtime');
 const authLog = logger('auth');
@@ -22,7 +23,8 @@ export function bootServer(): void {
     // Auth first: fail-closed means nothing starts (no producer, no Redis) without AUTH_SECRET.
     const auth = getAuth();
     const runtime = getRuntime();
-    installShutdownHandlers(runtime);
+    const otlp = startOtlpExport(runtime.env, runtime.instanceId);
+    installShutdownHandlers(runtime, otlp ? [() => otlp.shutdown()] : []);
     installRequestGuard();
     publishRawStreamHandler();
     const { env } = runtime;
@@ -42,12 +44,6 @@ export function bootServer(): void {
       authLog.warn('AUTH_MODE=off: a PUBLIC DEMO. Every feed is readable by anyone who can reach this server.');
     } else if (auth.config.devSecret) {
       authLog.warn('npm run dev: using the public dev-only AUTH_SECRET; sessions protect nothing here.');
-    }
-    if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
-      // Said once, so nobody waits for pushes that never come (docs/operations.md, "OpenTelemetry").
-      log.warn(
-        'OTEL_EXPORTER_OTLP_ENDPOINT is set, but this server does not push OTLP: let an OpenTelemetry Collector scrape GET /api/metrics',
-      );
     }
     if (env.ENABLE_FAULTS) {
       // Loud on purpose: a fault route left on in production lets anyone with the token cut streams.

@@ -180,6 +180,28 @@ export const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   /** Lowest level logged: fatal, error, warn, info, debug, trace or silent. Default `info`. */
   LOG_LEVEL: logLevelSchema.optional().transform((value) => value ?? 'info'),
+  /**
+   * OpenTelemetry's standard collector address (e.g. `http://127.0.0.1:4318`): when set (or the
+   * metrics-only `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`), the same metrics are pushed over OTLP/HTTP
+   * (JSON) to `<endpoint>/v1/metrics`. The exporter itself reads the other `OTEL_EXPORTER_OTLP_*`
+   * variables (headers, timeout). Default unset: no push.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** How often metrics are pushed over OTLP, in ms (the OpenTelemetry default). Default 60000. */
+  OTEL_METRIC_EXPORT_INTERVAL: int(100, 3_600_000, 60_000),
+  /** `service.name` of the pushed metrics. Default `nextjs-realtime-dashboard`. */
+  OTEL_SERVICE_NAME: z
+    .string()
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 export type ServerEnv = z.output<typeof envSchema>;

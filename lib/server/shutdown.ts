@@ -28,13 +28,15 @@ export function drain(runtime: Runtime): void {
   void runtime.source.stop().finally(() => runtime.bus.close());
 }
 
-export function installShutdownHandlers(runtime: Runtime): void {
+/** `alsoOnSignal`: more to finish on the signal (the last OTLP push), run beside the drain. Default none. */
+export function installShutdownHandlers(runtime: Runtime, alsoOnSignal: (() => Promise<void>)[] = []): void {
   const g = globalThis as GlobalWithFlag;
   if (g[INSTALLED]) return;
   g[INSTALLED] = true;
   const onSignal = (signal: NodeJS.Signals) => {
     log.info({ signal, streams: runtime.registry.size }, `${signal}: closing ${runtime.registry.size} stream(s)`);
     drain(runtime);
+    for (const finish of alsoOnSignal) void finish().catch(() => {});
     // Next's own handler closes the HTTP server; this timer only guarantees the exit.
     setTimeout(() => process.exit(0), runtime.env.SHUTDOWN_GRACE_MS).unref();
   };
