@@ -34,6 +34,10 @@ describe('parseEnv', () => {
       INGEST_RATE_PER_S: 50,
       INGEST_KEY_TTL_MS: 600_000,
       LOG_LEVEL: 'info',
+      OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: undefined,
+      OTEL_METRIC_EXPORT_INTERVAL: 60_000,
+      OTEL_SERVICE_NAME: undefined,
     });
   });
 
@@ -43,6 +47,11 @@ describe('parseEnv', () => {
     expect(parseEnv({ METRICS_TOKEN: '' }).METRICS_TOKEN).toBeUndefined();
     expect(() => parseEnv({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 32 characters/);
     expect(() => parseEnv({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/);
+    expect(parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe(
+      'http://127.0.0.1:4318',
+    );
+    expect(() => parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318/' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => parseEnv({ OTEL_METRIC_EXPORT_INTERVAL: '10' })).toThrow(/OTEL_METRIC_EXPORT_INTERVAL/);
   });
 
   it('reads the source and ingest settings, and refuses a short ingest token or a TTL under 10 minutes', () => {

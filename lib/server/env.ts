@@ -30,6 +30,9 @@ const flag = z
   .optional()
   .transform((value) => value === '1' || value === 'true');
 
+/** An http(s) URL: `host:4318` alone would parse as a URL with the scheme `host:`. */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
 export const envSchema = z.object({
   /** HTTP port for `npm run dev` / `npm start` (read by the Next CLI; validated here). Default 3000. */
   PORT: int(1, 65535, 3000),
@@ -186,14 +189,8 @@ export const envSchema = z.object({
    * (JSON) to `<endpoint>/v1/metrics`. The exporter itself reads the other `OTEL_EXPORTER_OTLP_*`
    * variables (headers, timeout). Default unset: no push.
    */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z
-    .url()
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: z
-    .url()
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional().or(z.literal('').transform(() => undefined)),
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: httpUrl.optional().or(z.literal('').transform(() => undefined)),
   /** How often metrics are pushed over OTLP, in ms (the OpenTelemetry default). Default 60000. */
   OTEL_METRIC_EXPORT_INTERVAL: int(100, 3_600_000, 60_000),
   /** `service.name` of the pushed metrics. Default `nextjs-realtime-dashboard`. */
