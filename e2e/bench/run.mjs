@@ -17,6 +17,7 @@ import { machineHeader } from './harness/report.mjs';
 
 const BENCHMARKS = {
   fanout: () => import('./fanout.mjs'),
+  counting: () => import('./counting.mjs'),
   memory: () => import('./memory.mjs'),
   bundle: () => import('./bundle.mjs'),
   store: () => import('./store.mjs'),

@@ -34,6 +34,7 @@ describe('parseEnv', () => {
       INGEST_RATE_PER_S: 50,
       INGEST_KEY_TTL_MS: 600_000,
       LOG_LEVEL: 'info',
+      BENCH_UNCOUNTED: false,
       OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
       OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: undefined,
       OTEL_METRIC_EXPORT_INTERVAL: 60_000,

@@ -118,6 +118,12 @@ export const envSchema = z.object({
   SHUTDOWN_GRACE_MS: int(0, 60_000, 1000),
   /** Test-only fault routes (`/api/faults`). Off unless `1`. Never enable in production. */
   ENABLE_FAULTS: flag,
+  /**
+   * Bench-only, and only with `ENABLE_FAULTS=1`: streams add nothing to the events/bytes-written
+   * counters, so `npm run bench -- counting` can price counting against the same server counting.
+   * Off unless `1`.
+   */
+  BENCH_UNCOUNTED: flag,
   /** Redis for several instances (`redis://host:port`). Unset: the in-memory bus. Default unset. */
   REDIS_URL: z
     .string()

@@ -85,7 +85,8 @@ export function openStream(runtime: Runtime, request: StreamRequest, sink: Strea
       feedKey: feedSetKey(feeds),
       maxBacklogBytes: runtime.env.SSE_MAX_BACKLOG_BYTES,
       writes: runtime.registry.writes,
-      tally: runtime.registry.tally,
+      // Uncounted only in the bench that prices counting (BENCH_UNCOUNTED, test-only).
+      tally: runtime.env.ENABLE_FAULTS && runtime.env.BENCH_UNCOUNTED ? null : runtime.registry.tally,
       sessionId: principal.sessionId,
       // Planned rotation and session expiry, one mechanism; the registry's tick enforces it.
       deadline: streamDeadline({

@@ -51,9 +51,10 @@ export interface SseConnectionOptions {
   writes: WriteQueue;
   /**
    * Where events and bytes written are added up for `/api/metrics` (plain numbers, so counting
-   * costs an addition per write). Default: a tally nobody reads.
+   * costs an addition per write). Default null: nothing is counted (unit tests; the fan-out
+   * bench's uncounted run, which prices counting).
    */
-  tally?: WriteTally;
+  tally?: WriteTally | null;
 }
 
 export class SseConnection implements QueuedWriter {
@@ -67,7 +68,7 @@ export class SseConnection implements QueuedWriter {
   /** Live bytes waiting for this stream's turn in the write queue; queued iff non-empty. */
   private readonly pending: Uint8Array[] = [];
   private pendingBytes = 0;
-  private readonly tally: WriteTally;
+  private readonly tally: WriteTally | null;
   /** The in-band end this stream was given (rotation, auth), or null. */
   private plannedEndWith: PlannedEnd | null = null;
 
@@ -78,7 +79,7 @@ export class SseConnection implements QueuedWriter {
     this.feeds = options.feeds;
     this.sessionId = options.sessionId ?? null;
     this.deadline = options.deadline ?? null;
-    this.tally = options.tally ?? { events: 0, bytes: 0, streams: 0 };
+    this.tally = options.tally ?? null;
     sink.onGone(() => this.close('client_gone'));
   }
 
@@ -126,7 +127,7 @@ export class SseConnection implements QueuedWriter {
     const encoded = encodeBatchFor(batch, this.feeds, this.options.feedKey);
     if (!encoded) return;
     this.write(encoded.bytes);
-    if (!this.closed) this.tally.events += encoded.events;
+    if (this.tally && !this.closed) this.tally.events += encoded.events;
   }
 
   /** Queues live bytes (shared, e.g. heartbeats) once the preamble is out. */
@@ -188,7 +189,7 @@ export class SseConnection implements QueuedWriter {
   }
 
   private send(bytes: Uint8Array): void {
-    this.tally.bytes += bytes.byteLength;
+    if (this.tally) this.tally.bytes += bytes.byteLength;
     if (!this.sink.write(bytes)) this.close('client_gone');
   }
 }
