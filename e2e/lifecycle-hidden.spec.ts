@@ -93,3 +93,47 @@ test('visible again after a long hidden period: a silent stream is replaced at o
   await expectContinuousSince(page, server.url, before);
   expect((await transitions(page)).filter((t) => t.to === 'stale')).toEqual([]);
 });
+
+test('a hidden page draws no chart while data keeps merging; shown again, it draws what arrived', async ({
+  page,
+  server,
+  faults,
+}) => {
+  await faults.publish(2);
+  await page.goto('/');
+  await expect(badge(page)).toHaveAttribute('data-state', 'live');
+  const charts = page.locator('[data-feed] [data-x-end]');
+  await expect(charts.first()).toBeVisible();
+  const chartCount = await charts.count();
+  await caughtUp(page, server.url);
+
+  await setHidden(page, true);
+  // Every draw sets `data-x-end` (docs/dom-contract.md): count the changes from now on.
+  await page.evaluate(() => {
+    const w = window as unknown as { __draws: number };
+    w.__draws = 0;
+    new MutationObserver((records) => (w.__draws += records.length)).observe(document.body, {
+      subtree: true,
+      attributeFilter: ['data-x-end'],
+    });
+  });
+  await faults.publish(3);
+  // The data arrives and merges (the cards' last seqs move) ...
+  await caughtUp(page, server.url);
+  // ... and the page runs on for 120 animation frames (headless Chromium keeps running frames for
+  // a page it only says is hidden): at least two of the charts' 1 s clock redraws, had any run.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        let frames = 0;
+        const next = () => (++frames >= 120 ? resolve() : requestAnimationFrame(next));
+        requestAnimationFrame(next);
+      }),
+  );
+  expect(await page.evaluate(() => (window as unknown as { __draws: number }).__draws)).toBe(0);
+
+  await setHidden(page, false);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __draws: number }).__draws))
+    .toBeGreaterThanOrEqual(chartCount);
+});

@@ -20,37 +20,14 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-const SWAPPED_FILES = {
-  'lib/metrics/feeds.ts': `/**
- * A swapped-in catalogue (scripts/swap-catalogue-check.mjs): three host metrics with names,
- * units and bounds unlike the demo's, to prove that no test names a demo feed.
- */
-
-export interface FeedDefinition {
-  name: string;
-  label: string;
-  unit: string;
-  min: number;
-  max: number;
-  decimals: number;
-}
-
-export const FEEDS = [
+/** Three host metrics with names, units and bounds unlike the demo's: no test may name a demo feed. */
+const SWAPPED_DEMO_FEEDS = `export const DEMO_FEEDS = [
   { name: 'disk_used', label: 'Disk used', unit: 'GB', min: 0, max: 2000, decimals: 1 },
   { name: 'temperature', label: 'CPU temperature', unit: '°C', min: 20, max: 105, decimals: 1 },
   { name: 'load_avg', label: 'Load average', unit: 'load', min: 0, max: 64, decimals: 2 },
-] as const satisfies readonly FeedDefinition[];
+] as const satisfies readonly FeedDefinition[];`;
 
-export type FeedName = (typeof FEEDS)[number]['name'];
-
-export const FEED_NAMES: readonly FeedName[] = FEEDS.map((feed) => feed.name);
-
-const NAMES = new Set<string>(FEED_NAMES);
-
-export function isFeedName(value: string): value is FeedName {
-  return NAMES.has(value);
-}
-`,
+const SWAPPED_FILES = {
   'lib/server/demo-simulation/feed-simulation.ts': `import 'server-only';
 import type { FeedName } from '@/lib/metrics/feeds';
 
@@ -128,6 +105,14 @@ const linked = spawnSync('cp', ['-al', join(repo, 'node_modules'), join(copy, 'n
 if (linked.status !== 0) throw new Error('could not link node_modules into the copy');
 
 for (const [file, text] of Object.entries(SWAPPED_FILES)) writeFileSync(join(copy, file), text);
+// The catalogue: only the demo's feeds are swapped (what a fork replaces); the rest of the file
+// (the "this server" feeds, the switch and the helpers) stays as it is.
+const feedsFile = join(copy, 'lib/metrics/feeds.ts');
+const feeds = readFileSync(feedsFile, 'utf8');
+const demoFeeds = /export const DEMO_FEEDS = \[[\s\S]*?\] as const satisfies readonly FeedDefinition\[\];/;
+if (!demoFeeds.test(feeds))
+  throw new Error('lib/metrics/feeds.ts lost its `export const DEMO_FEEDS = [...] as const` list');
+writeFileSync(feedsFile, feeds.replace(demoFeeds, SWAPPED_DEMO_FEEDS));
 const configFile = join(copy, 'e2e/fixtures/test-config.ts');
 const config = readFileSync(configFile, 'utf8');
 const block = /\/\/ >>> test users[\s\S]*?\/\/ <<< test users/;
@@ -136,11 +121,12 @@ writeFileSync(configFile, config.replace(block, TEST_USERS_BLOCK));
 run('node_modules/.bin/prettier', [
   '--log-level=warn',
   '--write',
+  'lib/metrics/feeds.ts',
   ...Object.keys(SWAPPED_FILES),
   'e2e/fixtures/test-config.ts',
 ]);
 console.log(
-  `[swap] swapped in: ${[...Object.keys(SWAPPED_FILES), 'e2e/fixtures/test-config.ts (test users)'].join(', ')}`,
+  `[swap] swapped in: ${['lib/metrics/feeds.ts (DEMO_FEEDS)', ...Object.keys(SWAPPED_FILES), 'e2e/fixtures/test-config.ts (test users)'].join(', ')}`,
 );
 
 let failed = false;

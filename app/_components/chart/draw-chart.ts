@@ -97,8 +97,13 @@ export function drawChart(
     draw,
     msPerPixel: () => view.store.getState().rangeMs / Math.max(chart.over.clientWidth, 1),
     frozen: () => frozen !== null,
+    // A hidden tab (a follower in the background too) does no chart work: no draw, no layout.
+    hidden: () => document.visibilityState === 'hidden',
   });
   redraw.drawNow();
+  // What arrived while hidden is drawn once, when the page is shown again.
+  const onVisibility = () => document.visibilityState === 'visible' && redraw.schedule();
+  document.addEventListener('visibilitychange', onVisibility);
 
   const unsubscribeData = live.metrics.api.subscribe((state, previous) => {
     if (state.feeds[feed.name]?.revision !== previous.feeds[feed.name]?.revision) redraw.schedule();
@@ -146,6 +151,7 @@ export function drawChart(
     dispose: () => {
       redraw.cancel();
       clearInterval(clock);
+      document.removeEventListener('visibilitychange', onVisibility);
       unsubscribeData();
       unsubscribeStatus();
       unsubscribeView();

@@ -6,6 +6,7 @@ import { CLOCK_MS, createRedrawScheduler, MIN_REDRAW_MS, type RedrawEnv } from '
 function setup(msPerPixel = 750) {
   let now = 10_000;
   let frozen = false;
+  let hidden = false;
   let pixel = msPerPixel;
   const timers = new Map<number, { at: number; run: () => void }>();
   const frames = new Map<number, () => void>();
@@ -22,6 +23,7 @@ function setup(msPerPixel = 750) {
     draw: () => void draws.push(now),
     msPerPixel: () => pixel,
     frozen: () => frozen,
+    hidden: () => hidden,
     env,
   });
   /** Moves time on, firing due timers, then paints one frame. */
@@ -42,6 +44,7 @@ function setup(msPerPixel = 750) {
     draws,
     advance,
     freeze: (value: boolean) => void (frozen = value),
+    hide: (value: boolean) => void (hidden = value),
     setMsPerPixel: (value: number) => void (pixel = value),
   };
 }
@@ -92,5 +95,22 @@ describe('createRedrawScheduler()', () => {
     t.scheduler.cancel();
     t.advance(CLOCK_MS);
     expect(t.draws).toHaveLength(1);
+  });
+
+  it('draws nothing while the page is hidden, not even a draw scheduled just before it hid', () => {
+    const t = setup(750);
+    t.scheduler.drawNow();
+    t.scheduler.schedule();
+    t.hide(true);
+    for (let i = 0; i < 10; i += 1) {
+      t.scheduler.schedule();
+      t.advance(CLOCK_MS);
+    }
+    expect(t.draws).toEqual([10_000]);
+    // Shown again: its owner schedules once, and the next frame draws.
+    t.hide(false);
+    t.scheduler.schedule();
+    t.advance(0);
+    expect(t.draws).toEqual([10_000, 20_000]);
   });
 });

@@ -3,6 +3,8 @@
  * drawing more often than the screen changes shows nothing new, so requests are coalesced: at
  * most one draw per animation frame, and at most one per plotted pixel of time (a 5 min range on
  * 400 px moves 1 px per 750 ms), yet at least one per `CLOCK_MS` so the axis keeps moving.
+ * While the page is hidden nothing is drawn at all: the chart's owner schedules one draw when it
+ * is shown again (draw-chart.ts).
  * Framework-free, with the browser's clock and timers injected: redraw-scheduler.test.ts drives it.
  */
 
@@ -16,6 +18,8 @@ export interface RedrawSchedulerOptions {
   msPerPixel(): number;
   /** Whether the view is frozen (paused): then nothing is scheduled. */
   frozen(): boolean;
+  /** Whether the page is hidden: then nothing is scheduled or drawn. */
+  hidden(): boolean;
   /** Default `performance.now`, `setTimeout`, `requestAnimationFrame` and their cancels. */
   env?: RedrawEnv;
 }
@@ -65,14 +69,15 @@ export function createRedrawScheduler(options: RedrawSchedulerOptions): RedrawSc
 
   return {
     schedule() {
-      if (timer !== null || frame !== null || options.frozen()) return;
+      if (timer !== null || frame !== null || options.frozen() || options.hidden()) return;
       const interval = Math.min(CLOCK_MS, Math.max(MIN_REDRAW_MS, options.msPerPixel()));
       const wait = Math.max(0, lastDraw + interval - env.now());
       timer = env.setTimeout(() => {
         timer = null;
         frame = env.requestFrame(() => {
           frame = null;
-          draw();
+          // Hidden since it was scheduled (a real hidden page runs no frames; an emulated one may).
+          if (!options.hidden()) draw();
         });
       }, wait);
     },
