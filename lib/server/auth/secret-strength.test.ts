@@ -20,5 +20,7 @@ describe('secret strength', () => {
     expect(secretProblem('0123456789abcdef'.repeat(2))).toMatch(/repeated/);
     expect(secretProblem('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab')).toMatch(/guessable/);
     expect(estimatedBits('a'.repeat(32))).toBe(0);
+    // Not repeated, all one class, too little information.
+    expect(secretProblem('aaaabbbbaaaabbbbaaaabbbbaaaabbbc')).toMatch(/guessable/);
   });
 });
