@@ -29,7 +29,7 @@ const SWAPPED_DEMO_FEEDS = `export const DEMO_FEEDS = [
 
 const SWAPPED_FILES = {
   'lib/server/demo-simulation/feed-simulation.ts': `import 'server-only';
-import type { FeedName } from '@/lib/metrics/feeds';
+import type { DemoFeedName } from '@/lib/metrics/feeds';
 
 /** How each swapped-in feed moves (scripts/swap-catalogue-check.mjs). */
 export interface FeedSimulation {
@@ -39,7 +39,7 @@ export interface FeedSimulation {
   spikeSize: number;
 }
 
-export const FEED_SIMULATION: Readonly<Record<FeedName, FeedSimulation>> = {
+export const FEED_SIMULATION: Readonly<Record<DemoFeedName, FeedSimulation>> = {
   disk_used: { start: 700, volatility: 0.002, spikeChance: 0.02, spikeSize: 0.3 },
   temperature: { start: 55, volatility: 0.01, spikeChance: 0.02, spikeSize: 0.35 },
   load_avg: { start: 3, volatility: 0.01, spikeChance: 0.02, spikeSize: 0.25 },
