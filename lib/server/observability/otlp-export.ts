@@ -4,7 +4,7 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { defaultResource, emptyResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { ServerEnv } from '../env';
-import { logger } from './logger';
+import { logger, logRepeated } from './logger';
 import { registryAsScopeMetrics } from './otlp-bridge';
 import { getServerMetrics } from './server-metrics';
 
@@ -30,8 +30,9 @@ export function startOtlpExport(env: ServerEnv, instanceId: string): OtlpExport 
   // The SDK reports failed pushes through its `diag` logger, silent unless one is set.
   diag.setLogger(
     {
-      error: (message, ...args) => log.warn({ args }, message),
-      warn: (message, ...args) => log.warn({ args }, message),
+      // Through the repeat gate: a collector down under a short interval is a handful of lines.
+      error: (message, ...args) => logRepeated(log, 'warn', `otlp: ${message}`, { args }, message),
+      warn: (message, ...args) => logRepeated(log, 'warn', `otlp: ${message}`, { args }, message),
       info: () => {},
       debug: () => {},
       verbose: () => {},
