@@ -134,7 +134,15 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
     leader = null;
     if (mode === 'lease') watch?.claim(nextTerm());
     // With locks, the browser picks the next leader; this tab only stops waiting for a silent one.
-    else setRole('solo', 'the leader tab does not answer: running our own stream until it does');
+    else {
+      setRole('solo', 'the leader tab does not answer: running our own stream until it does');
+      // Going solo dropped the live events held for a catch-up (shared-source.ts): the ring must
+      // describe what the store applied, as a new leader's does. Still listing them, it would make
+      // the catch-up sent when this tab follows again skip them as received: a hole in every feed
+      // the server could still fill, counted as a gap and then given up as lost.
+      const cursor = options.cursor();
+      if (ring.last() !== cursor) ring.resetTo(cursor);
+    }
   };
 
   /**
