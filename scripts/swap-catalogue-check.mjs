@@ -60,8 +60,6 @@ export const DEMO_USERS = [
   { id: 'guest', name: 'Guest (host health)', feeds: ['temperature', 'load_avg'] },
 ] as const satisfies readonly DemoUser[];
 
-export type DemoUserId = (typeof DEMO_USERS)[number]['id'];
-
 export function findDemoUser(id: string): DemoUser | undefined {
   return DEMO_USERS.find((user) => user.id === id);
 }
