@@ -39,6 +39,7 @@ export function createFakeSseServer({ clock, heartbeatMs = 1000, feeds = [FEED] 
   let epoch = 'epa';
   let head = 0;
   let signedIn = true;
+  let answerMs = 0;
   const open = new Set<Connection>();
   let maxOpen = 0;
   const connects: { owner: string; cursor: string | null }[] = [];
@@ -176,7 +177,15 @@ export function createFakeSseServer({ clock, heartbeatMs = 1000, feeds = [FEED] 
         if (signal?.aborted) return Promise.reject(new DOMException('aborted', 'AbortError'));
         switch (url.pathname) {
           case '/api/stream':
-            return Promise.resolve(stream(owner, url, signal));
+            if (answerMs === 0) return Promise.resolve(stream(owner, url, signal));
+            // A busy server: the response comes later; its timer is the page's (gone with it).
+            return new Promise<Response>((resolve, reject) => {
+              const answer = clock.setTimeout(() => resolve(stream(owner, url, signal)), answerMs, owner);
+              signal?.addEventListener('abort', () => {
+                clock.clearTimeout(answer);
+                reject(new DOMException('aborted', 'AbortError'));
+              });
+            });
           case '/api/snapshot':
             return Promise.resolve(
               signedIn
@@ -189,6 +198,10 @@ export function createFakeSseServer({ clock, heartbeatMs = 1000, feeds = [FEED] 
             return Promise.resolve(new Response(null, { status: 404 }));
         }
       };
+    },
+    /** From now on a stream is answered `ms` after it is asked for (a busy server). Default 0. */
+    answerStreamsAfter(ms: number) {
+      answerMs = ms;
     },
     /** Appends `count` ticks (an event per feed each) and streams them to every open stream. */
     publish(count = 1) {
