@@ -211,8 +211,11 @@ async function live(ops: Op[], locks: boolean, feeds: readonly string[], answerM
     else w.server.signIn();
   }
   if (w.open.length === 0) w.openTab();
-  // The feed keeps ticking, as a real one does (a reset is "resyncing" until the next event).
-  for (let elapsed = 0; elapsed < 10_000; elapsed += 500) {
+  // The feed keeps ticking, as a real one does (a reset is "resyncing" until the next event),
+  // for 10 s after the last tab starved of CPU runs again (an election and a reconnection it
+  // starts then take their time too).
+  const starvedFor = Math.max(0, ...[...stalledUntil.values()].map((until) => until - w.clock.now()));
+  for (let elapsed = 0; elapsed < starvedFor + 10_000; elapsed += 500) {
     w.server.publish(1);
     await advance(500);
   }

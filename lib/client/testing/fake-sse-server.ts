@@ -178,9 +178,10 @@ export function createFakeSseServer({ clock, heartbeatMs = 1000, feeds = [FEED] 
         switch (url.pathname) {
           case '/api/stream':
             if (answerMs === 0) return Promise.resolve(stream(owner, url, signal));
-            // A busy server: the response comes later; its timer is the page's (gone with it).
+            // A busy server: the response comes later, on the server's time (a page starved of
+            // CPU does not slow it down); a page that goes away aborts its request.
             return new Promise<Response>((resolve, reject) => {
-              const answer = clock.setTimeout(() => resolve(stream(owner, url, signal)), answerMs, owner);
+              const answer = clock.setTimeout(() => resolve(stream(owner, url, signal)), answerMs);
               signal?.addEventListener('abort', () => {
                 clock.clearTimeout(answer);
                 reject(new DOMException('aborted', 'AbortError'));
