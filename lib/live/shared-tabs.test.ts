@@ -299,6 +299,26 @@ describe('shared source', () => {
     },
   );
 
+  // Found by the tab properties with a server slow to answer: a follower that missed its
+  // leader's status (its messages were lost for a moment) showed "connecting" while the leader
+  // was live, until the leader's connection changed again: nothing it heard said otherwise.
+  it("a follower that missed its leader's status shows it within a heartbeat of hearing it again", async () => {
+    const w = world();
+    const a = w.open();
+    const b = w.open();
+    await w.browser.advance(1500);
+    expect(role(b)).toBe('follower');
+    expect(b.live.status.getState().connection.state).toBe('connecting');
+    // B hears nothing for a moment (shorter than a lease), right when A's stream goes live.
+    w.browser.partition(b.fake);
+    w.goLive(a.streams[0]!);
+    await w.browser.advance(500);
+    w.browser.heal(b.fake);
+    await w.browser.advance(1500);
+    expect(role(b)).toBe('follower');
+    expect(b.live.status.getState().connection.state).toBe('live');
+  });
+
   it('a follower that takes over drops the live events it held: its own stream brings them again, once', async () => {
     const w = world();
     const a = await leaderLive(w, 6);

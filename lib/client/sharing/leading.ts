@@ -56,7 +56,8 @@ export function createLeading({ env, link, ring, heartbeatMs, stats }: LeadingOp
 
   const announce = () => {
     const cursor = ring.last();
-    link.send({ kind: 'announce', term, epoch: cursorEpoch(cursor) ?? lastStatus?.epoch ?? null, cursor });
+    const epoch = cursorEpoch(cursor) ?? lastStatus?.epoch ?? null;
+    link.send({ kind: 'announce', term, epoch, cursor, status: lastStatus });
   };
   const stopHeartbeat = () => {
     if (heartbeat !== null) env.clearTimeout(heartbeat);

@@ -35,6 +35,9 @@ const status = {
 const valid: TabMessage[] = [
   { kind: 'announce', term: 3, epoch: 'ep1', cursor: 'ep1.7' },
   { kind: 'announce', term: 3, epoch: null, cursor: null },
+  // With the leader's status (null before it has one); without it, as an older build sends it.
+  { kind: 'announce', term: 3, epoch: 'ep1', cursor: 'ep1.7', status },
+  { kind: 'announce', term: 3, epoch: null, cursor: null, status: null },
   { kind: 'item', term: 3, item: metric, prev: 'ep1.6' },
   { kind: 'item', term: 3, item: reset, prev: null },
   {
@@ -102,6 +105,7 @@ describe('decodeTabMessage()', () => {
     ['a replay with a bad item', { kind: 'replay', term: 1, to: 'a', requestId: 'r', ok: true, items: [{}] }],
     ['an empty items batch', { kind: 'items', term: 1, items: [] }],
     ['an items batch with a bad item', { kind: 'items', term: 1, items: [{ item: {}, prev: null }] }],
+    ['an announce with a bad status', { kind: 'announce', term: 1, epoch: null, cursor: null, status: { state: 'x' } }],
     ['an items batch without prev', { kind: 'items', term: 1, items: [{ item: metric }] }],
     ['an unknown catch-up reason', { kind: 'catch-up', requestId: 'r', cursor: null, reason: 'because' }],
   ])('drops %s', (_name, body) => {

@@ -83,7 +83,12 @@ export interface SharedRecovery {
 export type CatchUpReason = 'join' | 'gap' | 'probe';
 
 export type TabMessage =
-  | { kind: 'announce'; term: number; epoch: string | null; cursor: string | null }
+  /**
+   * `status`: the leader's connection status as of this heartbeat (null before it has one), so
+   * a follower that missed a `status` message shows the right one within a heartbeat. Absent
+   * from an older build's announce.
+   */
+  | { kind: 'announce'; term: number; epoch: string | null; cursor: string | null; status?: SharedStatus | null }
   | { kind: 'item'; term: number; item: StreamItem; prev: string | null }
   | { kind: 'items'; term: number; items: SequencedItem[] }
   | { kind: 'status'; term: number; status: SharedStatus }
@@ -186,7 +191,11 @@ const CATCH_UP_REASONS: readonly string[] = ['join', 'gap', 'probe'] satisfies C
 
 /** Per kind: does the rest of the envelope have the right shape? */
 const BODY_CHECKS: Record<TabMessage['kind'], (m: Obj) => boolean> = {
-  announce: (m) => isCount(m.term) && orNull(isId)(m.epoch) && orNull(isCursor)(m.cursor),
+  announce: (m) =>
+    isCount(m.term) &&
+    orNull(isId)(m.epoch) &&
+    orNull(isCursor)(m.cursor) &&
+    (m.status === undefined || orNull(isStatus)(m.status)),
   item: (m) => isCount(m.term) && isStreamItem(m.item) && orNull(isCursor)(m.prev),
   items: (m) =>
     isCount(m.term) &&

@@ -186,7 +186,10 @@ export function createTabSharing(options: TabSharingOptions): TabSharing {
     stats.received += 1;
     switch (message.kind) {
       case 'announce':
-        if (heardLeader(message.from, message.term) && role === 'follower') following.announce(message.cursor);
+        if (!heardLeader(message.from, message.term) || role !== 'follower') return;
+        // Shown once: the same status again changes nothing (following.ts).
+        if (message.status) following.status(message.status);
+        following.announce(message.cursor);
         return;
       case 'item':
         heardLeader(message.from, message.term);

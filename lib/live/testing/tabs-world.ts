@@ -30,10 +30,18 @@ export interface WorldTab {
   partitioned: boolean;
 }
 
-export function createTabsWorld(options: FakeTabOptions = {}, sharing: { heartbeatMs?: number } = {}) {
+/**
+ * `options`: each tab's browser (Web Locks or not). `sharing`: the tabs' sharing options.
+ * `feeds`: what every tick of the server publishes, one event each. Default one feed, `FEED`.
+ */
+export function createTabsWorld(
+  options: FakeTabOptions = {},
+  sharing: { heartbeatMs?: number } = {},
+  feeds: readonly string[] = [FEED],
+) {
   const clock = createFakeClock(1_700_000_000_000);
   const browser = createFakeBrowser(clock);
-  const server: FakeSseServer = createFakeSseServer({ clock });
+  const server: FakeSseServer = createFakeSseServer({ clock, feeds });
   const open: WorldTab[] = [];
   const errors: unknown[] = [];
 
@@ -65,7 +73,7 @@ export function createTabsWorld(options: FakeTabOptions = {}, sharing: { heartbe
     const renderedAt = { epoch: server.epoch, seq: server.head };
     const live = createLive({
       source,
-      feeds: [FEED],
+      feeds,
       snapshot: server.snapshot(),
       env: connectionEnv,
       // A frame: the timer fallback of a hidden tab's requestAnimationFrame, on the tab's clock.
