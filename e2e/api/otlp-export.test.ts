@@ -110,8 +110,13 @@ describe('OTLP push of the server metrics', () => {
     expect(receiver.pushes).toHaveLength(0);
     await server!.stop('SIGTERM');
     server = undefined;
-    expect(receiver.pushes.length).toBeGreaterThanOrEqual(1);
-    const opens = find(receiver.pushes.at(-1)!, 'rtd_stream_opens_total')!;
+    // Sent before the process exited; recorded when this process has read the whole request.
+    const last = await pollUntil(
+      () => Promise.resolve(receiver.pushes.at(-1) ?? null),
+      (push) => push !== null,
+      { timeoutMs: 10_000, what: 'the push sent on SIGTERM' },
+    );
+    const opens = find(last!, 'rtd_stream_opens_total')!;
     expect(opens.sum!.dataPoints.reduce((total, p) => total + number(p), 0)).toBeGreaterThanOrEqual(1);
   });
 });

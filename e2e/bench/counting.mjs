@@ -1,5 +1,5 @@
 // @ts-check
-// What counting costs (docs/operations.md: "counting must not cost the hot path"): the route
+// What counting costs (docs/performance.md, "What counting costs"): the route
 // handler with the server's own metrics counting every event and byte written, against the same
 // server with that counting off (BENCH_UNCOUNTED, bench-only), in turn for BENCH_ROUNDS rounds at
 // the fan-out load. Both runs set ENABLE_FAULTS=1, so they differ in that one switch only. The

@@ -39,6 +39,9 @@ describe('parseEnv', () => {
       OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: undefined,
       OTEL_METRIC_EXPORT_INTERVAL: 60_000,
       OTEL_SERVICE_NAME: undefined,
+      OTEL_EXPORTER_OTLP_PROTOCOL: undefined,
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: undefined,
+      OTEL_SDK_DISABLED: false,
     });
   });
 

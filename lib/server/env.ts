@@ -33,6 +33,8 @@ const flag = z
 /** An http(s) URL: `host:4318` alone would parse as a URL with the scheme `host:`. */
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
+const otlpProtocol = z.enum(['http/json', 'http/protobuf', 'grpc']).optional();
+
 export const envSchema = z.object({
   /** HTTP port for `npm run dev` / `npm start` (read by the Next CLI; validated here). Default 3000. */
   PORT: int(1, 65535, 3000),
@@ -199,6 +201,14 @@ export const envSchema = z.object({
   OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: httpUrl.optional().or(z.literal('').transform(() => undefined)),
   /** How often metrics are pushed over OTLP, in ms (the OpenTelemetry default). Default 60000. */
   OTEL_METRIC_EXPORT_INTERVAL: int(100, 3_600_000, 60_000),
+  /**
+   * The OTLP transport, as OpenTelemetry names it. Only `http/json` is wired in: with another
+   * value the server says so at boot and does not push. Default unset (= `http/json` here).
+   */
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: otlpProtocol,
+  /** OpenTelemetry's off switch: `true` turns the OTLP push off whatever else is set. Default off. */
+  OTEL_SDK_DISABLED: flag,
   /** `service.name` of the pushed metrics. Default `nextjs-realtime-dashboard`. */
   OTEL_SERVICE_NAME: z
     .string()

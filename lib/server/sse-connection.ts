@@ -51,8 +51,8 @@ export interface SseConnectionOptions {
   writes: WriteQueue;
   /**
    * Where events and bytes written are added up for `/api/metrics` (plain numbers, so counting
-   * costs an addition per write). Default null: nothing is counted (unit tests; the fan-out
-   * bench's uncounted run, which prices counting).
+   * costs an addition per write). Default null: nothing is counted (unit tests; the uncounted run
+   * of `npm run bench -- counting`, which prices counting).
    */
   tally?: WriteTally | null;
 }

@@ -106,6 +106,7 @@ describe('createRedrawScheduler()', () => {
       t.scheduler.schedule();
       t.advance(CLOCK_MS);
     }
+    t.scheduler.drawNow(); // a view change while hidden: drawn when shown
     expect(t.draws).toEqual([10_000]);
     // Shown again: its owner schedules once, and the next frame draws.
     t.hide(false);

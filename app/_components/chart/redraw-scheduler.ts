@@ -83,7 +83,8 @@ export function createRedrawScheduler(options: RedrawSchedulerOptions): RedrawSc
     },
     drawNow() {
       cancel();
-      draw();
+      // Hidden (a chart mounting in a background tab, a view change): shown, it is scheduled.
+      if (!options.hidden()) draw();
     },
     cancel,
   };

@@ -13,8 +13,10 @@ import { getServerMetrics } from './server-metrics';
  * `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`) is set: every `OTEL_METRIC_EXPORT_INTERVAL` the
  * OpenTelemetry SDK reads the prom-client registry through `otlp-bridge.ts` and its OTLP/HTTP
  * exporter posts the result. Nothing is counted twice and nothing changes on the hot path: the push
- * reads what a Prometheus scrape would read. A collector that is down costs a logged warning per
- * failed push (the SDK's own retry and timeout), never a stream.
+ * reads what a Prometheus scrape would read (one exception: prom-client's event-loop-lag gauges
+ * restart their window at every read, so with both on they cover the time since the last read by
+ * either). A collector that is down costs a few warnings (the SDK's own retry and timeout, then
+ * the repeat gate), never a stream.
  */
 
 const log = logger('otlp');
@@ -25,8 +27,25 @@ export interface OtlpExport {
   shutdown(): Promise<void>;
 }
 
+const GLOBAL_KEY = '__realtimeDashboardOtlp';
+type GlobalWithOtlp = typeof globalThis & { [GLOBAL_KEY]?: OtlpExport | null };
+
+/** Starts the push once per process (a second call returns the first one's), or null when off. */
 export function startOtlpExport(env: ServerEnv, instanceId: string): OtlpExport | null {
+  const g = globalThis as GlobalWithOtlp;
+  if (g[GLOBAL_KEY] === undefined) g[GLOBAL_KEY] = createOtlpExport(env, instanceId);
+  return g[GLOBAL_KEY];
+}
+
+function createOtlpExport(env: ServerEnv, instanceId: string): OtlpExport | null {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) return null;
+  if (env.OTEL_SDK_DISABLED) return null;
+  const protocol = env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/json';
+  if (protocol !== 'http/json') {
+    // Said once and not attempted: pushing JSON to a gRPC or protobuf collector fails every time.
+    log.warn({ protocol }, `OTLP protocol ${protocol} is not wired in (only http/json): not pushing metrics`);
+    return null;
+  }
   // The SDK reports failed pushes through its `diag` logger, silent unless one is set.
   diag.setLogger(
     {
