@@ -22,6 +22,7 @@ const BENCHMARKS = {
   bundle: () => import('./bundle.mjs'),
   store: () => import('./store.mjs'),
   browser: () => import('./browser.mjs'),
+  'browser-trace': () => import('./browser-trace.mjs'),
   recovery: () => import('./recovery.mjs'),
   ingest: () => import('./ingest.mjs'),
   scale: () => import('./scale.mjs'),
