@@ -83,7 +83,8 @@ test('the leader frozen: the other tab leads and stays live; the old leader resu
   await control.resume();
   await expect.poll(() => role(leader)).toBe('follower');
   await expect(badge(leader)).toHaveAttribute('data-state', 'live');
-  expect(await serverStreams(server.url)).toBe(1);
+  // One stream once settled (a starved tab may run its own for a moment: tabs-eight.spec.ts).
+  await expect.poll(() => serverStreams(server.url)).toBe(1);
 
   const target = await serverLastSeqs(server.url);
   for (const [tab, before] of [

@@ -23,7 +23,10 @@ test('8 tabs share one stream: every tab live and updating, one server stream', 
   // Every tab keeps up with the server, not only the leader.
   const target = await serverLastSeqs(server.url);
   for (const tab of pages) await reaches(tab, target);
-  expect(await serverStreams(server.url)).toBe(1);
+  // Still one, once settled: on a busy machine a follower whose leader is silent for 2.2 s runs
+  // its own stream until the leader answers (docs/tab-sharing.md), and a stream the leader
+  // replaced is counted until the server sees it close. A busy CI run read 2 at one instant.
+  await expect.poll(() => serverStreams(server.url)).toBe(1);
   for (const tab of pages) {
     const { gaps, resets } = await ledger(tab);
     expect({ gaps, resets }).toEqual({ gaps: 0, resets: 0 });

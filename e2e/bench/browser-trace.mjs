@@ -15,29 +15,29 @@ const CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtoo
 /** @typedef {{ name: string, ph: string, pid: number, tid: number, ts: number, dur?: number, args?: { name?: string } }} TraceEvent */
 
 /**
- * Self time (µs) per event name on the given threads, and the busy time: the sum of the
- * outermost events, so nested tasks are not counted twice.
+ * Self time (µs) per event name on one thread, and its busy time: the sum of the outermost
+ * events, so nested tasks are not counted twice. A child is charged to its parent only for the
+ * part that lies inside it.
  * @param {TraceEvent[]} events
- * @param {Set<string>} threads `pid:tid` keys
+ * @param {string} thread `pid:tid`
  */
-function selfTimes(events, threads) {
+function selfTimes(events, thread) {
   /** @type {Map<string, number>} */
   const self = new Map();
   let busy = 0;
-  for (const thread of threads) {
-    const spans = events
-      .filter((e) => `${e.pid}:${e.tid}` === thread && e.ph === 'X' && e.dur !== undefined)
-      .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-    /** @type {TraceEvent[]} */
-    const open = [];
-    for (const e of spans) {
-      while (open.length && (open.at(-1)?.ts ?? 0) + (open.at(-1)?.dur ?? 0) <= e.ts) open.pop();
-      const parent = open.at(-1);
-      if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - (e.dur ?? 0));
-      else busy += e.dur ?? 0;
-      self.set(e.name, (self.get(e.name) ?? 0) + (e.dur ?? 0));
-      open.push(e);
-    }
+  const spans = events
+    .filter((e) => `${e.pid}:${e.tid}` === thread && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  /** @type {TraceEvent[]} */
+  const open = [];
+  const end = (/** @type {TraceEvent} */ e) => e.ts + (e.dur ?? 0);
+  for (const e of spans) {
+    while (open.length && end(/** @type {TraceEvent} */ (open.at(-1))) <= e.ts) open.pop();
+    const parent = open.at(-1);
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - (Math.min(end(e), end(parent)) - e.ts));
+    else busy += e.dur ?? 0;
+    self.set(e.name, (self.get(e.name) ?? 0) + (e.dur ?? 0));
+    open.push(e);
   }
   return { self, busy };
 }
@@ -55,14 +55,18 @@ export default async function browserTrace() {
     await browser.stopTracing();
     const parsed = /** @type {{ traceEvents: TraceEvent[] } | TraceEvent[]} */ (JSON.parse(readFileSync(file, 'utf8')));
     const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
-    const main = new Set(
-      events
-        .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-        .map((e) => `${e.pid}:${e.tid}`),
-    );
-    const { self, busy } = selfTimes(events, main);
+    // The trace covers the whole browser: every renderer's main thread is in it (a spare
+    // renderer, an extension's). The tab's is the busy one.
+    const mains = events
+      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => selfTimes(events, `${e.pid}:${e.tid}`))
+      .sort((a, b) => b.busy - a.busy);
+    const { self, busy } = mains[0] ?? { self: new Map(), busy: 0 };
     const share = (/** @type {number} */ us) => `${fmt((us / 1000 / TRACE_MS) * 100, 1)} %`;
-    console.log(`renderer main thread busy: ${share(busy)} of the window (tracing adds its own cost)\n`);
+    console.log(
+      `renderer main thread busy: ${share(busy)} of the window (the busiest of ${mains.length} renderer main ` +
+        `threads in the trace; tracing adds its own cost)\n`,
+    );
     console.log('| trace event (self time) | ms in 5 s | share of the window |');
     console.log('|---|---|---|');
     for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) {

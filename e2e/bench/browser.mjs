@@ -20,7 +20,8 @@ const WINDOW_MS = 10_000;
  * accounting of its renderer's main thread (seconds of tasks, and of script, style and layout in
  * them; the rest is paint, parsing, garbage collection and the browser's own work).
  * @typedef {{ applied: number, longTasks: number[], frames: number, dropped: number,
- *   share: (name: string) => string, perSecond: (name: string) => string }} PageFigures
+ *   share: (name: string) => string, perSecond: (name: string) => string, seconds: number,
+ *   taskSeconds: number }} PageFigures
  */
 
 /**
@@ -63,6 +64,8 @@ async function startMeasuring(context, page) {
       dropped: deltas.reduce((sum, d) => sum + Math.max(0, Math.round(d / (1000 / 60)) - 1), 0),
       share: (name) => fmt((delta(name) / wall) * 100, 1),
       perSecond: (name) => fmt(delta(name) / wall),
+      seconds: wall,
+      taskSeconds: delta('TaskDuration'),
     };
   };
 }
@@ -100,7 +103,7 @@ export default async function browser() {
     const alone = await endAlone();
     console.log(`events applied by the store: ${fmt(alone.applied)} /s`);
     console.log(`long tasks (> 50 ms): **${longTaskText(alone)}** (target: none)`);
-    console.log(`frames: ${alone.frames} in ${fmt(WINDOW_MS / 1000, 1)} s, ~${alone.dropped} dropped at 60 Hz`);
+    console.log(`frames: ${alone.frames} in ${fmt(alone.seconds, 1)} s, ~${alone.dropped} dropped at 60 Hz`);
     console.log(`main-thread busy: **${alone.share('TaskDuration')}%** (target: ≤ 25 %)`);
     console.log(
       `of which script ${alone.share('ScriptDuration')}%, style ${alone.share('RecalcStyleDuration')}% ` +
@@ -114,6 +117,9 @@ export default async function browser() {
     const ends = await Promise.all([startMeasuring(context, leader), startMeasuring(context, follower)]);
     await sleep(WINDOW_MS);
     const [lead, follow] = await Promise.all(ends.map((end) => end()));
+    // Two tabs in one renderer process would report the same main thread twice.
+    if (lead && follow && Math.abs(lead.taskSeconds - follow.taskSeconds) <= 0.01 * lead.taskSeconds)
+      console.log('(the two tabs report the same task time: they may share a renderer process)');
     console.log(
       '| tab | events/s applied | long tasks | frames (dropped) | main thread busy | script | style (/s) | layout (/s) |',
     );

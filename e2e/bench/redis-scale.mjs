@@ -34,11 +34,15 @@ async function startRedis() {
   );
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
   // Refused connects while redis-server starts are retried below; without a listener ioredis
-  // prints each one as an "Unhandled error event".
-  client.on('error', () => {});
+  // prints each one as an "Unhandled error event". Once connected, errors are worth seeing.
+  let connected = false;
+  client.on('error', (error) => {
+    if (connected) console.error(`[bench redis client] ${String(error)}`);
+  });
   for (let i = 0; i < 100; i += 1) {
     try {
       await client.connect();
+      connected = true;
       break;
     } catch {
       await sleep(100);

@@ -34,16 +34,20 @@ export async function openTab(context, url, role) {
   const page = await context.newPage();
   await page.goto(url);
   await page.waitForSelector(`[data-testid="connection-state"][data-state="live"][data-role="${role}"]`);
-  await page.waitForSelector('[data-testid^="chart-"][data-x-end]');
+  // Every feed's chart has drawn (uPlot sets `data-x-end` on its first draw).
+  await page.waitForFunction(() => {
+    const cards = document.querySelectorAll('[data-feed]').length;
+    return cards > 0 && document.querySelectorAll('[data-feed] [data-x-end]').length === cards;
+  });
   return page;
 }
 
 /**
- * How many charts lie wholly inside the viewport, e.g. `8 of 8`.
+ * How many feed cards (each with its chart) lie wholly inside the viewport, e.g. `8 of 8`.
  * @param {Page} page
  */
 export const chartsInView = (page) =>
   page.evaluate(() => {
-    const charts = [...document.querySelectorAll('[data-x-end]')];
-    return `${charts.filter((c) => c.getBoundingClientRect().bottom <= innerHeight).length} of ${charts.length}`;
+    const cards = [...document.querySelectorAll('[data-feed]')];
+    return `${cards.filter((c) => c.getBoundingClientRect().bottom <= innerHeight).length} of ${cards.length}`;
   });
