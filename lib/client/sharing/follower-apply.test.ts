@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { WireSnapshot } from '@/lib/sse/payloads';
 import type { SharedStreamListener } from '../stream-source';
 import { createFakeClock } from '../testing/fake-clock';
-import { createFollowerApply } from './follower-apply';
+import { createFollowerApply, SNAPSHOT_ATTEMPTS_MS } from './follower-apply';
+import type { SnapshotAttempt } from './snapshot-loader';
 import type { FollowerMessage } from './types';
 import { FEED_A } from '@/lib/testing/catalogue';
 
@@ -18,7 +19,9 @@ function setup() {
   const clock = createFakeClock();
   const calls: string[] = [];
   const state = { holding: false };
-  let answer: (snapshot: WireSnapshot | null) => void = () => {};
+  /** Each attempt's signal, in order; `answer` settles the latest one. */
+  const attempts: AbortSignal[] = [];
+  let answer: (attempt: SnapshotAttempt) => void = () => {};
   const record =
     (name: string) =>
     (...args: unknown[]) =>
@@ -26,11 +29,18 @@ function setup() {
   const listener = new Proxy({} as SharedStreamListener, { get: (_, name) => record(String(name)) });
   const follower = createFollowerApply({
     listener,
-    loadSnapshot: () => new Promise((resolve) => (answer = resolve)),
+    loadSnapshot: (signal) =>
+      new Promise((resolve) => {
+        attempts.push(signal);
+        answer = resolve;
+        // As the real loader does (snapshot-loader.ts): an aborted fetch ends as timed out.
+        signal.addEventListener('abort', () => resolve({ ok: false, timedOut: true }));
+      }),
     holding: () => state.holding,
     setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
+    clearTimeout: (handle) => clock.clearTimeout(handle),
   });
-  return { clock, calls, state, follower, answer: (value: WireSnapshot | null) => answer(value) };
+  return { clock, calls, state, follower, attempts, answer: (value: SnapshotAttempt) => answer(value) };
 }
 
 describe('createFollowerApply()', () => {
@@ -45,16 +55,52 @@ describe('createFollowerApply()', () => {
     expect(calls).toEqual(['metric 7']);
   });
 
-  it('holds live events for as long as the snapshot loads, however late this tab runs', async () => {
+  it('holds live events while the snapshot loads, and applies them after it', async () => {
     const { clock, calls, follower, answer } = setup();
     follower.apply({ kind: 'catch-up-failed', cursor: 'ep.2' });
     follower.apply(item(7));
-    clock.jump(30_000);
-    await clock.advance(100);
+    await clock.advance(SNAPSHOT_ATTEMPTS_MS[0]! - 1);
     expect(calls).toEqual([]);
-    answer(snapshot);
+    answer({ ok: true, snapshot });
     await clock.advance(0);
     expect(calls).toEqual(['onSnapshot', 'metric 7']);
+  });
+
+  it('asks again with more time when the snapshot is slow, and live events keep waiting (no gap)', async () => {
+    const { clock, calls, follower, attempts, answer } = setup();
+    follower.apply({ kind: 'catch-up-failed', cursor: 'ep.2' });
+    follower.apply(item(7));
+    await clock.advance(SNAPSHOT_ATTEMPTS_MS[0]!);
+    expect(attempts.map((signal) => signal.aborted)).toEqual([true, false]);
+    await clock.advance(SNAPSHOT_ATTEMPTS_MS[1]! - 1);
+    expect(attempts).toHaveLength(2);
+    expect(calls).toEqual([]);
+    answer({ ok: true, snapshot });
+    await clock.advance(0);
+    expect(calls).toEqual(['onSnapshot', 'metric 7']);
+    // The answered attempt's timer went with it.
+    await clock.advance(60_000);
+    expect(attempts).toHaveLength(2);
+  });
+
+  it('applies what waited after the last attempt timed out, or at once on a failed answer', async () => {
+    const slow = setup();
+    slow.follower.apply({ kind: 'catch-up-failed', cursor: 'ep.2' });
+    slow.follower.apply(item(7));
+    const total = SNAPSHOT_ATTEMPTS_MS.reduce((sum, ms) => sum + ms, 0);
+    await slow.clock.advance(total - 1);
+    expect(slow.calls).toEqual([]);
+    await slow.clock.advance(1);
+    expect(slow.attempts).toHaveLength(SNAPSHOT_ATTEMPTS_MS.length);
+    expect(slow.calls).toEqual(['metric 7']);
+
+    const refused = setup();
+    refused.follower.apply({ kind: 'catch-up-failed', cursor: 'ep.2' });
+    refused.follower.apply(item(7));
+    refused.answer({ ok: false, timedOut: false });
+    await refused.clock.advance(0);
+    expect(refused.attempts).toHaveLength(1);
+    expect(refused.calls).toEqual(['metric 7']);
   });
 
   it('after stop() it checks nothing more, drops what waited and ignores a late snapshot', async () => {
@@ -66,7 +112,7 @@ describe('createFollowerApply()', () => {
     state.holding = false;
     await clock.advance(1000);
     expect(clock.pending()).toBe(0);
-    answer(snapshot);
+    answer({ ok: true, snapshot });
     await clock.advance(0);
     follower.apply(item(8));
     expect(calls).toEqual([]);

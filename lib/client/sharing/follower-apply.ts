@@ -1,6 +1,7 @@
-import type { WireMetric, WireReset, WireSnapshot } from '@/lib/sse/payloads';
+import type { WireMetric, WireReset } from '@/lib/sse/payloads';
 import type { ConnectionStatus } from '../connection-status';
 import type { SharedStreamListener } from '../stream-source';
+import type { SnapshotAttempt } from './snapshot-loader';
 import type { FollowerMessage } from './types';
 
 /**
@@ -12,8 +13,9 @@ import type { FollowerMessage } from './types';
  * The one message with no stream equivalent is `catch-up-failed`: the leader no longer holds
  * what this tab misses (its ring was evicted, or it began after this tab's first paint: a tab
  * rendered before the leader's own). Then `loadSnapshot` fetches `GET /api/snapshot` (one
- * request at a time) and the listener merges it (same epoch) or replaces with it (another
- * epoch). Live events wait for it as they wait for a catch-up answer, for the same reason.
+ * request at a time, asked again when slow: `SNAPSHOT_ATTEMPTS_MS`) and the listener merges it
+ * (same epoch) or replaces with it (another epoch). Live events wait for it as they wait for a
+ * catch-up answer, for the same reason.
  */
 
 export interface FollowerApply {
@@ -25,28 +27,36 @@ export interface FollowerApply {
    * top of the new one's).
    */
   forget(): void;
-  /** The source stopped: drops what waits, checks nothing more, ignores a snapshot still loading. */
+  /** The source stopped: drops what waits, checks nothing more, ends a snapshot still loading. */
   stop(): void;
 }
 
 export interface FollowerApplyOptions {
   listener: SharedStreamListener;
-  /** Resolves with the snapshot, or null when it could not be loaded (the next gap asks again). */
-  loadSnapshot: () => Promise<WireSnapshot | null>;
+  /** One attempt at the snapshot, ended by `signal` (snapshot-loader.ts). */
+  loadSnapshot: (signal: AbortSignal) => Promise<SnapshotAttempt>;
   /** Whether a catch-up answer is awaited (`TabSharing.catchingUp`); live events wait meanwhile. */
   holding: () => boolean;
   setTimeout: (callback: () => void, ms: number) => unknown;
+  clearTimeout: (handle: unknown) => void;
 }
 
 /** How often held events check whether the catch-up answer came (it is bounded in the leader's heartbeats). */
 const HOLD_CHECK_MS = 100;
 
 /**
- * The longest a snapshot's fetch may take (snapshot-loader.ts aborts it then), and so the
- * longest live events wait for it. A fetch that hangs (a cut link) must not freeze the tab: past
- * this the events apply, the hole counts as a gap, and the next announce asks again.
+ * How long each attempt at the snapshot may take, in order; live events wait through all of
+ * them. A slow snapshot is not a lost one: a loaded server can take more than 5 s to answer
+ * (e2e/scale-out.spec.ts: two servers and eight tabs hydrating on two cores), and a starved tab
+ * can run its timer before the answer already waiting in its queue. Given up, it would apply the
+ * waiting events over the hole and count a gap for data that was only late; asked again with
+ * more time, it joins with none (e2e/tabs-follower-snapshot.spec.ts). A fetch that hangs on a
+ * dead pooled connection is asked again on a fresh one after the first 5 s. After the last
+ * attempt, or at once on an answer that is a failure (an error status, a refused connection, a
+ * bad body), the events apply, the hole counts as a gap, and the next announce asks again: a
+ * tab is never frozen for more than their sum (35 s), and its values show as overdue meanwhile.
  */
-export const SNAPSHOT_HOLD_MS = 5000;
+export const SNAPSHOT_ATTEMPTS_MS: readonly number[] = [5000, 10_000, 20_000];
 
 export function createFollowerApply(options: FollowerApplyOptions): FollowerApply {
   const { listener, loadSnapshot, holding } = options;
@@ -63,8 +73,8 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
   let checking = false;
   let stopped = false;
   /**
-   * Live events wait while a catch-up answer is awaited, and while a snapshot loads: until its
-   * fetch settles, which the loader bounds. Not until a deadline of this tab's own: on a starved
+   * Live events wait while a catch-up answer is awaited, and while a snapshot loads: until it
+   * lands or every attempt failed. Not until one deadline of this tab's own: on a starved
    * machine that timer can run before the answer already waiting in the queue.
    */
   const waiting = () => holding() || loading;
@@ -86,16 +96,31 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
     if (!checking) check();
   };
 
+  /** The attempt in flight: `stop()` ends it. */
+  let inFlight: { controller: AbortController; timer: unknown } | null = null;
+  const endAttempt = () => {
+    if (!inFlight) return;
+    options.clearTimeout(inFlight.timer);
+    inFlight.controller.abort();
+    inFlight = null;
+  };
+  /** Attempt `n` at the snapshot; the last one to end releases what waited. */
+  const attempt = async (n: number): Promise<void> => {
+    const controller = new AbortController();
+    inFlight = { controller, timer: options.setTimeout(() => controller.abort(), SNAPSHOT_ATTEMPTS_MS[n]!) };
+    const result = await loadSnapshot(controller.signal);
+    endAttempt();
+    if (stopped) return;
+    if (result.ok) listener.onSnapshot(result.snapshot);
+    else if (result.timedOut && n + 1 < SNAPSHOT_ATTEMPTS_MS.length) return attempt(n + 1);
+    loading = false;
+    // The snapshot is in the store: what arrived meanwhile follows it, with no hole between.
+    if (!holding()) release();
+  };
   const snapshotOnce = () => {
     if (loading) return;
     loading = true;
-    void loadSnapshot()
-      .then((snapshot) => snapshot && !stopped && listener.onSnapshot(snapshot))
-      .finally(() => {
-        loading = false;
-        // The snapshot is in the store: what arrived meanwhile follows it, with no hole between.
-        if (!stopped && !holding()) release();
-      });
+    void attempt(0);
   };
 
   return {
@@ -105,6 +130,7 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
     stop() {
       stopped = true;
       held = [];
+      endAttempt();
     },
     apply(message) {
       if (stopped) return;

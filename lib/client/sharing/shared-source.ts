@@ -145,9 +145,10 @@ export function createSharedSource(options: SharedSourceOptions): SharedSource {
       const loadedAt = tabEnv.now();
       const follower = createFollowerApply({
         listener,
-        loadSnapshot: () => loadSnapshot(connectionEnv.fetch, snapshotUrl),
+        loadSnapshot: (signal) => loadSnapshot(connectionEnv.fetch, snapshotUrl, signal),
         holding: () => sharing?.catchingUp() ?? false,
         setTimeout: tabEnv.setTimeout,
+        clearTimeout: tabEnv.clearTimeout,
       });
       const current = createTabSharing({
         ...options.sharing,

@@ -1,21 +1,29 @@
 import { snapshotSchema, type WireSnapshot } from '@/lib/sse/payloads';
 import { check } from '@/lib/sse/validate';
-import { SNAPSHOT_HOLD_MS } from './follower-apply';
 
 /**
- * `GET /api/snapshot` for a follower tab its leader cannot catch up (sharing/follower-apply.ts):
- * the validated snapshot, or null when it could not be had. Never throws: a follower that gets
- * null is still behind, so the leader's next announce makes it ask again.
+ * What one attempt at `GET /api/snapshot` gave: the snapshot, or why not. `timedOut`: the
+ * caller's signal ended it (the server was slow, or the fetch hung); anything else is an
+ * answer (an error status, a bad body, a refused connection).
  */
-export async function loadSnapshot(fetchImpl: typeof fetch, url: string): Promise<WireSnapshot | null> {
+export type SnapshotAttempt = { ok: true; snapshot: WireSnapshot } | { ok: false; timedOut: boolean };
+
+/**
+ * `GET /api/snapshot` for a follower tab its leader cannot catch up (sharing/follower-apply.ts),
+ * validated. Never throws. `signal` bounds the attempt; follower-apply.ts says how long.
+ */
+export async function loadSnapshot(
+  fetchImpl: typeof fetch,
+  url: string,
+  signal: AbortSignal,
+): Promise<SnapshotAttempt> {
   try {
-    // Bounded like the hold it ends (follower-apply.ts): a hung fetch must not block the next ask.
-    const response = await fetchImpl(url, { cache: 'no-store', signal: AbortSignal.timeout(SNAPSHOT_HOLD_MS) });
-    if (!response.ok) return null;
+    const response = await fetchImpl(url, { cache: 'no-store', signal });
+    if (!response.ok) return { ok: false, timedOut: false };
     const parsed = check(snapshotSchema, await response.json());
-    return parsed.ok ? parsed.value : null;
+    return parsed.ok ? { ok: true, snapshot: parsed.value } : { ok: false, timedOut: false };
   } catch {
     // Offline or cut: the leader's next announce shows this tab behind again, and it asks again.
-    return null;
+    return { ok: false, timedOut: signal.aborted };
   }
 }
