@@ -113,8 +113,8 @@ async function staysLiveAcrossADeath(tabs: Page[], cluster: Cluster, appErrors: 
   // A join counts no gap, however loaded the machine: live events wait for the catch-up
   // answer, counted in the leader's heartbeats, not for a deadline a starved tab can miss
   // (docs/tab-sharing.md; lib/live/shared-tabs.test.ts starves a leader to show it), and for a
-  // snapshot the leader's ring cannot replace however slow this loaded server is to answer it
-  // (tabs-follower-snapshot.spec.ts).
+  // snapshot the leader's ring cannot replace, through attempts this loaded server may answer
+  // too slowly (tabs-follower-snapshot.spec.ts).
   const ledger = () =>
     Promise.all(
       tabs.map(async (tab, i) => ({

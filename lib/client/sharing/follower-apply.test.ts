@@ -15,7 +15,8 @@ const item = (seq: number): FollowerMessage => ({
 });
 const snapshot: WireSnapshot = { epoch: 'ep', cursor: 'ep.5', windowMs: 1000, feeds: {} };
 
-function setup() {
+/** `abortable: false`: a loader that ignores its signal (a late answer after the tab moved on). */
+function setup({ abortable = true } = {}) {
   const clock = createFakeClock();
   const calls: string[] = [];
   const state = { holding: false };
@@ -34,7 +35,7 @@ function setup() {
         attempts.push(signal);
         answer = resolve;
         // As the real loader does (snapshot-loader.ts): an aborted fetch ends as timed out.
-        signal.addEventListener('abort', () => resolve({ ok: false, timedOut: true }));
+        if (abortable) signal.addEventListener('abort', () => resolve({ ok: false, timedOut: true }));
       }),
     holding: () => state.holding,
     setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
@@ -78,9 +79,9 @@ describe('createFollowerApply()', () => {
     answer({ ok: true, snapshot });
     await clock.advance(0);
     expect(calls).toEqual(['onSnapshot', 'metric 7']);
-    // The answered attempt's timer went with it.
-    await clock.advance(60_000);
-    expect(attempts).toHaveLength(2);
+    // The answered attempt's timeout went with it (the hold's last check runs within 100 ms).
+    await clock.advance(100);
+    expect(clock.pending()).toBe(0);
   });
 
   it('applies what waited after the last attempt timed out, or at once on a failed answer', async () => {
@@ -103,12 +104,44 @@ describe('createFollowerApply()', () => {
     expect(refused.calls).toEqual(['metric 7']);
   });
 
+  it('a loader that throws ends the wait like a failed answer', async () => {
+    const clock = createFakeClock();
+    const applied: string[] = [];
+    const follower = createFollowerApply({
+      listener: new Proxy({} as SharedStreamListener, {
+        get: (_, name) => (name === 'onMetric' ? () => applied.push('metric') : () => {}),
+      }),
+      loadSnapshot: () => Promise.reject(new Error('broken loader')),
+      holding: () => false,
+      setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
+      clearTimeout: (handle) => clock.clearTimeout(handle),
+    });
+    follower.apply({ kind: 'catch-up-failed', cursor: 'ep.2' });
+    follower.apply(item(7));
+    await clock.advance(0);
+    expect(applied).toEqual(['metric']);
+  });
+
+  it('a tab that takes over the stream ends the load: a late snapshot is ignored, events apply at once', async () => {
+    const { clock, calls, follower, attempts, answer } = setup({ abortable: false });
+    follower.apply({ kind: 'catch-up-failed', cursor: 'ep.2' });
+    follower.apply(item(7));
+    follower.forget();
+    expect(attempts[0]!.aborted).toBe(true);
+    answer({ ok: true, snapshot });
+    await clock.advance(100);
+    follower.apply(item(8));
+    expect(calls).toEqual(['metric 8']);
+    expect(clock.pending()).toBe(0);
+  });
+
   it('after stop() it checks nothing more, drops what waited and ignores a late snapshot', async () => {
-    const { clock, calls, state, follower, answer } = setup();
+    const { clock, calls, state, follower, attempts, answer } = setup({ abortable: false });
     state.holding = true;
     follower.apply(item(7));
     follower.apply({ kind: 'catch-up-failed', cursor: 'ep.2' });
     follower.stop();
+    expect(attempts[0]!.aborted).toBe(true);
     state.holding = false;
     await clock.advance(1000);
     expect(clock.pending()).toBe(0);

@@ -21,8 +21,8 @@ import type { FollowerMessage } from './types';
 export interface FollowerApply {
   apply(message: FollowerMessage): void;
   /**
-   * This tab takes over the stream (it leads, or goes solo): drops the live events that wait.
-   * Its own stream resumes from what the store applied, before them, and brings them again;
+   * This tab takes over the stream (it leads, or goes solo): drops the live events that wait, and
+   * ends a snapshot still loading. Its own stream resumes from what the store applied, before them, and brings them again;
    * applied later, they could land after a reset that stream brought (another epoch's events on
    * top of the new one's).
    */
@@ -49,12 +49,13 @@ const HOLD_CHECK_MS = 100;
  * them. A slow snapshot is not a lost one: a loaded server can take more than 5 s to answer
  * (e2e/scale-out.spec.ts: two servers and eight tabs hydrating on two cores), and a starved tab
  * can run its timer before the answer already waiting in its queue. Given up, it would apply the
- * waiting events over the hole and count a gap for data that was only late; asked again with
- * more time, it joins with none (e2e/tabs-follower-snapshot.spec.ts). A fetch that hangs on a
- * dead pooled connection is asked again on a fresh one after the first 5 s. After the last
- * attempt, or at once on an answer that is a failure (an error status, a refused connection, a
- * bad body), the events apply, the hole counts as a gap, and the next announce asks again: a
- * tab is never frozen for more than their sum (35 s), and its values show as overdue meanwhile.
+ * waiting events over the hole and count a gap per feed for data that was only late; asked again
+ * with more time, it joins with none (e2e/tabs-follower-snapshot.spec.ts). Each attempt is a new
+ * request (the server may still be building the abandoned one: a cost paid only when it is
+ * slow). After the last attempt, or at once on an answer that is a failure (an error status, a
+ * refused connection, a bad body), the events apply, the hole counts as a gap, and the next
+ * announce asks again: a hung fetch holds a tab's events for about 35 s at most (on its own
+ * timers), while its values show as overdue.
  */
 export const SNAPSHOT_ATTEMPTS_MS: readonly number[] = [5000, 10_000, 20_000];
 
@@ -62,7 +63,8 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
   const { listener, loadSnapshot, holding } = options;
   /** The last reset applied: the recovery toast of a resync names it, as a leader's would. */
   let lastReset: WireReset | null = null;
-  let loading = false;
+  /** The snapshot being loaded: its attempt in flight (fetch and timeout). Null when none. */
+  let loading: { controller: AbortController; timer: unknown } | null = null;
   /**
    * Live metrics received while a catch-up answer is awaited (a tab that just joined, or that
    * found a hole). Applied before it, they would open a hole in the store that the answer fills
@@ -77,7 +79,7 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
    * lands or every attempt failed. Not until one deadline of this tab's own: on a starved
    * machine that timer can run before the answer already waiting in the queue.
    */
-  const waiting = () => holding() || loading;
+  const waiting = () => holding() || loading !== null;
 
   const release = () => {
     const items = held;
@@ -96,41 +98,46 @@ export function createFollowerApply(options: FollowerApplyOptions): FollowerAppl
     if (!checking) check();
   };
 
-  /** The attempt in flight: `stop()` ends it. */
-  let inFlight: { controller: AbortController; timer: unknown } | null = null;
-  const endAttempt = () => {
-    if (!inFlight) return;
-    options.clearTimeout(inFlight.timer);
-    inFlight.controller.abort();
-    inFlight = null;
+  /** Ends the load in flight: its fetch and its timeout. What it would bring is no longer wanted. */
+  const endLoad = () => {
+    if (!loading) return;
+    options.clearTimeout(loading.timer);
+    loading.controller.abort();
+    loading = null;
   };
   /** Attempt `n` at the snapshot; the last one to end releases what waited. */
   const attempt = async (n: number): Promise<void> => {
     const controller = new AbortController();
-    inFlight = { controller, timer: options.setTimeout(() => controller.abort(), SNAPSHOT_ATTEMPTS_MS[n]!) };
-    const result = await loadSnapshot(controller.signal);
-    endAttempt();
-    if (stopped) return;
-    if (result.ok) listener.onSnapshot(result.snapshot);
-    else if (result.timedOut && n + 1 < SNAPSHOT_ATTEMPTS_MS.length) return attempt(n + 1);
-    loading = false;
-    // The snapshot is in the store: what arrived meanwhile follows it, with no hole between.
-    if (!holding()) release();
+    const load = { controller, timer: options.setTimeout(() => controller.abort(), SNAPSHOT_ATTEMPTS_MS[n]!) };
+    loading = load;
+    const result = await loadSnapshot(controller.signal).catch((): SnapshotAttempt => ({ ok: false, timedOut: false }));
+    // Ended meanwhile (stopped, or this tab took over the stream): nothing to do.
+    if (loading !== load) return;
+    options.clearTimeout(load.timer);
+    if (!result.ok && result.timedOut && n + 1 < SNAPSHOT_ATTEMPTS_MS.length) return attempt(n + 1);
+    loading = null;
+    try {
+      if (result.ok) listener.onSnapshot(result.snapshot);
+    } finally {
+      // The snapshot is in the store: what arrived meanwhile follows it, with no hole between.
+      if (!holding()) release();
+    }
   };
   const snapshotOnce = () => {
-    if (loading) return;
-    loading = true;
-    void attempt(0);
+    if (!loading) void attempt(0);
   };
 
   return {
     forget() {
       held = [];
+      // Its own stream resumes from what the store holds: the snapshot is not needed, and applied
+      // later it could land on top of what that stream brought (another epoch's reset).
+      endLoad();
     },
     stop() {
       stopped = true;
       held = [];
-      endAttempt();
+      endLoad();
     },
     apply(message) {
       if (stopped) return;
