@@ -130,11 +130,19 @@ test('a cut after frame N: the unterminated event is dropped, the reconnect send
       send(frame({ retry: 100, id: 'a.1', data: 'one' })),
       send(frame({ retry: retryMs, id: 'a.2', data: 'two' })),
       write(frame({ id: 'a.3', data: 'three' }, { terminated: false })),
+      hold(),
       cut(),
     ],
   });
   sse.answer({ steps: [send(frame({ data: 'after' })), hold()] });
   await openEventSource(page);
+  // The cut waits until the page has the two whole events. Seen once on a busy machine: Chromium
+  // can fail the response before its renderer has read the bytes that came just before the
+  // cut, and then drops them with it (the reconnect carried no Last-Event-ID). That is a race
+  // in the browser, not the rule under test, which is about the unterminated third event.
+  await sse.held();
+  await expect.poll(() => messages(page)).toHaveLength(2);
+  sse.release();
   await sse.connected(2);
   await expect.poll(() => messages(page)).toHaveLength(3);
 
