@@ -53,7 +53,8 @@ const NEXT = 'node_modules/next/dist/bin/next';
 /** @type {Record<'route' | 'raw' | 'reference' | 'peer', (port: number) => string[]>} */
 const ARGS = {
   route: (port) => [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'],
-  raw: (port) => ['raw-server.mjs', '-p', String(port), '-H', '127.0.0.1'],
+  // As `npm run start:raw` runs it, with its young generation capped (raw-server.mjs says why).
+  raw: (port) => ['--max-semi-space-size=8', 'raw-server.mjs', '-p', String(port), '-H', '127.0.0.1'],
   reference: () => ['e2e/bench/reference-server.mjs'],
   peer: (port) => [PEER_NEXT_BIN, 'start', PEER_DIR, '-p', String(port), '-H', '127.0.0.1'],
 };
