@@ -12,12 +12,13 @@
 // Usage: npm run start:raw [-- -p 3000 -H 127.0.0.1]   (PORT and HOST also work; default 127.0.0.1)
 // In the self-contained build (`npm run build` copies this file there):
 //   node --max-semi-space-size=8 .next/standalone/raw-server.mjs
-// Why the flag: V8 grows the young generation with what survives its scavenges, up to 2 × 64 MB
-// on Node 24 here. In this process (Next loaded) it grew to 2 × 32 MB at 1,000 streams and
-// 2 × 64 MB from 2,500, twice the raw reference's: 30–65 % more RSS per stream than the reference
-// for the same heap per stream after GC. Capped at 2 × 8 MB it costs less than the
-// reference per stream; the price is more scavenges, 2.5–6 % of its CPU in GC pauses instead of
-// 1.2–1.5 % (docs/performance.md, "Scale"). Set it with NODE_OPTIONS where the command line is not yours.
+// Why the flag: V8 grows its young generation's semi-spaces with what survives its scavenges, up
+// to 64 MB each with Node 24 on a 24 GiB host. In this process (Next loaded) they grew to 32 MB
+// at 1,000 streams and 64 MB from 2,500, 2–4 × the raw reference's: 30–65 % more RSS per stream
+// than the reference. Capped at 8 MB the raw path used less RSS per stream than the reference
+// from 1,000 to 10,000 streams; the price is more scavenges, 2.5–6 % of its CPU in GC pauses
+// instead of 1.2–1.5 % (docs/performance.md, "Scale"). Set it with NODE_OPTIONS where the
+// command line is not yours; on a small container Node's own maximum may already be below 8 MB.
 //
 // The dispatcher is TypeScript compiled by Next (lib/server/raw-stream-handler.ts); plain Node cannot
 // import it, so `instrumentation.ts` publishes it on globalThis when `app.prepare()` boots the

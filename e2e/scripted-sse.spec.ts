@@ -128,8 +128,10 @@ test('a cut after frame N: the unterminated event is dropped, the reconnect send
   sse.answer({
     steps: [
       send(frame({ retry: 100, id: 'a.1', data: 'one' })),
-      send(frame({ retry: retryMs, id: 'a.2', data: 'two' })),
-      write(frame({ id: 'a.3', data: 'three' }, { terminated: false })),
+      // One write: a page that dispatched `two` has read the unterminated `three` with it.
+      write(
+        frame({ retry: retryMs, id: 'a.2', data: 'two' }) + frame({ id: 'a.3', data: 'three' }, { terminated: false }),
+      ),
       hold(),
       cut(),
     ],

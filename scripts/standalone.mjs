@@ -7,7 +7,8 @@
 //
 // After it, .next/standalone is the whole deployable (copy that one folder to a host or an image):
 //   node .next/standalone/start.mjs        the page, its assets and /api/stream (the route handler)
-//   node .next/standalone/raw-server.mjs   the same, with /api/stream on raw node:http
+//   node --max-semi-space-size=8 .next/standalone/raw-server.mjs
+//                                          the same, with /api/stream on raw node:http
 // Both bind HOST (default 127.0.0.1; a container sets 0.0.0.0) and PORT (default 3000).
 
 import { cpSync, existsSync, rmSync } from 'node:fs';
@@ -37,4 +38,6 @@ if (existsSync(join(root, 'public'))) copy(join(root, 'public'), join(standalone
 copy(join(root, 'raw-server.mjs'), join(standalone, 'raw-server.mjs'));
 copy(join(root, 'scripts', 'standalone-start.mjs'), join(standalone, 'start.mjs'));
 
-console.log('[standalone] ready: node .next/standalone/start.mjs (or raw-server.mjs), HOST and PORT choose where');
+console.log(
+  '[standalone] ready: node .next/standalone/start.mjs (or node --max-semi-space-size=8 .next/standalone/raw-server.mjs), HOST and PORT choose where',
+);
