@@ -80,6 +80,9 @@ test(`through nginx over HTTP/2, ${TABS} tabs stay live across the death of an i
     await staysLiveAcrossADeath(tabs, cluster, appErrors);
   } catch (error) {
     await attachTabTraces(test.info(), tabs);
+    // And what each instance logged (a page rendered without data, Redis health, the death).
+    for (const [i, instance] of cluster.instances.entries())
+      await test.info().attach(`instance-${i + 1}.log`, { body: instance.output(), contentType: 'text/plain' });
     throw error;
   }
 });
@@ -114,7 +117,9 @@ async function staysLiveAcrossADeath(tabs: Page[], cluster: Cluster, appErrors: 
   // answer, counted in the leader's heartbeats, not for a deadline a starved tab can miss
   // (docs/tab-sharing.md; lib/live/shared-tabs.test.ts starves a leader to show it), and for a
   // snapshot the leader's ring cannot replace, through attempts this loaded server may answer
-  // too slowly (tabs-follower-snapshot.spec.ts).
+  // too slowly (tabs-follower-snapshot.spec.ts). A loaded instance may render a page without data
+  // (page-snapshot.ts): its tab then takes that snapshot as its first data, not as a reset
+  // (metrics-store.ts; seen here once in a busy run).
   const ledger = () =>
     Promise.all(
       tabs.map(async (tab, i) => ({

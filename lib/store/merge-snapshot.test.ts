@@ -59,3 +59,28 @@ describe('mergeSnapshot', () => {
     expect(state().counters).toEqual(before);
   });
 });
+
+describe('mergeSnapshot into a store that holds nothing (a page rendered without data)', () => {
+  it('takes the snapshot as its first data: not a reset, and what follows applies without a gap', () => {
+    const store = createMetricsStore({ feeds: [FEED_A, FEED_B], now: () => 50_000 });
+    expect(store.mergeSnapshot(snapshot('ep1', 1, 3))).toEqual({ resets: [], newGaps: [] });
+    expect(store.api.getState()).toMatchObject({
+      epoch: 'ep1',
+      cursor: 'ep1.6',
+      counters: { resets: 0, gaps: 0, lost: 0 },
+      lastEventAt: 50_000,
+    });
+    expect(store.series(FEED_A).ts).toEqual([1000, 2000, 3000]);
+    // The live events that waited for it: older ones are duplicates, the next one follows.
+    expect(store.commit([m(FEED_A, 3), m(FEED_A, 4)])).toEqual({ resets: [], newGaps: [] });
+    expect(store.api.getState().counters).toMatchObject({ resets: 0, gaps: 0, duplicatesDropped: 1 });
+    expect(store.series(FEED_A).ts).toEqual([1000, 2000, 3000, 4000]);
+  });
+
+  it('a reset after it is one: the store then holds data', () => {
+    const store = createMetricsStore({ feeds: [FEED_A, FEED_B], now: () => 50_000 });
+    store.mergeSnapshot(snapshot('ep1', 1, 3));
+    expect(store.mergeSnapshot(snapshot('ep2', 1, 2)).resets.map((r) => r.reason)).toEqual(['epoch_changed']);
+    expect(store.api.getState().counters.resets).toBe(1);
+  });
+});

@@ -62,7 +62,7 @@ export interface ResetOutcome {
 }
 
 export interface CommitResult {
-  /** What each reset in the batch cost, in order. */
+  /** What each reset in the batch cost, in order (a store's first data, held nothing before, is none). */
   resets: ResetOutcome[];
   /**
    * Feeds with a hole that survived this commit, reported once per hole. Filling it takes a

@@ -58,7 +58,9 @@ export interface MetricsStore {
    * cannot get them otherwise (a follower whose leader no longer has them). Same epoch: the
    * points not applied yet are applied like stream events (holes fill, nothing is a duplicate,
    * nothing counts as a reset). Another epoch, or a window that no longer reaches back to what
-   * is held (history lost in between), cannot be merged honestly: it is applied as a reset.
+   * is held (history lost in between), cannot be merged honestly: it is applied as a reset. A
+   * store that holds nothing yet (the page rendered without data) takes it as its first data:
+   * not a reset, since nothing is replaced and nothing lost.
    */
   mergeSnapshot(snapshot: WireSnapshot): CommitResult;
 }
@@ -84,6 +86,8 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
     lastEventAt: null,
   }));
 
+  const holdsNothing = () => [...tracks.entries()].every(([, track]) => !track.started);
+
   function commit(items: readonly Incoming[]): CommitResult {
     const result: CommitResult = { resets: [], newGaps: [] };
     if (items.length === 0) return result;
@@ -99,14 +103,20 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
       }
     };
 
+    let loaded = false;
     for (const item of items) {
       if (item.kind === 'reset') {
+        // A store that holds nothing yet (a page rendered without data, whose follower tab then
+        // loads a snapshot) replaces nothing and loses nothing: its first data, not a reset.
+        const first = cursor === null && holdsNothing();
         const lostMs = tracks.load(item.reset, touched, now());
         // A feed the reset does not list gives up its holes (feed-tracks.ts).
         for (const [feed, track] of tracks.entries()) takeLosses(feed, track);
-        counters.resets += 1;
         epoch = item.reset.epoch;
         cursor = item.reset.cursor;
+        loaded = true;
+        if (first) continue;
+        counters.resets += 1;
         result.resets.push({ reason: item.reset.reason, lostMs });
         continue;
       }
@@ -135,7 +145,7 @@ export function createMetricsStore(options: MetricsStoreOptions = {}): MetricsSt
     counters.gaps += result.newGaps.length;
     const feeds = { ...state.feeds };
     for (const feed of touched) feeds[feed] = summarize(tracks.get(feed), (state.feeds[feed]?.revision ?? 0) + 1);
-    const changed = counters.eventsApplied !== state.counters.eventsApplied || result.resets.length > 0;
+    const changed = counters.eventsApplied !== state.counters.eventsApplied || loaded;
     api.setState({
       feeds: touched.size ? feeds : state.feeds,
       counters,
