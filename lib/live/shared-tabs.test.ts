@@ -84,8 +84,11 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0, fee
   let head = 0;
   const tabs: Tab[] = [];
 
-  /** `renderedAt`: the seq the tab's server-rendered snapshot ends at (default the head now). */
-  const open = (options: FakeTabOptions = {}, renderedAt = head): Tab => {
+  /**
+   * `renderedAt`: the seq the tab's server-rendered snapshot ends at (default the head now); null:
+   * the page rendered without data (page-snapshot.ts: a server not serving yet, a spent budget).
+   */
+  const open = (options: FakeTabOptions = {}, renderedAt: number | null = head): Tab => {
     const fake = browser.openTab(options);
     const streams: FakeStream[] = [];
     const connectionEnv = {
@@ -115,7 +118,7 @@ function world(sharing: { ringCapacity?: number } = {}, snapshotDelayMs = 0, fee
     const live = createLive({
       source,
       feeds,
-      snapshot: snapshotAt(renderedAt, 1, feeds),
+      ...(renderedAt === null ? {} : { snapshot: snapshotAt(renderedAt, 1, feeds) }),
       env: fake.env,
       scheduleFrame: (callback) => queueMicrotask(callback),
     });
@@ -394,6 +397,22 @@ describe('shared source', () => {
     // Live events held while the catch-up was pending are in the snapshot too: dropped, not applied.
     expect(state(late).counters).toMatchObject({ resets: 0, gaps: 0, eventsApplied: 8 });
     expect(role(late)).toBe('follower');
+  });
+
+  it('a follower whose page rendered without data takes /api/snapshot as its first data: no reset', async () => {
+    const w = world();
+    const a = w.open();
+    await w.browser.advance(50);
+    w.goLive(a.streams[0]!);
+    w.emit(3);
+    const empty = w.open({}, null);
+    w.emit(4);
+    await w.browser.advance(3000);
+    expect(role(empty)).toBe('follower');
+    expect(empty.snapshotRequests).toBeGreaterThanOrEqual(1);
+    expect(state(empty).feeds[FEED_A]?.lastSeq).toBe(w.head);
+    expect(state(empty).counters).toMatchObject({ resets: 0, gaps: 0, lost: 0 });
+    expect(state(empty).epoch).not.toBeNull();
   });
 
   it('a tab rendered before the leader was: live events wait for its slow /api/snapshot, so no gap is counted', async () => {
