@@ -2,6 +2,7 @@ import { assertExactlyOnce } from '../kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEED_NAMES } from '../../lib/metrics/feeds';
 import { startNextServer, type NextServer } from '../fixtures/next-server';
+import { readiness } from '../fixtures/health';
 import { health, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse } from '../fixtures/sse-client';
@@ -84,11 +85,15 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
 
   it('says degraded, tells streams to retry without a 5xx, and recovers by itself', async () => {
     await expect.poll(async () => (await health(app)).status).toBe('ok');
+    expect(await readiness(app.url)).toEqual({ status: 200, body: { ready: true, status: 'ok' } });
     const open = await connectSse(`${app.url}/api/stream?feeds=${FIRST_FEED}`);
     await open.waitFor((c) => c.metrics().length >= 1, 5000, 'a metric');
 
     await redis.stop();
     await expect.poll(async () => (await health(app)).status, { timeout: 10_000 }).toBe('degraded');
+    // Alive (200, so nothing restarts it) but not ready: a load balancer sends its pages elsewhere.
+    expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
+    expect(await readiness(app.url)).toEqual({ status: 503, body: { ready: false, status: 'degraded' } });
     // Open streams are ended, so their clients come back and learn the state.
     expect(await open.ended).not.toBe('aborted');
     const refused = await connectSse(`${app.url}/api/stream?feeds=${FIRST_FEED}`);
@@ -99,6 +104,7 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
 
     await redis.start();
     await expect.poll(async () => (await health(app)).status, { timeout: 15_000 }).toBe('ok');
+    expect((await readiness(app.url)).status).toBe(200);
     const back = await connectSse(`${app.url}/api/stream?feeds=${FIRST_FEED}`);
     // Redis came back empty: a new epoch, and production (this instance takes the lease again).
     await back.waitFor((c) => c.metrics().length >= 1, 10_000, 'a metric after recovery');
@@ -109,12 +115,16 @@ describe.runIf(canRun('redis-server', 'Redis failure tests'))('an instance whose
   it('starts degraded when Redis is unreachable at start-up, and serves the page anyway', async () => {
     const port = redis.port;
     await redis.stop();
-    const lonely = await startNextServer({ env: { AUTH_MODE: 'off', REDIS_URL: `redis://127.0.0.1:${port}` } });
+    const lonely = await startNextServer({
+      env: { AUTH_MODE: 'off', REDIS_URL: `redis://127.0.0.1:${port}` },
+      waitFor: 'up', // it never becomes ready without Redis
+    });
     try {
       expect(await health(lonely)).toMatchObject({
         status: 'degraded',
         bus: { kind: 'redis' },
       });
+      expect(await readiness(lonely.url)).toEqual({ status: 503, body: { ready: false, status: 'degraded' } });
       expect((await fetch(`${lonely.url}/`)).status).toBe(200);
       expect((await fetch(`${lonely.url}/api/snapshot`)).status).toBe(503);
     } finally {

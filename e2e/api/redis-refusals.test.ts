@@ -25,8 +25,8 @@ async function redisWith(args: string[] = []): Promise<RedisServer> {
   return redis;
 }
 
-async function app(redis: RedisServer): Promise<NextServer> {
-  const server = await startRedisApp(redis.url);
+async function app(redis: RedisServer, waitFor: 'ready' | 'up' = 'ready'): Promise<NextServer> {
+  const server = await startRedisApp(redis.url, {}, waitFor);
   servers.push({ stop: () => server.stop('SIGKILL') });
   return server;
 }
@@ -102,8 +102,9 @@ describe.runIf(canRun('redis-server', 'Redis refusal tests'))('a Redis that refu
     const redis = await redisWith();
     await padMemory(redis);
     await outOfMemory(redis);
-    const server = await app(redis);
+    const server = await app(redis, 'up'); // not ready until Redis has room
     expect(await health(server)).toMatchObject({ status: 'degraded', epoch: '' });
+    expect((await fetch(`${server.url}/api/health/ready`)).status).toBe(503);
     expect((await fetch(`${server.url}/api/snapshot`)).status).toBe(503);
     await unlimited(redis);
     await until(async () => (await health(server)).status === 'ok', 10_000, 'ok after the bootstrap retry');

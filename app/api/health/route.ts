@@ -1,17 +1,21 @@
 import { json, methodNotAllowed } from '@/lib/server/http';
 import { getAuth } from '@/lib/server/auth/auth-runtime';
 import { getRuntime } from '@/lib/server/runtime';
-import { serving } from '@/lib/server/serving';
+import { healthStatus } from '@/lib/server/serving';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-/** GET /api/health: liveness for load balancers and the tests; 503 while draining. */
+/**
+ * GET /api/health: liveness for load balancers and the tests; 503 only while draining. A
+ * `degraded` instance still answers 200: restarting it would not bring Redis back, and every
+ * instance is degraded together. Whether to send it traffic is `/api/health/ready`.
+ */
 export function GET(): Response {
   const rt = getRuntime();
   // `degraded`: up, but the shared log (Redis) is unreachable, or this instance has not yet read
   // back the shared sign-outs (serving.ts); streams are told to retry.
-  const status = rt.draining ? 'draining' : serving(rt) ? 'ok' : 'degraded';
+  const status = healthStatus(rt);
   return json(
     {
       status,
