@@ -1,6 +1,6 @@
 import { assertExactlyOnce } from '../kit';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NextServer } from '../fixtures/next-server';
+import type { NextServer, StartOptions } from '../fixtures/next-server';
 import { endsWithin, health, resumeFrom, startRedisApp, until } from '../fixtures/redis-app';
 import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 import { connectSse } from '../fixtures/sse-client';
@@ -25,8 +25,8 @@ async function redisWith(args: string[] = []): Promise<RedisServer> {
   return redis;
 }
 
-async function app(redis: RedisServer, waitFor: 'ready' | 'up' = 'ready'): Promise<NextServer> {
-  const server = await startRedisApp(redis.url, {}, waitFor);
+async function app(redis: RedisServer, startedWhen: StartOptions['startedWhen'] = 'ready'): Promise<NextServer> {
+  const server = await startRedisApp(redis.url, {}, startedWhen);
   servers.push({ stop: () => server.stop('SIGKILL') });
   return server;
 }
@@ -102,7 +102,7 @@ describe.runIf(canRun('redis-server', 'Redis refusal tests'))('a Redis that refu
     const redis = await redisWith();
     await padMemory(redis);
     await outOfMemory(redis);
-    const server = await app(redis, 'up'); // not ready until Redis has room
+    const server = await app(redis, 'alive'); // not ready until Redis has room
     expect(await health(server)).toMatchObject({ status: 'degraded', epoch: '' });
     expect((await fetch(`${server.url}/api/health/ready`)).status).toBe(503);
     expect((await fetch(`${server.url}/api/snapshot`)).status).toBe(503);

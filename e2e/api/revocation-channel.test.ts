@@ -5,7 +5,8 @@ import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 
 /**
  * The shared sign-out channel against a real redis-server, through Redis's own faults: an
- * instance that starts while Redis is down, and a sign-out made while Redis is down. Each
+ * instance that starts while Redis is down, a read-back Redis refuses, and a sign-out made while
+ * Redis is down. Each
  * "instance" here is a channel with its own `Revocations`, as in runtime.ts.
  */
 
@@ -56,6 +57,20 @@ describe.runIf(canRun('redis-server', 'revocation channel tests'))('shared sign-
     other.revocations.revoke('s1', FAR());
     await vi.waitFor(() => expect(late.revocations.isRevoked('s1', Date.now())).toBe(true), { timeout: 10_000 });
     expect(late.ended).toEqual(['s1']);
+  });
+
+  it('a read-back refused on a link that stays up is tried again until it succeeds', async () => {
+    redis = await startRedis();
+    // A user that may do anything but ZRANGE: the links come up, the read-back is refused
+    // (NOPERM), and no reconnection follows that would try it again.
+    await redis.command('ACL', 'SETUSER', 'rtd', 'on', '>test-only-password', '~*', '&*', '+@all', '-zrange');
+    const limited = instance(`redis://rtd:test-only-password@127.0.0.1:${redis.port}`);
+    await vi.waitFor(async () => expect(JSON.stringify(await redis!.command('ACL', 'LOG'))).toContain('zrange'), {
+      timeout: 10_000,
+    });
+    expect(limited.channel.synced()).toBe(false);
+    await redis.command('ACL', 'SETUSER', 'rtd', '+zrange');
+    await synced(limited);
   });
 
   it('a sign-out made while Redis is down reaches the other instances when it is back', async () => {

@@ -123,6 +123,10 @@ export interface BusStats {
 
 export interface EventBus {
   readonly kind: 'memory' | 'redis';
+  /**
+   * The log's epoch, the first part of every cursor. `''` only until the bus first knows it (the
+   * Redis bus: until its first connection bootstraps or reads it); never `''` again after that.
+   */
   epoch(): string;
   /**
    * Appends one tick's samples and resolves with them as published (seqs and cursors

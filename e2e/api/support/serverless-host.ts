@@ -77,7 +77,8 @@ export async function startServerlessHost(options: HostOptions): Promise<Serverl
   const launch = async () => {
     starting += 1;
     try {
-      const server = await startNextServer({ env: options.env });
+      // A platform offers an instance the request that started it, with no readiness check.
+      const server = await startNextServer({ env: options.env, startedWhen: 'alive' });
       stats.started += 1;
       const instance: HostedInstance = {
         n: stats.started,

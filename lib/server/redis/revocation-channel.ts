@@ -19,7 +19,8 @@ const channelLog = logger('auth');
  * - Every instance subscribes: a sign-out elsewhere is remembered in its own `Revocations`, and
  *   its open streams of that session end at once (`onRevokedElsewhere`).
  * - On every (re)connection the set is read back: an instance that started later, or lost Redis
- *   for a while, learns what it missed (and ends those sessions' streams too). Until the first
+ *   for a while, learns what it missed (and ends those sessions' streams too). A read-back that
+ *   fails is tried again with backoff (250 ms, doubling to 5 s) until one succeeds. Until the first
  *   read-back, `synced()` is false and the instance serves no session-bearing data (runtime.ts
  *   `serving`): it would not know which sessions were signed out while it was away.
  *
@@ -35,6 +36,9 @@ const channelLog = logger('auth');
 
 /** Entries read back per round trip. */
 const READ_BACK_PAGE = 10_000;
+/** Backoff of the next sync after a failed one. */
+const SYNC_RETRY_FIRST_MS = 250;
+const SYNC_RETRY_MAX_MS = 5000;
 
 export interface RevocationChannelOptions {
   url: string;
@@ -105,6 +109,9 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
   let again = false;
   let offRevoke: (() => void) | null = null;
   let lastLogged = 0;
+  /** The next try after a failed sync, and how long it waits (doubles to 5 s; reset by a success). */
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryMs = SYNC_RETRY_FIRST_MS;
 
   const log = (what: string, error: unknown) => {
     // One line per 10 s at most: an outage must not flood the log.
@@ -160,8 +167,21 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
         if (flat.length < 2 * READ_BACK_PAGE) break;
       }
       readBackOnce = true;
+      retryMs = SYNC_RETRY_FIRST_MS;
     })()
-      .catch((error: unknown) => log('could not sync with Redis (retried when it is back)', error))
+      .catch((error: unknown) => {
+        log('could not sync with Redis (retried)', error);
+        // A command can fail on a link that stays up (a timeout, BUSY, NOPERM): no `ready` would
+        // follow, and an instance that never read back would stay degraded (serving.ts) for good.
+        if (started && !retryTimer) {
+          retryTimer = setTimeout(() => {
+            retryTimer = null;
+            void sync();
+          }, retryMs);
+          retryTimer.unref?.();
+          retryMs = Math.min(retryMs * 2, SYNC_RETRY_MAX_MS);
+        }
+      })
       .finally(() => {
         syncing = null;
         if (again) {
@@ -207,6 +227,9 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
     },
     synced: () => readBackOnce,
     async stop() {
+      started = false;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
       offRevoke?.();
       offRevoke = null;
       subscriber.disconnect();
