@@ -108,6 +108,7 @@ describe.runIf(canRun('redis-server', 'Redis refusal tests'))('a Redis that refu
     expect((await fetch(`${server.url}/api/snapshot`)).status).toBe(503);
     await unlimited(redis);
     await until(async () => (await health(server)).status === 'ok', 10_000, 'ok after the bootstrap retry');
+    expect((await fetch(`${server.url}/api/health/ready`)).status).toBe(200);
     const stream = await connectSse(`${server.url}/api/stream?feeds=${FIRST_FEED}`);
     await stream.waitFor((c) => c.metrics().length >= 3, 10_000, '3 metrics');
     assertExactlyOnce(stream.metrics());

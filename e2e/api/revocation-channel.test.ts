@@ -5,8 +5,8 @@ import { canRun, startRedis, type RedisServer } from '../fixtures/redis-server';
 
 /**
  * The shared sign-out channel against a real redis-server, through Redis's own faults: an
- * instance that starts while Redis is down, a read-back Redis refuses, and a sign-out made while
- * Redis is down. Each
+ * instance that starts while Redis is down, a read-back and a sign-out Redis refuses, and a
+ * sign-out made while Redis is down. Each
  * "instance" here is a channel with its own `Revocations`, as in runtime.ts.
  */
 
@@ -71,6 +71,23 @@ describe.runIf(canRun('redis-server', 'revocation channel tests'))('shared sign-
     expect(limited.channel.synced()).toBe(false);
     await redis.command('ACL', 'SETUSER', 'rtd', '+zrange');
     await synced(limited);
+  });
+
+  it('a sign-out refused on a link that stays up is sent again until Redis takes it', async () => {
+    redis = await startRedis();
+    // A user that may do anything but ZADD: the sign-out's MULTI is refused (NOPERM, EXECABORT).
+    await redis.command('ACL', 'SETUSER', 'rtd', 'on', '>test-only-password', '~*', '&*', '+@all', '-zadd');
+    const limited = instance(`redis://rtd:test-only-password@127.0.0.1:${redis.port}`);
+    const other = instance(redis.url);
+    await Promise.all([synced(limited), synced(other)]);
+    limited.revocations.revoke('s3', FAR());
+    await vi.waitFor(async () => expect(JSON.stringify(await redis!.command('ACL', 'LOG'))).toContain('zadd'), {
+      timeout: 10_000,
+    });
+    expect(other.revocations.isRevoked('s3', Date.now())).toBe(false);
+    await redis.command('ACL', 'SETUSER', 'rtd', '+zadd');
+    await vi.waitFor(() => expect(other.revocations.isRevoked('s3', Date.now())).toBe(true), { timeout: 10_000 });
+    expect(other.ended).toEqual(['s3']);
   });
 
   it('a sign-out made while Redis is down reaches the other instances when it is back', async () => {

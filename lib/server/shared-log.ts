@@ -32,13 +32,16 @@ export interface SharedLogOptions {
 
 /** What the runtime needs to know of sign-outs shared between instances. */
 export interface SharedRevocations {
-  /** Whether the other instances' sign-outs have been read back since start (serving.ts). */
+  /** Whether the other instances' sign-outs have been read back since start; stays true once it is (serving.ts). */
   synced(): boolean;
   stop(): Promise<void>;
 }
 
 export interface SharedLog {
-  /** Started: the log every instance reads and (the lease holder) writes. */
+  /**
+   * Started: the log every instance reads and (the lease holder) writes. Its `epoch()` is `''`
+   * until it first knows the log's epoch: readiness waits for that (serving.ts `ready`).
+   */
   bus: EventBus;
   /** Started: the sign-outs of every instance. */
   revocations: SharedRevocations;

@@ -12,7 +12,8 @@ const channelLog = logger('auth');
  *
  * - A sign-out here is added to a sorted set (`<prefix>:revoked`, member the session id, score
  *   the time until which it must be refused) and published on a channel of the same name. One
- *   that cannot reach Redis waits here and is sent again when the link is back. A renewal's
+ *   that cannot reach Redis waits here and is sent again when the link is back, or (refused on a
+ *   link that stays up) with backoff, 250 ms doubling to 5 s, until Redis takes it. A renewal's
  *   revocation of the token it replaced travels the same way (member the token id); its short
  *   grace (`from`) is in the published message only, so an instance that reads it back from the
  *   set refuses that token at once, which can only shorten the grace of a token already replaced.
@@ -52,7 +53,7 @@ export interface RevocationChannelOptions {
 }
 
 export interface RevocationChannel {
-  /** Connects, subscribes and reads the set back. Idempotent. */
+  /** Connects, subscribes and reads the set back. Idempotent; does nothing after `stop()`. */
   start(): void;
   /** Whether the set has been read back at least once since start. */
   synced(): boolean;
@@ -102,14 +103,15 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
   const subscriber = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
   /** Revocations of this process not yet in Redis. */
   const unsent = new Map<string, Revocation>();
-  let started = false;
+  /** `stopped` is final: a channel is started once and stopped once. */
+  let state: 'new' | 'started' | 'stopped' = 'new';
   let subscribed = false;
   let readBackOnce = false;
   let syncing: Promise<void> | null = null;
   let again = false;
   let offRevoke: (() => void) | null = null;
   let lastLogged = 0;
-  /** The next try after a failed sync, and how long it waits (doubles to 5 s; reset by a success). */
+  /** The next sync after a failed command, and how long it waits (doubles to 5 s; reset by a success). */
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let retryMs = SYNC_RETRY_FIRST_MS;
 
@@ -137,8 +139,24 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
     unsent.delete(sessionId);
   };
 
+  /**
+   * A sign-out or a read-back can fail on a link that stays up (a timeout, BUSY, OOM, NOPERM):
+   * no `ready` follows to try again, so a sign-out would never reach the other instances, and an
+   * instance that never read back would stay degraded (serving.ts) for good. One timer at a time.
+   */
+  const retryLater = () => {
+    if (state !== 'started' || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void sync();
+    }, retryMs);
+    retryTimer.unref?.();
+    retryMs = Math.min(retryMs * 2, SYNC_RETRY_MAX_MS);
+  };
+
   /** Sends what waits, then reads the set back, a page at a time. */
   const sync = (): Promise<void> => {
+    if (state !== 'started') return Promise.resolve();
     if (syncing) {
       again = true;
       return syncing;
@@ -170,17 +188,8 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
       retryMs = SYNC_RETRY_FIRST_MS;
     })()
       .catch((error: unknown) => {
-        log('could not sync with Redis (retried)', error);
-        // A command can fail on a link that stays up (a timeout, BUSY, NOPERM): no `ready` would
-        // follow, and an instance that never read back would stay degraded (serving.ts) for good.
-        if (started && !retryTimer) {
-          retryTimer = setTimeout(() => {
-            retryTimer = null;
-            void sync();
-          }, retryMs);
-          retryTimer.unref?.();
-          retryMs = Math.min(retryMs * 2, SYNC_RETRY_MAX_MS);
-        }
+        log('could not sync with Redis (tried again)', error);
+        retryLater();
       })
       .finally(() => {
         syncing = null;
@@ -194,7 +203,10 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
 
   const announce = (sessionId: string, revocation: Revocation) => {
     unsent.set(sessionId, revocation);
-    send(sessionId, revocation).catch((error: unknown) => log('a sign-out waits for Redis', error));
+    send(sessionId, revocation).catch((error: unknown) => {
+      log('a sign-out waits for Redis', error);
+      retryLater();
+    });
   };
 
   subscriber.on('message', (channel: string, raw: string) => {
@@ -213,8 +225,8 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
 
   return {
     start() {
-      if (started) return;
-      started = true;
+      if (state !== 'new') return;
+      state = 'started';
       offRevoke = revocations.onRevoke(announce);
       void commands.connect().catch(() => {});
       subscriber
@@ -227,7 +239,7 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
     },
     synced: () => readBackOnce,
     async stop() {
-      started = false;
+      state = 'stopped';
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = null;
       offRevoke?.();
